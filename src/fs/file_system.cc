@@ -1,0 +1,24 @@
+#include "fs/file_system.h"
+
+namespace sparkify::fs {
+
+void FileSystem::ReadMany(const std::vector<std::string>& paths, const ReadCallback& on_file) {
+  for (size_t i = 0; i < paths.size(); ++i) {
+    std::string contents;
+    Status s = Read(paths[i], &contents);
+    on_file(i, s, std::move(contents));
+  }
+}
+
+Status FileSystem::Write(std::string_view path, std::string_view contents) {
+  std::unique_ptr<WritableFile> file;
+  SPARKIFY_RETURN_IF_ERROR(NewWritableFile(path, &file));
+  Status s = file->Append(contents);
+  if (!s.ok()) {
+    file->Abort();
+    return s;
+  }
+  return file->Close();
+}
+
+}  // namespace sparkify::fs

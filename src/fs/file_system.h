@@ -1,0 +1,108 @@
+// FileSystem: everything the pipeline needs from storage, in the manner of
+// LevelDB's Env. Local disk, memory (tests) and S3 implement it; the pipeline
+// never touches a path or a socket directly.
+//
+// Paths are '/'-separated keys relative to the file system's root, never
+// starting with '/': "songs/year=1969/artist_id=AR1/part-0.parquet". A
+// FileSystem is made for a root by OpenFileSystem("/data/lake") or
+// OpenFileSystem("s3://bucket/prefix") (see fs/open.h).
+//
+// Every method is safe to call from several threads at once.
+//
+// How to use:
+//   1. fs->List("", &files) to find inputs (recursive, sorted by path).
+//   2. fs->ReadMany(paths, callback) to fetch many objects with I/O in flight.
+//   3. fs->NewWritableFile(path) to stream an output; Close() makes it visible
+//      whole, or not at all (a crashed writer leaves no partial object under
+//      `path`; it may leave temporaries that CleanupTemporaries() removes).
+//   4. fs->Delete(paths) to clean up.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+
+namespace sparkify::fs {
+
+struct FileInfo {
+  std::string path;      // relative to the root
+  uint64_t size = 0;     // bytes
+  std::string etag;      // S3 ETag (quoted as S3 returns it); empty on local disk
+  int64_t mtime_ns = 0;  // modification time, ns since the epoch (0 if unknown)
+};
+
+// A file being written. Not thread-safe: one writer per file.
+class WritableFile {
+ public:
+  virtual ~WritableFile() = default;
+  // Appends bytes; may buffer. Errors may surface here or at Close().
+  virtual Status Append(std::string_view data) = 0;
+  // Makes the whole file visible under its path atomically (rename on local
+  // disk, PUT or CompleteMultipartUpload on S3). After an error nothing is
+  // visible under the path and temporaries are removed (best effort).
+  virtual Status Close() = 0;
+  // Abandons the file: nothing becomes visible. Also done by the destructor
+  // when Close() was not called.
+  virtual void Abort() = 0;
+};
+
+class FileSystem {
+ public:
+  FileSystem() = default;
+  FileSystem(const FileSystem&) = delete;
+  FileSystem& operator=(const FileSystem&) = delete;
+  virtual ~FileSystem() = default;
+
+  // A URI for messages: "/data/lake" or "s3://bucket/prefix". Never holds secrets.
+  virtual std::string Describe() const = 0;
+
+  // Lists every file (object) whose path starts with `prefix`, recursively,
+  // sorted by path. Directories themselves are not listed. A prefix that
+  // matches nothing gives OK and an empty list; a root that does not exist
+  // (missing directory, missing bucket) gives NotFound.
+  virtual Status List(std::string_view prefix, std::vector<FileInfo>* out) = 0;
+
+  // Reads a whole file. NotFound if it does not exist.
+  virtual Status Read(std::string_view path, std::string* contents) = 0;
+
+  // Reads `length` bytes at `offset` (fewer at the end of the file).
+  virtual Status ReadRange(std::string_view path, uint64_t offset, uint64_t length,
+                           std::string* out) = 0;
+
+  // Size and metadata of one file; NotFound if absent.
+  virtual Status Stat(std::string_view path, FileInfo* info) = 0;
+
+  // Reads many files, calling `on_file(index, status, contents)` once per path,
+  // from any thread, possibly concurrently and in any order. Implementations
+  // keep I/O in flight (S3: many requests at once). The default reads one by one.
+  using ReadCallback =
+      std::function<void(size_t index, const Status& status, std::string&& contents)>;
+  virtual void ReadMany(const std::vector<std::string>& paths, const ReadCallback& on_file);
+
+  // Writes a whole file atomically (see WritableFile::Close).
+  virtual Status Write(std::string_view path, std::string_view contents);
+
+  // Writes the file only if no file exists under `path`; AlreadyExists
+  // otherwise. Used for locks; on S3 this is a conditional PUT (If-None-Match).
+  virtual Status WriteIfAbsent(std::string_view path, std::string_view contents) = 0;
+
+  // Opens a file for streaming writes.
+  virtual Status NewWritableFile(std::string_view path, std::unique_ptr<WritableFile>* out) = 0;
+
+  // Deletes files; missing ones are not an error. Batches where it can.
+  virtual Status Delete(const std::vector<std::string>& paths) = 0;
+
+  // Removes what crashed writers left behind (local temporaries, S3
+  // unfinished multipart uploads) under `prefix`. Returns how many were removed.
+  virtual Status CleanupTemporaries(std::string_view prefix, size_t* removed) {
+    *removed = 0;
+    return Status::OK();
+  }
+};
+
+}  // namespace sparkify::fs
