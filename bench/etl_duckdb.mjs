@@ -51,6 +51,23 @@ function parseArgs(argv) {
   return args;
 }
 
+const kSongFilesPerScan = 1000;
+const kPartitionsPerCopy = 2000;
+
+// Every *.json file under `dir`, sorted (the order decides which duplicate song wins).
+function listJsonFiles(dir) {
+  const out = [];
+  const walk = (d) => {
+    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, entry.name);
+      if (entry.isDirectory()) walk(p);
+      else if (entry.isFile() && entry.name.endsWith('.json')) out.push(p);
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
 // SQL string literal.
 const lit = (s) => `'${String(s).replaceAll("'", "''")}'`;
 
@@ -66,7 +83,12 @@ async function main() {
   const steps = {};
   const run = async (name, sql) => {
     const t0 = process.hrtime.bigint();
-    await con.run(sql);
+    try {
+      await con.run(sql);
+    } catch (e) {
+      e.message = `step ${name}: ${e.message}`;
+      throw e;
+    }
     steps[name] = (steps[name] ?? 0) + Number(process.hrtime.bigint() - t0) / 1e9;
   };
   const count = async (sql) => {
@@ -91,18 +113,29 @@ async function main() {
              'string_agg', '')))), s)
     END`);
 
-  const songGlob = path.join(args.songs, '**', '*.json');
   const logGlob = path.join(args.logs, '**', '*.json');
 
   // --- read ---
-  await run('read_songs', `CREATE TEMP TABLE song_records AS
-    SELECT * FROM read_json(${lit(songGlob)}, format = 'newline_delimited',
-      columns = {num_songs: 'BIGINT', artist_id: 'VARCHAR', artist_latitude: 'DOUBLE',
-                 artist_longitude: 'DOUBLE', artist_location: 'VARCHAR',
-                 artist_name: 'VARCHAR', song_id: 'VARCHAR', title: 'VARCHAR',
-                 duration: 'DOUBLE', year: 'INTEGER'},
-      filename = true, ignore_errors = true)
-    WHERE song_id IS NOT NULL AND song_id <> ''`);
+  // Song files are read in batches of kSongFilesPerScan: with one read_json over
+  // 200,000 small files, DuckDB 1.5.6 grows past 18 GB and fails (its memory grows
+  // faster than linearly with the number of files in one scan); batches keep it flat.
+  const songFiles = listJsonFiles(args.songs);
+  const songColumns = `columns = {num_songs: 'BIGINT', artist_id: 'VARCHAR',
+                 artist_latitude: 'DOUBLE', artist_longitude: 'DOUBLE',
+                 artist_location: 'VARCHAR', artist_name: 'VARCHAR', song_id: 'VARCHAR',
+                 title: 'VARCHAR', duration: 'DOUBLE', year: 'INTEGER'}`;
+  await run('read_songs', `CREATE TEMP TABLE song_records (num_songs BIGINT, artist_id VARCHAR,
+    artist_latitude DOUBLE, artist_longitude DOUBLE, artist_location VARCHAR,
+    artist_name VARCHAR, song_id VARCHAR, title VARCHAR, duration DOUBLE, year INTEGER,
+    filename VARCHAR)`);
+  for (let i = 0; i < songFiles.length; i += kSongFilesPerScan) {
+    const batch = songFiles.slice(i, i + kSongFilesPerScan).map(lit).join(', ');
+    await run('read_songs', `INSERT INTO song_records
+      SELECT * FROM read_json([${batch}], format = 'newline_delimited', ${songColumns},
+                              filename = true, ignore_errors = true)
+      WHERE song_id IS NOT NULL AND song_id <> ''`);
+  }
+
   // The repair runs as two stacked projections, so that each level refers to a
   // plain column (nesting the macro would copy its argument expression five times per level).
   const texts = ['artist', 'song', 'first_name', 'last_name', 'location', 'user_agent'];
@@ -130,8 +163,17 @@ async function main() {
     SELECT song_id, title, artist_id, NULLIF(year, 0) AS year, duration, artist_name
     FROM (SELECT *, row_number() OVER (PARTITION BY song_id ORDER BY filename) AS rn
           FROM song_records) WHERE rn = 1`);
-  await run('songs', `COPY (SELECT song_id, title, artist_id, year, duration FROM songs)
-    TO ${lit(path.join(args.out, 'songs'))} (${opts}, PARTITION_BY (year, artist_id))`);
+  // DuckDB buffers every open partition of a COPY in memory (a 15,000-song catalogue
+  // has ~10,000 (year, artist_id) partitions; 200,000 songs need more than 4 GB), so
+  // the songs are written by several COPYs of at most kPartitionsPerCopy partitions.
+  const partitions = await count('SELECT count(DISTINCT (year, artist_id)) FROM songs');
+  const copies = Math.max(1, Math.ceil(partitions / kPartitionsPerCopy));
+  for (let b = 0; b < copies; b++) {
+    const where = copies > 1 ? `WHERE hash(year, artist_id) % ${copies} = ${b}` : '';
+    await run('songs', `COPY (SELECT song_id, title, artist_id, year, duration FROM songs ${where})
+      TO ${lit(path.join(args.out, 'songs'))} (${opts}, PARTITION_BY (year, artist_id),
+      OVERWRITE_OR_IGNORE, FILENAME_PATTERN 'part-${b}-{i}')`);
+  }
 
   // --- artists: the credit with the most known fields, ties to the smallest song_id ---
   await run('artists', `COPY (
