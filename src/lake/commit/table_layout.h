@@ -50,6 +50,10 @@ class TableLayout {
 std::unique_ptr<TableLayout> NewVersionedDirLayout(fs::FileSystem* fs, std::string root_dir);
 std::unique_ptr<TableLayout> NewStagedObjectLayout(fs::FileSystem* fs);
 
+// True when `fs` is rooted in a local directory (its Describe() is a path,
+// not a URI): the versioned-directory layout and flock apply.
+bool IsLocalRoot(const fs::FileSystem& fs);
+
 // "_sparkify/staging/<run>/" — the run's scratch area on every layout.
 std::string StagingPrefix(std::string_view run_id);
 

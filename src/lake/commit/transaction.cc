@@ -54,10 +54,6 @@ std::string MakeRunId() {
   return std::string(buf) + "-" + std::to_string(::getpid()) + "-" + tag;
 }
 
-bool IsLocalRoot(const std::string& description) {
-  return description.find("://") == std::string::npos;
-}
-
 Status ValidateName(std::string_view what, std::string_view name, bool allow_slash) {
   bool bad = name.empty() || name.front() == '/' || name.back() == '/' ||
              name.find("..") != std::string_view::npos ||
@@ -382,7 +378,7 @@ Status Transaction::Begin(fs::FileSystem* fs, const TransactionOptions& options,
   std::string root = fs->Describe();
   std::unique_ptr<commit::LakeLock> lock;
   std::unique_ptr<commit::TableLayout> layout;
-  if (IsLocalRoot(root)) {
+  if (commit::IsLocalRoot(*fs)) {
     SPARKIFY_RETURN_IF_ERROR(commit::AcquireLocalLock(root, lock_options, &lock));
     layout = commit::NewVersionedDirLayout(fs, root);
   } else {

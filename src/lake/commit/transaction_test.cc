@@ -22,6 +22,7 @@
 #include "lake/commit/crash_point.h"
 #include "lake/commit/fault_injecting_file_system.h"
 #include "lake/commit/manifest.h"
+#include "lake/commit/snapshot.h"
 
 namespace sparkify::lake {
 namespace {
@@ -76,6 +77,28 @@ LakeView Visible(fs::FileSystem* fs) {
       std::string rel = f.path.substr(strlen(table) + 1);
       size_t slash = rel.rfind('/');
       t.emplace(slash == std::string::npos ? "" : rel.substr(0, slash), contents);
+    }
+  }
+  return view;
+}
+
+// The lake as a manifest-aware reader sees it (ReadSnapshot).
+LakeView SnapshotView(fs::FileSystem* fs) {
+  LakeView view{{"songs", {}}, {"users", {}}, {"songplays", {}}};
+  std::map<std::string, std::vector<std::string>> tables;
+  Status s = ReadSnapshot(fs, &tables);
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  for (auto& [table, paths] : tables) {
+    for (auto& path : paths) {
+      std::string contents;
+      EXPECT_TRUE(fs->Read(path, &contents).ok()) << path;
+      // Strip "<table>/", "_sparkify/versions/<table>/<run>/" or
+      // "_sparkify/staging/<run>/<table>/" to get the partition folder.
+      std::string rest = path;
+      int prefix_parts = path.starts_with(std::string(commit::kMetaDir)) ? 4 : 1;
+      for (int i = 0; i < prefix_parts; ++i) rest = rest.substr(rest.find('/') + 1);
+      size_t slash = rest.rfind('/');
+      view[table].emplace(slash == std::string::npos ? "" : rest.substr(0, slash), contents);
     }
   }
   return view;
@@ -286,6 +309,8 @@ TEST_P(TransactionTest, CrashAfterEveryOperationLeavesOneCompleteState) {
     if (GetParam() == "local" && !committed) {
       EXPECT_EQ(Visible(fs_.get()), a);
     }
+    // A manifest-aware reader sees one commit whole, even mid-publish.
+    EXPECT_EQ(SnapshotView(fs_.get()), committed ? ab : a);
     {
       std::unique_ptr<Transaction> recover;
       ASSERT_TRUE(Transaction::Begin(fs_.get(), AfterCrash(), &recover).ok());

@@ -136,6 +136,10 @@ class VersionedDirLayout : public TableLayout {
 
 }  // namespace
 
+bool IsLocalRoot(const fs::FileSystem& fs) {
+  return fs.Describe().find("://") == std::string::npos;
+}
+
 std::unique_ptr<TableLayout> NewVersionedDirLayout(fs::FileSystem* fs, std::string root_dir) {
   return std::make_unique<VersionedDirLayout>(fs, std::move(root_dir));
 }
