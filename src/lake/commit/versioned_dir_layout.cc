@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <vector>
 
 #include "lake/commit/crash_point.h"
 #include "lake/commit/table_layout.h"
@@ -23,6 +24,9 @@ constexpr std::string_view kLinkMarker = ".sparkify-link-";
 // Where a table folder that predates the protocol (a real directory) is moved
 // when its first versioned state is published.
 constexpr std::string_view kLegacyDir = "_sparkify/legacy/";
+// A version is renamed here before it is deleted, so that a reader that
+// resolved it finds it whole or not at all, never half-deleted.
+constexpr std::string_view kTrashDir = "_sparkify/trash/";
 
 Status Errno(const std::string& what, const std::string& path) {
   return Status::IOError(what + " " + path + ": " + std::strerror(errno));
@@ -94,18 +98,30 @@ class VersionedDirLayout : public TableLayout {
 
   Status CollectGarbage(const Manifest* m, const Manifest* keep) override {
     std::error_code ec;
+    std::string trash_dir = Full(std::string(kTrashDir));
+    stdfs::remove_all(trash_dir, ec);                          // what a dead run's cleanup left
+    std::vector<std::pair<std::string, stdfs::path>> victims;  // (table-run, folder)
     stdfs::path versions = Full(std::string(kVersionsDir));
     if (stdfs::is_directory(versions, ec)) {
       for (const auto& table_dir : stdfs::directory_iterator(versions, ec)) {
         std::string table = table_dir.path().filename().string();
         for (const auto& version_dir : stdfs::directory_iterator(table_dir.path(), ec)) {
           std::string run = version_dir.path().filename().string();
-          if (Uses(m, table, run) || Uses(keep, table, run)) continue;
-          stdfs::remove_all(version_dir.path(), ec);
-          if (ec) return Status::IOError("cannot remove " + version_dir.path().string());
+          if (!Uses(m, table, run) && !Uses(keep, table, run)) {
+            victims.emplace_back(table + "-" + run, version_dir.path());
+          }
         }
       }
     }
+    if (!victims.empty()) stdfs::create_directories(trash_dir, ec);
+    for (const auto& [name, dir] : victims) {
+      std::string trash = trash_dir + name;
+      if (::rename(dir.c_str(), trash.c_str()) != 0) {
+        return Errno("cannot move to the trash", dir.string());
+      }
+    }
+    stdfs::remove_all(trash_dir, ec);
+    if (ec) return Status::IOError("cannot empty " + trash_dir + ": " + ec.message());
     stdfs::remove_all(Full(std::string(kLegacyDir)), ec);
     // Switch symlinks a dead run left half-made.
     for (const auto& entry : stdfs::directory_iterator(root_, ec)) {
