@@ -76,6 +76,10 @@ std::string TypeString(const ColumnDescriptor& d) {
                        : ct == format::TIMESTAMP_MICROS ? "TIMESTAMP_MICROS"
                        : ct == format::TIMESTAMP_MILLIS ? "TIMESTAMP_MILLIS"
                        : ct == format::DATE             ? "DATE"
+                       : ct == 15                       ? "INT_8"
+                       : ct == 16                       ? "INT_16"
+                       : ct == 17                       ? "INT_32"
+                       : ct == 18                       ? "INT_64"
                                                         : nullptr;
     s += " [converted ";
     s += name ? name : std::to_string(ct);

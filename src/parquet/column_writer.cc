@@ -193,9 +193,11 @@ int32_t CodecOf(Codec c) {
   return format::UNCOMPRESSED;
 }
 
-void AppendDefinitionLevels(const uint8_t* validity, size_t rows, std::string* out) {
+// V1 pages prefix the levels with their 4-byte length; V2 pages give it in the header.
+void AppendDefinitionLevels(const uint8_t* validity, size_t rows, bool length_prefix,
+                            std::string* out) {
   size_t len_pos = out->size();
-  out->append(4, '\0');
+  if (length_prefix) out->append(4, '\0');
   if (validity == nullptr) {
     // All present: one RLE run of 1s.
     uint64_t header = static_cast<uint64_t>(rows) << 1;
@@ -208,8 +210,10 @@ void AppendDefinitionLevels(const uint8_t* validity, size_t rows, std::string* o
   } else {
     RleBpEncode(validity, rows, 1, out);
   }
-  uint32_t len = static_cast<uint32_t>(out->size() - len_pos - 4);
-  std::memcpy(out->data() + len_pos, &len, 4);
+  if (length_prefix) {
+    uint32_t len = static_cast<uint32_t>(out->size() - len_pos - 4);
+    std::memcpy(out->data() + len_pos, &len, 4);
+  }
 }
 
 format::BoundaryOrder ComputeBoundaryOrder(PhysicalType type, const format::ColumnIndex& ci) {
@@ -274,27 +278,32 @@ Status ColumnChunkWriter::Validate(const ColumnSchema& schema, const ColumnVecto
   return Status::OK();
 }
 
-Status ColumnChunkWriter::WritePage(format::PageHeader header, Sink* sink, uint64_t* file_offset,
-                                    int64_t* uncompressed_total, int64_t* compressed_total,
-                                    int32_t* page_size) {
-  std::string_view payload = page_;
+Status ColumnChunkWriter::WritePage(format::PageHeader header, size_t levels_size, Sink* sink,
+                                    uint64_t* file_offset, int64_t* uncompressed_total,
+                                    int64_t* compressed_total, int32_t* page_size) {
+  // V2 pages keep their levels (the first levels_size bytes) uncompressed.
+  std::string_view levels = std::string_view(page_).substr(0, levels_size);
+  std::string_view body = std::string_view(page_).substr(levels_size);
+  std::string_view payload = body;
   if (options_.codec != Codec::kUncompressed) {
-    SPARKIFY_RETURN_IF_ERROR(compressor_->Compress(page_, &compressed_));
+    SPARKIFY_RETURN_IF_ERROR(compressor_->Compress(body, &compressed_));
     payload = compressed_;
   }
-  if (page_.size() > INT32_MAX || payload.size() > INT32_MAX) {
+  const size_t stored = levels.size() + payload.size();
+  if (page_.size() > INT32_MAX || stored > INT32_MAX) {
     return Status::InvalidArgument("page larger than 2 GiB");
   }
   header.uncompressed_page_size = static_cast<int32_t>(page_.size());
-  header.compressed_page_size = static_cast<int32_t>(payload.size());
+  header.compressed_page_size = static_cast<int32_t>(stored);
   header_.clear();
   format::Serialize(header, &header_);
   SPARKIFY_RETURN_IF_ERROR(sink->Append(header_));
+  if (!levels.empty()) SPARKIFY_RETURN_IF_ERROR(sink->Append(levels));
   SPARKIFY_RETURN_IF_ERROR(sink->Append(payload));
   *uncompressed_total += header_.size() + page_.size();
-  *compressed_total += header_.size() + payload.size();
-  *page_size = static_cast<int32_t>(header_.size() + payload.size());
-  *file_offset += header_.size() + payload.size();
+  *compressed_total += header_.size() + stored;
+  *page_size = static_cast<int32_t>(header_.size() + stored);
+  *file_offset += header_.size() + stored;
   return Status::OK();
 }
 
@@ -398,7 +407,7 @@ Status ColumnChunkWriter::WriteTyped(const ColumnSchema& schema, const ColumnVec
     h.dictionary_page_header = dh;
     page_.swap(dict_page_values);
     SPARKIFY_RETURN_IF_ERROR(
-        WritePage(h, sink, file_offset, &uncompressed_total, &compressed_total, &unused_size));
+        WritePage(h, 0, sink, file_offset, &uncompressed_total, &compressed_total, &unused_size));
     page_.swap(dict_page_values);
   }
   md.data_page_offset = static_cast<int64_t>(*file_offset);
@@ -411,9 +420,12 @@ Status ColumnChunkWriter::WriteTyped(const ColumnSchema& schema, const ColumnVec
     const size_t rows = p.row_end - p.row_begin;
     const size_t vals = p.val_end - p.val_begin;
     page_.clear();
+    const bool v2 = options_.data_page_version == 2;
     if (optional) {
-      AppendDefinitionLevels(validity ? validity + p.row_begin : nullptr, rows, &page_);
+      AppendDefinitionLevels(validity ? validity + p.row_begin : nullptr, rows,
+                             /*length_prefix=*/!v2, &page_);
     }
+    const size_t levels_size = v2 ? page_.size() : 0;
     if (use_dict) {
       page_.push_back(static_cast<char>(bit_width));
       RleBpEncode(indices_.data() + p.val_begin, vals, bit_width, &page_);
@@ -421,15 +433,29 @@ Status ColumnChunkWriter::WriteTyped(const ColumnSchema& schema, const ColumnVec
       O::Plain(values + p.val_begin, vals, &page_);
     }
     format::PageHeader h;
-    h.type = format::DATA_PAGE;
-    format::DataPageHeader dh;
-    dh.num_values = static_cast<int32_t>(rows);
-    dh.encoding = use_dict ? format::RLE_DICTIONARY : format::PLAIN;
-    h.data_page_header = dh;
+    const int32_t encoding = use_dict ? format::RLE_DICTIONARY : format::PLAIN;
+    if (v2) {
+      h.type = format::DATA_PAGE_V2;
+      format::DataPageHeaderV2 dh;
+      dh.num_values = static_cast<int32_t>(rows);
+      dh.num_nulls = static_cast<int32_t>(rows - vals);
+      dh.num_rows = static_cast<int32_t>(rows);
+      dh.encoding = encoding;
+      dh.definition_levels_byte_length = static_cast<int32_t>(levels_size);
+      dh.repetition_levels_byte_length = 0;
+      dh.is_compressed = options_.codec != Codec::kUncompressed;
+      h.data_page_header_v2 = dh;
+    } else {
+      h.type = format::DATA_PAGE;
+      format::DataPageHeader dh;
+      dh.num_values = static_cast<int32_t>(rows);
+      dh.encoding = encoding;
+      h.data_page_header = dh;
+    }
     const uint64_t page_offset = *file_offset;
     int32_t page_size = 0;
-    SPARKIFY_RETURN_IF_ERROR(
-        WritePage(h, sink, file_offset, &uncompressed_total, &compressed_total, &page_size));
+    SPARKIFY_RETURN_IF_ERROR(WritePage(h, levels_size, sink, file_offset, &uncompressed_total,
+                                       &compressed_total, &page_size));
     oi.page_locations.push_back(
         {static_cast<int64_t>(page_offset), page_size, static_cast<int64_t>(p.row_begin)});
 
@@ -477,6 +503,8 @@ Status ColumnChunkWriter::WriteTyped(const ColumnSchema& schema, const ColumnVec
   }
   ci.boundary_order = ComputeBoundaryOrder(kType, ci);
 
+  const int32_t data_page_type =
+      options_.data_page_version == 2 ? format::DATA_PAGE_V2 : format::DATA_PAGE;
   if (use_dict) {
     md.encodings = {format::PLAIN, format::RLE_DICTIONARY};
     md.encoding_stats = {
@@ -484,7 +512,7 @@ Status ColumnChunkWriter::WriteTyped(const ColumnSchema& schema, const ColumnVec
         {format::DATA_PAGE, format::RLE_DICTIONARY, static_cast<int32_t>(pages.size())}};
   } else {
     md.encodings = {format::PLAIN};
-    md.encoding_stats = {{format::DATA_PAGE, format::PLAIN, static_cast<int32_t>(pages.size())}};
+    md.encoding_stats = {{data_page_type, format::PLAIN, static_cast<int32_t>(pages.size())}};
   }
   if (optional) md.encodings.insert(md.encodings.begin() + 1, format::RLE);
   md.total_uncompressed_size = uncompressed_total;

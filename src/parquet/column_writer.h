@@ -1,4 +1,4 @@
-// Writes one column chunk of a row group: [dictionary page] data pages (V1),
+// Writes one column chunk of a row group: [dictionary page] data pages (V1, or V2 on request),
 // straight to the sink, and returns the chunk's metadata and page index.
 //
 // Steps for a chunk:
@@ -45,7 +45,7 @@ class ColumnChunkWriter {
   template <typename V>
   Status WriteTyped(const ColumnSchema& schema, const ColumnVector& column, const V* values,
                     size_t num_values, Sink* sink, uint64_t* file_offset, EncodedChunk* out);
-  Status WritePage(format::PageHeader header, Sink* sink, uint64_t* file_offset,
+  Status WritePage(format::PageHeader header, size_t levels_size, Sink* sink, uint64_t* file_offset,
                    int64_t* uncompressed_total, int64_t* compressed_total, int32_t* page_size);
 
   const WriterOptions& options_;

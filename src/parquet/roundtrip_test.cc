@@ -37,11 +37,16 @@ TEST(RoundTrip, EveryCodecWithAndWithoutDictionary) {
   Table t = AllTypesTable(3000, 1, 7);
   for (Codec c : {Codec::kUncompressed, Codec::kSnappy, Codec::kGzip, Codec::kZstd}) {
     for (bool dict : {true, false}) {
-      WriterOptions o;
-      o.codec = c;
-      o.enable_dictionary = dict;
-      SCOPED_TRACE(::testing::Message() << "codec " << static_cast<int>(c) << " dict " << dict);
-      ExpectRoundTrip(t, o);
+      for (int version : {1, 2}) {
+        WriterOptions o;
+        o.codec = c;
+        o.enable_dictionary = dict;
+        o.data_page_version = version;
+        o.data_page_size = 2048;
+        SCOPED_TRACE(::testing::Message() << "codec " << static_cast<int>(c) << " dict " << dict
+                                          << " pages v" << version);
+        ExpectRoundTrip(t, o);
+      }
     }
   }
 }
@@ -269,6 +274,101 @@ TEST(Writer, RejectsBadInput) {
   Schema bad{{{"t", PhysicalType::kInt32, LogicalType::kTimestampMicros, Repetition::kRequired}}};
   FileWriter w2(bad, WriterOptions{}, &sink);
   EXPECT_TRUE(w2.Close().IsInvalidArgument());
+}
+
+}  // namespace
+}  // namespace sparkify::parquet
+
+namespace sparkify::parquet {
+namespace {
+
+// A file as Spark 2/3 writes timestamps by default: INT96, with the legacy
+// PLAIN_DICTIONARY encoding for both the dictionary and the data page. Built by
+// hand from the spec's structures, since our writer does not write INT96.
+TEST(Reader, SparkInt96WithPlainDictionary) {
+  auto int96 = [](int32_t julian_day, int64_t nanos) {
+    std::string v(12, '\0');
+    std::memcpy(v.data(), &nanos, 8);
+    std::memcpy(v.data() + 8, &julian_day, 4);
+    return v;
+  };
+  std::string file = "PAR1";
+  const int64_t dict_offset = static_cast<int64_t>(file.size());
+  {
+    std::string dict = int96(2440588, 1000) +
+                       int96(2458424, 77430796000000LL);  // epoch+1us, 2018-11-01T21:30:30.796
+    format::PageHeader h;
+    h.type = format::DICTIONARY_PAGE;
+    h.uncompressed_page_size = h.compressed_page_size = static_cast<int32_t>(dict.size());
+    h.dictionary_page_header = format::DictionaryPageHeader{2, format::PLAIN_DICTIONARY, {}};
+    format::Serialize(h, &file);
+    file += dict;
+  }
+  const int64_t data_offset = static_cast<int64_t>(file.size());
+  {
+    // Rows: [1, null, 0, 1]: def levels 1,0,1,1 bit-packed (one group), indices 1,0,1 at width 1.
+    std::string page;
+    std::string levels = {'\x03', '\x0D'};  // header (1 group << 1) | 1, bits 1011 -> 0b1101
+    uint32_t len = static_cast<uint32_t>(levels.size());
+    page.append(reinterpret_cast<const char*>(&len), 4);
+    page += levels;
+    page += std::string{'\x01', '\x03', '\x05'};  // bit width 1; one group: bits 1,0,1 -> 0b101
+    format::PageHeader h;
+    h.type = format::DATA_PAGE;
+    h.uncompressed_page_size = h.compressed_page_size = static_cast<int32_t>(page.size());
+    h.data_page_header =
+        format::DataPageHeader{4, format::PLAIN_DICTIONARY, format::RLE, format::RLE};
+    format::Serialize(h, &file);
+    file += page;
+  }
+  format::FileMetaData m;
+  format::SchemaElement root;
+  root.name = "spark_schema";
+  root.num_children = 1;
+  format::SchemaElement ts;
+  ts.name = "ts";
+  ts.type = format::INT96;
+  ts.repetition_type = format::OPTIONAL;
+  m.schema = {root, ts};
+  m.num_rows = 4;
+  format::RowGroup rg;
+  rg.num_rows = 4;
+  format::ColumnChunk cc;
+  cc.file_offset = dict_offset;
+  format::ColumnMetaData md;
+  md.type = format::INT96;
+  md.encodings = {format::PLAIN_DICTIONARY, format::RLE};
+  md.path_in_schema = {"ts"};
+  md.codec = format::UNCOMPRESSED;
+  md.num_values = 4;
+  md.total_compressed_size = md.total_uncompressed_size =
+      static_cast<int64_t>(file.size()) - dict_offset;
+  md.data_page_offset = data_offset;
+  md.dictionary_page_offset = dict_offset;
+  cc.meta_data = md;
+  rg.columns = {cc};
+  m.row_groups = {rg};
+  m.created_by = "parquet-mr version 1.12.3 (build f8dced182c4c1fbdec6ccb3185537b5a01e6ed6b)";
+  std::string footer;
+  format::Serialize(m, &footer);
+  file += footer;
+  uint32_t flen = static_cast<uint32_t>(footer.size());
+  file.append(reinterpret_cast<const char*>(&flen), 4);
+  file += "PAR1";
+
+  auto r = FileReader::Open("spark.parquet", file);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ((*r)->columns()[0].logical, LogicalType::kTimestampMicros);
+  auto cols = (*r)->ReadAll();
+  ASSERT_TRUE(cols.ok()) << cols.status().ToString();
+  const ColumnVector& c = (*cols)[0];
+  ASSERT_EQ(c.size(), 4u);
+  EXPECT_EQ(c.type, PhysicalType::kInt64);
+  EXPECT_FALSE(c.IsNull(0));
+  EXPECT_TRUE(c.IsNull(1));
+  EXPECT_EQ(c.i64[0], 1541107830796000LL);
+  EXPECT_EQ(c.i64[2], 1);
+  EXPECT_EQ(c.i64[3], 1541107830796000LL);
 }
 
 }  // namespace

@@ -171,6 +171,9 @@ class FileWriter::Impl {
         compressor_(ToFormat(options_.codec), LevelOf(options_)),
         chunk_writer_(options_, &compressor_) {
     status_ = CheckSchema(schema_);
+    if (status_.ok() && options_.data_page_version != 1 && options_.data_page_version != 2) {
+      status_ = Status::InvalidArgument("data_page_version must be 1 or 2");
+    }
     for (const ColumnSchema& c : schema_.columns) buffer_.emplace_back(c.type);
   }
 

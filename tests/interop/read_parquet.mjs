@@ -1,20 +1,27 @@
 // Reads a Parquet file with an independent reader and prints it canonically, so a
 // C++ test can compare it byte for byte with the values it wrote:
-//   node read_parquet.mjs duckdb|hyparquet FILE
-// Output: line 1 is a JSON array of column names; then one JSON array per row whose
+//   node read_parquet.mjs duckdb|hyparquet FILE...
+// For each file: a line "== FILE", then line 1 is a JSON array of column names; then one JSON array per row whose
 // items are null or strings: "i:<int>" (INT32/INT64), "t:<micros>" (timestamps of any
 // unit, INT96 included), "d:<16 hex digits of the IEEE-754 double>" or "d:NaN"
 // (FLOAT widened to double), "b:0"/"b:1", "s:<hex of the UTF-8 bytes>" (BYTE_ARRAY).
 import fs from 'node:fs';
 import { duckdb, hyparquet, compressors } from './node_deps.mjs';
 
-const [engine, file] = process.argv.slice(2);
-if (!engine || !file) {
-  console.error('usage: node read_parquet.mjs duckdb|hyparquet FILE');
+const [engine, ...files] = process.argv.slice(2);
+if (!engine || files.length === 0) {
+  console.error('usage: node read_parquet.mjs duckdb|hyparquet FILE...');
   process.exit(2);
 }
-
 const hp = await hyparquet();
+let conn = null;
+if (engine === 'duckdb') {
+  const { DuckDBInstance } = await duckdb();
+  const db = await DuckDBInstance.create(':memory:');
+  conn = await db.connect();
+}
+
+async function readOne(file) {
 const bytes = fs.readFileSync(file);
 const arrayBuffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
 const meta = hp.parquetMetadata(arrayBuffer);
@@ -69,9 +76,6 @@ function canon(kind, v) {
 const names = leaves.map((e) => e.name);
 let rows = [];
 if (engine === 'duckdb') {
-  const { DuckDBInstance } = await duckdb();
-  const db = await DuckDBInstance.create(':memory:');
-  const conn = await db.connect();
   const escaped = file.replaceAll("'", "''");
   const reader = await conn.runAndReadAll(`SELECT * FROM read_parquet('${escaped}')`);
   rows = reader.getRows();
@@ -95,6 +99,9 @@ if (engine === 'duckdb') {
   process.exit(2);
 }
 
-const out = [JSON.stringify(names)];
+const out = ['== ' + file, JSON.stringify(names)];
 for (const row of rows) out.push(JSON.stringify(row.map((v, i) => canon(kinds[i], v))));
-process.stdout.write(out.join('\n') + '\n');
+return out.join('\n') + '\n';
+}
+
+for (const file of files) process.stdout.write(await readOne(file));
