@@ -6,6 +6,7 @@
 #
 #   bench/etl_bench.sh [--sizes small,1g,5g,catalogue] [--runs 3] [--threads 2]
 #                      [--engines sparkify,duckdb] [--cache DIR] [--sparkify BIN] [--seed 1]
+#                      [--duckdb-memory 8GB]
 #
 # Sizes (logs over 30 days; generated once, then reused from the cache):
 #   small      ~50 MB of logs,  110,000 events, 15,000-song catalogue
@@ -20,7 +21,7 @@ cd "$(dirname "$0")/.."
 
 sizes=small runs=3 threads=2 engines=sparkify,duckdb seed=1
 cache=${SPARKIFY_BENCH_CACHE:-.cache/bench}
-sparkify=""
+sparkify="" duckdb_memory=8GB
 while (($#)); do
   case "$1" in
     --sizes) sizes=$2; shift 2 ;;
@@ -30,7 +31,8 @@ while (($#)); do
     --cache) cache=$2; shift 2 ;;
     --sparkify) sparkify=$2; shift 2 ;;
     --seed) seed=$2; shift 2 ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    --duckdb-memory) duckdb_memory=$2; shift 2 ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
     *) echo "etl_bench: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -63,7 +65,7 @@ trap 'rm -rf "$tmp"' EXIT
 
 # --- helpers ---
 median() { sort -g | awk '{v[NR]=$1} END {if (NR%2) print v[(NR+1)/2]; else print (v[NR/2]+v[NR/2+1])/2}'; }
-file_bytes() { find "$1" -type f -name '*.json' -printf '%s\n' | awk '{s+=$1} END {print s+0}'; }
+file_bytes() { find "$1" -type f -name '*.json' -printf '%s\n' | awk '{s+=$1} END {printf "%.0f\n", s}'; }
 
 dataset() {  # generates data set $1 into the cache unless it is there already
   local size=$1 dir="$cache/$1" args
@@ -87,7 +89,7 @@ run_engine() {  # run_engine ENGINE DATA_DIR OUT_DIR -> "wall cpu rss_kb" on std
     sparkify) cmd=("$sparkify" etl --songs "$data/song_data" --logs "$data/log_data" --out "$out"
                    --threads "$threads") ;;
     duckdb) cmd=(node bench/etl_duckdb.mjs --songs "$data/song_data" --logs "$data/log_data"
-                 --out "$out" --threads "$threads") ;;
+                 --out "$out" --threads "$threads" --memory-limit "$duckdb_memory") ;;
     *) echo "etl_bench: unknown engine $engine" >&2; return 2 ;;
   esac
   if ! /usr/bin/time -f '%e %U %S %M' -o "$tmp/time" "${cmd[@]}" >"$tmp/out" 2>"$tmp/err"; then
