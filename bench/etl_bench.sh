@@ -97,6 +97,8 @@ run_engine() {  # run_engine ENGINE DATA_DIR OUT_DIR -> "wall cpu rss_kb" on std
     tail -20 "$tmp/err" >&2
     return 1
   fi
+  cp "$tmp/out" "$cache/last-$engine-$(basename "$data").out"   # summaries, for docs
+  cp "$tmp/err" "$cache/last-$engine-$(basename "$data").err"
   awk '{printf "%s %.2f %s\n", $1, $2 + $3, $4}' "$tmp/time"
 }
 
@@ -133,5 +135,6 @@ for size in "${size_list[@]}"; do
   unset wall_of
 done
 echo
-echo "median of $runs run(s), $threads thread(s), warm page cache; $(nproc) cores on $(hostname)"
+echo "median of $runs run(s), $threads thread(s), warm page cache; $(nproc) cores on $(hostname);" \
+  "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%s\n' "${summary[@]}"
