@@ -13,7 +13,8 @@
 #   1g         ~1 GB of logs,  2,150,000 events, 15,000-song catalogue
 #   5g         ~5 GB of logs, 10,750,000 events, 15,000-song catalogue
 #   catalogue  200,000 one-song files (~55 MB), 20,000 events
-# Without --sparkify the script builds a Release binary in build-release/.
+# Without --sparkify the script builds a Release binary in build-release/. Each lake
+# stays in the cache (out-ENGINE-SIZE) until the next run of that size replaces it.
 # Measurements come from /usr/bin/time (Debian package `time`); the page cache is
 # warm after generation, so these are warm-cache figures.
 set -euo pipefail
@@ -97,8 +98,11 @@ run_engine() {  # run_engine ENGINE DATA_DIR OUT_DIR -> "wall cpu rss_kb" on std
     tail -20 "$tmp/err" >&2
     return 1
   fi
-  cp "$tmp/out" "$cache/last-$engine-$(basename "$data").out"   # summaries, for docs
-  cp "$tmp/err" "$cache/last-$engine-$(basename "$data").err"
+  # What each engine says about its run (step timings, row counts), for docs/performance.md.
+  local keep="$cache/last-$engine-$(basename "$data")"
+  cp "$tmp/out" "$keep.out"
+  cp "$tmp/err" "$keep.err"
+  [[ -f "$out/_run_summary.json" ]] && cp "$out/_run_summary.json" "$keep.summary.json"
   awk '{printf "%s %.2f %s\n", $1, $2 + $3, $4}' "$tmp/time"
 }
 
@@ -116,7 +120,7 @@ for size in "${size_list[@]}"; do
   for engine in "${engine_list[@]}"; do
     : > "$tmp/runs"
     for ((r = 0; r < runs; r++)); do
-      run_engine "$engine" "$data" "$cache/out-$engine" >> "$tmp/runs"
+      run_engine "$engine" "$data" "$cache/out-$engine-$size" >> "$tmp/runs"
     done
     wall=$(cut -d' ' -f1 "$tmp/runs" | median)
     cpu=$(cut -d' ' -f2 "$tmp/runs" | median)
@@ -125,7 +129,7 @@ for size in "${size_list[@]}"; do
     awk -v s="$size" -v e="$engine" -v b="$bytes" -v n="$events" -v w="$wall" -v c="$cpu" \
         -v m="$rss" 'BEGIN {printf "%-10s %-9s %9.1f %11d %8.2f %8.2f %8.0f %9.1f %11.0f\n",
                             s, e, b/1e6, n, w, c, m/1024, b/1e6/w, n/w}'
-    counts=$(node bench/etl_count.mjs "$cache/out-$engine" 2>/dev/null || echo '{}')
+    counts=$(node bench/etl_count.mjs "$cache/out-$engine-$size" 2>/dev/null || echo '{}')
     summary+=("$size $engine rows $counts")
   done
   if [[ -n "${wall_of[sparkify]:-}" && -n "${wall_of[duckdb]:-}" ]]; then
