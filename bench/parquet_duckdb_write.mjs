@@ -1,0 +1,32 @@
+// DuckDB's side of parquet_write_bench: loads DIR/src-<dataset>.parquet into a
+// table, then times COPY t TO ... (FORMAT PARQUET, COMPRESSION c) with one
+// thread, REPS times, and prints "duckdb <dataset> <codec> <median s> <bytes>".
+//   node parquet_duckdb_write.mjs DIR REPS DATASET...
+import fs from 'node:fs';
+import path from 'node:path';
+import { duckdb } from '../tests/interop/node_deps.mjs';
+
+const [dir, repsArg, ...datasets] = process.argv.slice(2);
+const reps = Number(repsArg);
+const { DuckDBInstance } = await duckdb();
+const db = await DuckDBInstance.create(':memory:');
+const conn = await db.connect();
+await conn.run('SET threads = 1');
+await conn.run('SET preserve_insertion_order = true');
+for (const name of datasets) {
+  const src = path.join(dir, `src-${name}.parquet`);
+  await conn.run(`CREATE OR REPLACE TABLE t AS SELECT * FROM read_parquet('${src}')`);
+  for (const codec of ['snappy', 'zstd']) {
+    const out = path.join(dir, 'duckdb.parquet');
+    const times = [];
+    for (let r = 0; r < reps; r++) {
+      const start = process.hrtime.bigint();
+      await conn.run(`COPY t TO '${out}' (FORMAT PARQUET, COMPRESSION ${codec})`);
+      times.push(Number(process.hrtime.bigint() - start) / 1e9);
+    }
+    times.sort((a, b) => a - b);
+    const size = fs.statSync(out).size;
+    console.log(`duckdb ${name} ${codec} ${times[Math.floor(times.length / 2)]} ${size}`);
+  }
+}
+console.log(`duckdb-maxrss-kb ${process.resourceUsage().maxRSS}`);
