@@ -151,12 +151,30 @@ bool MinMax(const Bool* v, size_t n, std::string* mn, std::string* mx) {
   *mx = EncodeStat(any_true);
   return true;
 }
+// The first 8 bytes as a big-endian number (zero-padded): comparing these
+// orders strings as unsigned bytes would, except for ties.
+inline uint64_t Prefix(std::string_view s) {
+  uint64_t w = 0;
+  std::memcpy(&w, s.data(), std::min<size_t>(8, s.size()));
+  return __builtin_bswap64(w);
+}
+
 bool MinMax(StrAcc v, size_t n, std::string* mn, std::string* mx) {
   if (n == 0) return false;
   std::string_view lo = v[0], hi = v[0];
+  uint64_t lo_p = Prefix(lo), hi_p = lo_p;
   for (size_t i = 1; i < n; ++i) {
-    if (v[i] < lo) lo = v[i];  // string_view compares as unsigned bytes (char_traits)
-    if (hi < v[i]) hi = v[i];
+    std::string_view s = v[i];
+    const uint64_t p = Prefix(s);
+    // Only a prefix tie needs the full comparison (string_view compares unsigned bytes).
+    if (p < lo_p || (p == lo_p && s < lo)) {
+      lo = s;
+      lo_p = p;
+    }
+    if (p > hi_p || (p == hi_p && hi < s)) {
+      hi = s;
+      hi_p = p;
+    }
   }
   mn->assign(lo);
   mx->assign(hi);
@@ -277,6 +295,12 @@ Status ColumnChunkWriter::Validate(const ColumnSchema& schema, const ColumnVecto
   if (schema.type == PhysicalType::kByteArray) {
     if (column.offsets.empty() || column.offsets.back() > column.bytes.size()) {
       return Status::InvalidArgument("column " + schema.name + ": offsets out of range");
+    }
+    for (size_t i = 1; i < column.offsets.size(); ++i) {
+      if (column.offsets[i] < column.offsets[i - 1]) {
+        return Status::InvalidArgument("column " + schema.name + ": offsets decrease at row " +
+                                       std::to_string(i - 1));
+      }
     }
   }
   if (!column.validity.empty()) {

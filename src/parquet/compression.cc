@@ -86,6 +86,10 @@ Status Compressor::Compress(std::string_view input, std::string_view* out) {
 
 Status Decompress(int32_t codec, std::string_view input, size_t uncompressed_size,
                   std::string* out) {
+  if (input.empty() && uncompressed_size == 0) {
+    out->clear();  // e.g. the empty values section of an all-null V2 page
+    return Status::OK();
+  }
   switch (codec) {
     case format::UNCOMPRESSED:
       if (input.size() != uncompressed_size) {
