@@ -52,7 +52,13 @@ void AppendRepaired(StringColumn* column, std::optional<std::string_view> value,
 // returns the reason for a reject, or "" when the object was read whole.
 // `on_field` returns the reason for a reject too.
 template <typename F>
-std::string ForEachField(od::parser& parser, std::string_view doc, size_t capacity, F on_field) {
+std::string ForEachField(od::parser& parser, simdjson::dom::parser& dom_parser,
+                         std::string_view doc, size_t capacity, F on_field) {
+  if (doc.empty() || doc.front() != '{') {
+    // Rare: validate fully to say whether it is JSON at all.
+    auto error = dom_parser.parse(doc.data(), doc.size(), false).error();
+    return error ? InvalidJson(error) : "not a JSON object";
+  }
   od::document document;
   auto error = parser.iterate(doc.data(), doc.size(), capacity).get(document);
   if (error) return InvalidJson(error);
@@ -125,7 +131,8 @@ void RecordParser::ParseSongs(std::string_view object_path, std::string_view tex
         std::optional<double> duration, latitude, longitude;
         std::optional<int32_t> year;
         std::string reason = ForEachField(
-            parser_, doc.text, capacity, [&](std::string_view key, od::value value) -> std::string {
+            parser_, dom_parser_, doc.text, capacity,
+            [&](std::string_view key, od::value value) -> std::string {
               auto text_field = [&](std::optional<std::string_view>* out) {
                 std::string_view v;
                 ReadStatus st = json::ReadText(value, &v);
@@ -201,7 +208,8 @@ void RecordParser::ParseLogs(std::string_view object_path, std::string_view text
         std::optional<double> length;
         bool next_song = false;
         std::string reason = ForEachField(
-            parser_, doc.text, capacity, [&](std::string_view key, od::value value) -> std::string {
+            parser_, dom_parser_, doc.text, capacity,
+            [&](std::string_view key, od::value value) -> std::string {
               auto text_field = [&](TextIndex i) {
                 std::string_view v;
                 ReadStatus st = json::ReadText(value, &v);

@@ -36,6 +36,8 @@ class RecordParser {
 
  private:
   simdjson::ondemand::parser parser_;
+  simdjson::dom::parser dom_parser_;  // only to tell "not an object" from "not JSON"
+
   std::string repaired_;  // scratch for text repair
 };
 
