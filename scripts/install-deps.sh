@@ -9,12 +9,18 @@ cd "$(dirname "$0")/.."
 pkgs=(cmake ninja-build g++ pkg-config libsimdjson-dev libsnappy-dev libzstd-dev zlib1g-dev
       libcurl4-openssl-dev libssl-dev libcli11-dev libfmt-dev)
 if [[ "${1:-}" == "--test" ]]; then
-  pkgs+=(libgtest-dev libgmock-dev libbenchmark-dev nodejs npm clang libclang-rt-14-dev
-         swift swift-proxy swift-account swift-container swift-object python3-swift memcached awscli
+  pkgs+=(libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev
+         swift swift-proxy swift-account swift-container swift-object python3-swift memcached
+         awscli
          python3)
 fi
 
 missing=()
+# Node.js may come from another repository (with its own npm): ask for the
+# commands, not for Debian's package names.
+if [[ "${1:-}" == "--test" ]] && ! command -v npm >/dev/null; then
+  pkgs+=(nodejs npm)
+fi
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done

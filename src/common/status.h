@@ -19,14 +19,14 @@ class Status {
  public:
   enum class Code {
     kOk = 0,
-    kNotFound,         // the object, file or key does not exist
-    kCorruption,       // the bytes are not what the format promises
-    kInvalidArgument,  // the caller asked for something impossible (usage, config)
-    kIOError,          // the OS or the network failed; may be worth retrying
-    kAlreadyExists,    // create-if-absent found it present (also: lock held)
-    kPermissionDenied, // credentials refused or file mode forbids it
-    kUnavailable,      // transient: throttled, timed out, connection reset
-    kAborted,          // stopped on purpose (too many rejects, cancelled)
+    kNotFound,          // the object, file or key does not exist
+    kCorruption,        // the bytes are not what the format promises
+    kInvalidArgument,   // the caller asked for something impossible (usage, config)
+    kIOError,           // the OS or the network failed; may be worth retrying
+    kAlreadyExists,     // create-if-absent found it present (also: lock held)
+    kPermissionDenied,  // credentials refused or file mode forbids it
+    kUnavailable,       // transient: throttled, timed out, connection reset
+    kAborted,           // stopped on purpose (too many rejects, cancelled)
     kNotSupported,
   };
 
@@ -77,7 +77,7 @@ class Status {
 template <typename T>
 class Result {
  public:
-  Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : value_(std::move(value)) {}          // NOLINT: implicit by design
   Result(Status status) : status_(std::move(status)) {}  // NOLINT: must be non-OK
   bool ok() const { return status_.ok(); }
   const Status& status() const { return status_; }
@@ -98,10 +98,10 @@ class Result {
 #define SPARKIFY_CONCAT_INNER(a, b) a##b
 #define SPARKIFY_CONCAT(a, b) SPARKIFY_CONCAT_INNER(a, b)
 
-#define SPARKIFY_RETURN_IF_ERROR(expr)           \
-  do {                                           \
-    ::sparkify::Status _st = (expr);             \
-    if (!_st.ok()) return _st;                   \
+#define SPARKIFY_RETURN_IF_ERROR(expr) \
+  do {                                 \
+    ::sparkify::Status _st = (expr);   \
+    if (!_st.ok()) return _st;         \
   } while (0)
 
 #define SPARKIFY_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \

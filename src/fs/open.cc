@@ -1,10 +1,26 @@
 #include "fs/open.h"
 
+#include "fs/local_file_system.h"
+#include "fs/memory_file_system.h"
+
 namespace sparkify::fs {
 
 Status OpenFileSystem(const std::string& uri, const OpenOptions& options,
                       std::unique_ptr<FileSystem>* out) {
-  return Status::NotSupported("no file system implementation yet for " + uri);
+  if (uri.starts_with("s3://")) {
+    return Status::NotSupported("S3 is not available in this build: " + uri);
+  }
+  if (uri.starts_with("mem://")) {
+    *out = OpenSharedMemoryFileSystem(uri.substr(6));
+    return Status::OK();
+  }
+  std::string path = uri.starts_with("file://") ? uri.substr(7) : uri;
+  if (path.find("://") != std::string::npos) {
+    return Status::InvalidArgument("unsupported location (want a path or s3://bucket/prefix): " +
+                                   uri);
+  }
+  *out = NewLocalFileSystem(path);
+  return Status::OK();
 }
 
 }  // namespace sparkify::fs

@@ -16,7 +16,16 @@
 
 namespace sparkify::parquet {
 
-enum class PhysicalType { kBoolean, kInt32, kInt64, kInt96, kFloat, kDouble, kByteArray, kFixedLenByteArray };
+enum class PhysicalType {
+  kBoolean,
+  kInt32,
+  kInt64,
+  kInt96,
+  kFloat,
+  kDouble,
+  kByteArray,
+  kFixedLenByteArray
+};
 
 struct ColumnVector {
   PhysicalType type = PhysicalType::kInt64;
@@ -38,10 +47,22 @@ struct ColumnVector {
   }
 
   void AppendNull();
-  void AppendBool(bool v) { booleans.push_back(v ? 1 : 0); MarkValid(); }
-  void AppendInt32(int32_t v) { i32.push_back(v); MarkValid(); }
-  void AppendInt64(int64_t v) { i64.push_back(v); MarkValid(); }
-  void AppendDouble(double v) { f64.push_back(v); MarkValid(); }
+  void AppendBool(bool v) {
+    booleans.push_back(v ? 1 : 0);
+    MarkValid();
+  }
+  void AppendInt32(int32_t v) {
+    i32.push_back(v);
+    MarkValid();
+  }
+  void AppendInt64(int64_t v) {
+    i64.push_back(v);
+    MarkValid();
+  }
+  void AppendDouble(double v) {
+    f64.push_back(v);
+    MarkValid();
+  }
   void AppendString(std::string_view v) {
     bytes.append(v);
     offsets.push_back(static_cast<uint32_t>(bytes.size()));

@@ -9,10 +9,9 @@
 // holds their absolute offsets.
 //
 // How to use:
-//   Schema schema{{{"song_id", PhysicalType::kByteArray, LogicalType::kString, Repetition::kRequired}, ...}};
-//   StringSink sink;
-//   FileWriter writer(schema, WriterOptions{}, &sink);
-//   writer.WriteBatch(columns);   // any number of times; cut into row groups by options
+//   Schema schema{{{"song_id", PhysicalType::kByteArray, LogicalType::kString,
+//   Repetition::kRequired}, ...}}; StringSink sink; FileWriter writer(schema, WriterOptions{},
+//   &sink); writer.WriteBatch(columns);   // any number of times; cut into row groups by options
 //   writer.Close();               // writes the footer; sink.data() is the file
 #pragma once
 
@@ -44,16 +43,17 @@ struct Schema {
 };
 
 struct WriterOptions {
-  Codec codec = Codec::kSnappy;               // what Spark writes by default
-  int zstd_level = 3;                         // zstd's own default: good ratio, fast
+  Codec codec = Codec::kSnappy;  // what Spark writes by default
+  int zstd_level = 3;            // zstd's own default: good ratio, fast
   int gzip_level = 6;
-  size_t data_page_size = 1 << 20;            // bytes of encoded values per page (parquet-mr: 1 MiB)
-  size_t row_group_size = 128u << 20;         // bytes of encoded data per row group (128 MiB, HDFS-block-sized)
-  size_t max_row_group_rows = 1u << 20;       // also cut row groups by rows to bound memory
+  size_t data_page_size = 1 << 20;  // bytes of encoded values per page (parquet-mr: 1 MiB)
+  size_t row_group_size =
+      128u << 20;  // bytes of encoded data per row group (128 MiB, HDFS-block-sized)
+  size_t max_row_group_rows = 1u << 20;  // also cut row groups by rows to bound memory
   bool enable_dictionary = true;
   size_t dictionary_page_size_limit = 1 << 20;  // fall back to PLAIN past this (parquet-mr: 1 MiB)
   bool write_statistics = true;
-  bool write_page_index = true;               // ColumnIndex/OffsetIndex for page skipping
+  bool write_page_index = true;  // ColumnIndex/OffsetIndex for page skipping
   std::vector<std::pair<std::string, std::string>> key_value_metadata;
 };
 

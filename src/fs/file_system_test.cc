@@ -1,0 +1,204 @@
+// Contract tests that every FileSystem implementation must pass; run here for
+// local disk and memory (S3 runs the same checks in tests/s3 against a server).
+#include "fs/file_system.h"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <thread>
+
+#include "fs/local_file_system.h"
+#include "fs/memory_file_system.h"
+
+namespace sparkify::fs {
+namespace {
+
+class FileSystemContractTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == "local") {
+      dir_ = std::filesystem::temp_directory_path() /
+             ("sparkify-fs-test-" + std::to_string(::getpid()) + "-" +
+              ::testing::UnitTest::GetInstance()->current_test_info()->name());
+      std::filesystem::remove_all(dir_);
+      std::filesystem::create_directories(dir_);
+      fs_ = NewLocalFileSystem(dir_.string());
+    } else {
+      fs_ = NewMemoryFileSystem();
+    }
+  }
+  void TearDown() override {
+    if (!dir_.empty()) std::filesystem::remove_all(dir_);
+  }
+  std::filesystem::path dir_;
+  std::unique_ptr<FileSystem> fs_;
+};
+
+TEST_P(FileSystemContractTest, WriteReadStatList) {
+  ASSERT_TRUE(fs_->Write("songs/year=1969/artist_id=AR1/part-0.parquet", "abc").ok());
+  ASSERT_TRUE(fs_->Write("songs/year=1970/part-1.parquet", "defg").ok());
+  ASSERT_TRUE(fs_->Write("users/part-0.parquet", "").ok());
+  std::string data;
+  ASSERT_TRUE(fs_->Read("songs/year=1970/part-1.parquet", &data).ok());
+  EXPECT_EQ(data, "defg");
+  FileInfo info;
+  ASSERT_TRUE(fs_->Stat("songs/year=1970/part-1.parquet", &info).ok());
+  EXPECT_EQ(info.size, 4u);
+
+  std::vector<FileInfo> files;
+  ASSERT_TRUE(fs_->List("songs/", &files).ok());
+  ASSERT_EQ(files.size(), 2u);
+  EXPECT_EQ(files[0].path, "songs/year=1969/artist_id=AR1/part-0.parquet");
+  EXPECT_EQ(files[1].path, "songs/year=1970/part-1.parquet");
+  ASSERT_TRUE(fs_->List("", &files).ok());
+  EXPECT_EQ(files.size(), 3u);
+  // A prefix is a string prefix, not a directory: "songs/year=19" matches both.
+  ASSERT_TRUE(fs_->List("songs/year=19", &files).ok());
+  EXPECT_EQ(files.size(), 2u);
+  ASSERT_TRUE(fs_->List("nothing/", &files).ok());
+  EXPECT_TRUE(files.empty());
+}
+
+TEST_P(FileSystemContractTest, ReadRangeAndMissing) {
+  ASSERT_TRUE(fs_->Write("a/b.bin", "0123456789").ok());
+  std::string out;
+  ASSERT_TRUE(fs_->ReadRange("a/b.bin", 2, 3, &out).ok());
+  EXPECT_EQ(out, "234");
+  ASSERT_TRUE(fs_->ReadRange("a/b.bin", 8, 10, &out).ok());
+  EXPECT_EQ(out, "89");
+  EXPECT_TRUE(fs_->Read("a/missing", &out).IsNotFound());
+  FileInfo info;
+  EXPECT_TRUE(fs_->Stat("a/missing", &info).IsNotFound());
+}
+
+TEST_P(FileSystemContractTest, WritableFileIsInvisibleUntilClose) {
+  std::unique_ptr<WritableFile> f;
+  ASSERT_TRUE(fs_->NewWritableFile("t/x.parquet", &f).ok());
+  ASSERT_TRUE(f->Append("hello ").ok());
+  std::string big(3 << 20, 'z');  // larger than the local write buffer
+  ASSERT_TRUE(f->Append(big).ok());
+  std::vector<FileInfo> files;
+  ASSERT_TRUE(fs_->List("", &files).ok());
+  EXPECT_TRUE(files.empty()) << files[0].path;
+  ASSERT_TRUE(f->Close().ok());
+  std::string data;
+  ASSERT_TRUE(fs_->Read("t/x.parquet", &data).ok());
+  EXPECT_EQ(data, "hello " + big);
+}
+
+TEST_P(FileSystemContractTest, AbortLeavesNothing) {
+  {
+    std::unique_ptr<WritableFile> f;
+    ASSERT_TRUE(fs_->NewWritableFile("t/y", &f).ok());
+    ASSERT_TRUE(f->Append("partial").ok());
+    f->Abort();
+  }
+  {
+    std::unique_ptr<WritableFile> f;
+    ASSERT_TRUE(fs_->NewWritableFile("t/z", &f).ok());
+    ASSERT_TRUE(f->Append("dropped by the destructor").ok());
+  }
+  std::vector<FileInfo> files;
+  ASSERT_TRUE(fs_->List("", &files).ok());
+  EXPECT_TRUE(files.empty());
+  if (!dir_.empty()) {
+    // No temporaries either.
+    size_t n = 0;
+    for (auto& e : std::filesystem::recursive_directory_iterator(dir_)) n += e.is_regular_file();
+    EXPECT_EQ(n, 0u);
+  }
+}
+
+TEST_P(FileSystemContractTest, WriteIfAbsentIsExclusive) {
+  ASSERT_TRUE(fs_->WriteIfAbsent("_lock", "run-1").ok());
+  EXPECT_TRUE(fs_->WriteIfAbsent("_lock", "run-2").IsAlreadyExists());
+  std::string data;
+  ASSERT_TRUE(fs_->Read("_lock", &data).ok());
+  EXPECT_EQ(data, "run-1");
+  // Racing writers: exactly one wins.
+  ASSERT_TRUE(fs_->Delete({"_lock"}).ok());
+  std::atomic<int> wins{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&, i] {
+      if (fs_->WriteIfAbsent("_lock", "t" + std::to_string(i)).ok()) ++wins;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(wins.load(), 1);
+}
+
+TEST_P(FileSystemContractTest, DeleteIsIdempotentAndPrunesEmptyDirs) {
+  ASSERT_TRUE(fs_->Write("p/q/r.txt", "1").ok());
+  ASSERT_TRUE(fs_->Delete({"p/q/r.txt", "p/q/never-existed"}).ok());
+  std::vector<FileInfo> files;
+  ASSERT_TRUE(fs_->List("", &files).ok());
+  EXPECT_TRUE(files.empty());
+  if (!dir_.empty()) {
+    EXPECT_FALSE(std::filesystem::exists(dir_ / "p"));
+  }
+}
+
+TEST_P(FileSystemContractTest, ReadManyVisitsEveryPath) {
+  std::vector<std::string> paths;
+  for (int i = 0; i < 20; ++i) {
+    paths.push_back("many/" + std::to_string(i));
+    ASSERT_TRUE(fs_->Write(paths.back(), std::string(i, 'x')).ok());
+  }
+  paths.push_back("many/missing");
+  std::vector<int> seen(paths.size(), -1);
+  std::mutex mu;
+  fs_->ReadMany(paths, [&](size_t i, const Status& s, std::string&& data) {
+    std::lock_guard<std::mutex> lock(mu);
+    seen[i] = s.ok() ? static_cast<int>(data.size()) : -2;
+  });
+  for (int i = 0; i < 20; ++i) EXPECT_EQ(seen[i], i);
+  EXPECT_EQ(seen[20], -2);
+}
+
+INSTANTIATE_TEST_SUITE_P(AllImplementations, FileSystemContractTest,
+                         ::testing::Values("local", "memory"));
+
+TEST(LocalFileSystemTest, MissingRootIsNotFound) {
+  auto fs = NewLocalFileSystem("/nonexistent/sparkify/root");
+  std::vector<FileInfo> files;
+  EXPECT_TRUE(fs->List("", &files).IsNotFound());
+}
+
+TEST(LocalFileSystemTest, CleanupRemovesDeadWritersTemporaries) {
+  auto dir =
+      std::filesystem::temp_directory_path() / ("sparkify-cleanup-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir / "songs");
+  // A temporary of a process that cannot exist (pid beyond pid_max) and one of ours.
+  std::string dead = (dir / "songs/.part.parquet.sparkify-tmp-2147483646-0").string();
+  std::string live =
+      (dir / ("songs/.b.sparkify-tmp-" + std::to_string(::getpid()) + "-9")).string();
+  {
+    std::FILE* f = std::fopen(dead.c_str(), "w");
+    std::fclose(f);
+  }
+  {
+    std::FILE* f = std::fopen(live.c_str(), "w");
+    std::fclose(f);
+  }
+  auto fs = NewLocalFileSystem(dir.string());
+  size_t removed = 0;
+  ASSERT_TRUE(fs->CleanupTemporaries("", &removed).ok());
+  EXPECT_EQ(removed, 1u);
+  EXPECT_FALSE(std::filesystem::exists(dead));
+  EXPECT_TRUE(std::filesystem::exists(live));
+  std::filesystem::remove_all(dir);
+}
+
+TEST(LocalFileSystemTest, UnwritableRootIsPermissionDenied) {
+  // Even root cannot create directories under /proc.
+  auto fs = NewLocalFileSystem("/proc/sparkify");
+  Status s = fs->Write("x", "y");
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("/proc/sparkify"), std::string::npos) << s.ToString();
+}
+
+}  // namespace
+}  // namespace sparkify::fs

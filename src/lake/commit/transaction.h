@@ -1,0 +1,81 @@
+// Transaction: how one ETL run publishes its output to a lake, all or nothing.
+//
+// A run never writes a table's visible files directly. It asks the
+// transaction for data files, writes them, and commits; readers of the lake see
+// the previous complete state until Commit() publishes the new one, and a run
+// that fails or is killed leaves the previous state readable (see
+// docs/commit-protocol.md for what a reader sees at every instant).
+//
+// How to use:
+//   1. Transaction::Begin(fs, options, &txn): takes the lake's writer lock
+//      (AlreadyExists when another live run holds it) and cleans up what dead
+//      runs left behind.
+//   2. txn->SetTableMode("songplays", TableMode::kAppend) for tables that an
+//      incremental run extends; the default kReplace makes the run's files the
+//      table's whole new content.
+//   3. From any threads: txn->NewDataFile("songs", "year=1969/artist_id=AR1", &file, &path),
+//      write, file->Close(). Names are run-scoped and unique.
+//   4. txn->WriteRunFile("_rejects/part-0.jsonl", bytes) for the run's side outputs.
+//   5. txn->Commit(summary_json) publishes everything, writes _SUCCESS and the
+//      run summary, removes what the new state superseded, releases the lock.
+//      Or txn->Abort() (also done by the destructor): nothing becomes visible.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "fs/file_system.h"
+
+namespace sparkify::lake {
+
+enum class TableMode {
+  kReplace,  // the run's files are the table's new content
+  kAppend,   // the run's files are added to the table's current files
+};
+
+struct TransactionOptions {
+  // A lock older than this (not refreshed by a live run) is stale and broken.
+  std::chrono::seconds lock_ttl{600};
+  bool force_unlock = false;  // --force-unlock: break any existing lock
+  std::string run_id;         // empty: derived from time and pid
+};
+
+class Transaction {
+ public:
+  static Status Begin(fs::FileSystem* fs, const TransactionOptions& options,
+                      std::unique_ptr<Transaction>* out);
+
+  virtual ~Transaction() = default;
+
+  virtual const std::string& run_id() const = 0;
+
+  virtual void SetTableMode(std::string_view table, TableMode mode) = 0;
+
+  // The table's data files in the last committed state (relative paths), for
+  // runs that merge with what is there. Empty for a new lake.
+  virtual Status CommittedFiles(std::string_view table, std::vector<std::string>* paths) = 0;
+
+  // Opens a new data file for `table` in `partition` ("year=2018/month=11",
+  // or "" for an unpartitioned table). Thread-safe. `*path` receives the
+  // file's path relative to the lake root.
+  virtual Status NewDataFile(std::string_view table, std::string_view partition,
+                             std::unique_ptr<fs::WritableFile>* file, std::string* path) = 0;
+
+  // Writes a side output of the run (rejects), visible after Commit().
+  virtual Status WriteRunFile(std::string_view relative_path, std::string_view contents) = 0;
+
+  // Opaque state kept in the lake for incremental runs (processed inputs):
+  // what the last committed run stored, and what this run stores at Commit().
+  virtual Status ReadState(std::string* state) = 0;
+  virtual void SetState(std::string state) = 0;
+
+  // Publishes the run. On error nothing new is visible and the lock is released.
+  virtual Status Commit(std::string_view summary_json) = 0;
+  virtual void Abort() = 0;
+};
+
+}  // namespace sparkify::lake
