@@ -257,7 +257,7 @@ void S3Client::Prepare(Transfer* t) {
     sr.canonical_uri = path;
     sr.query = r.query;
     sr.headers = r.headers;
-    sr.payload_hash = t->payload_hash;
+    sr.payload_sha256 = t->payload_hash;
     SigningCredentials sc{options_.credentials.access_key_id,
                           options_.credentials.secret_access_key,
                           options_.credentials.session_token};
