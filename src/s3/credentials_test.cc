@@ -27,7 +27,8 @@ class CredentialsTest : public ::testing::Test {
 };
 
 TEST_F(CredentialsTest, EnvironmentWins) {
-  WriteFile(".aws/credentials", "[default]\naws_access_key_id = FILEKEY\naws_secret_access_key = FILESECRET\n");
+  WriteFile(".aws/credentials",
+            "[default]\naws_access_key_id = FILEKEY\naws_secret_access_key = FILESECRET\n");
   options_.env_override["AWS_ACCESS_KEY_ID"] = "ENVKEY";
   options_.env_override["AWS_SECRET_ACCESS_KEY"] = "ENVSECRET";
   options_.env_override["AWS_SESSION_TOKEN"] = "ENVTOKEN";

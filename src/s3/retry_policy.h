@@ -12,10 +12,10 @@
 namespace sparkify::s3 {
 
 struct RetryPolicy {
-  int max_attempts = 10;                 // first try included
+  int max_attempts = 10;  // first try included
   std::chrono::milliseconds base_delay{50};
-  std::chrono::milliseconds max_delay{5000};   // cap of one wait
-  std::chrono::milliseconds max_total{120000}; // no new attempt starts after this
+  std::chrono::milliseconds max_delay{5000};    // cap of one wait
+  std::chrono::milliseconds max_total{120000};  // no new attempt starts after this
 
   // The wait before attempt `attempt` (1 = the first retry), drawn with `rng`.
   template <typename Rng>

@@ -29,8 +29,8 @@ std::string Lower(std::string s) {
 }
 
 struct Endpoint {
-  std::string scheme;  // "http" or "https"
-  std::string host;    // "127.0.0.1:18480" (port kept when given)
+  std::string scheme;    // "http" or "https"
+  std::string host;      // "127.0.0.1:18480" (port kept when given)
   std::string hostname;  // without port
 };
 
@@ -61,9 +61,9 @@ Endpoint ParseEndpoint(const std::string& url) {
 
 bool IsIpOrLocal(const std::string& hostname) {
   if (hostname == "localhost" || (!hostname.empty() && hostname[0] == '[')) return true;
-  return !hostname.empty() &&
-         std::all_of(hostname.begin(), hostname.end(),
-                     [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || c == '.'; });
+  return !hostname.empty() && std::all_of(hostname.begin(), hostname.end(), [](char c) {
+    return std::isdigit(static_cast<unsigned char>(c)) || c == '.';
+  });
 }
 
 // Virtual-hosted addressing needs the bucket to be a DNS label (and, over TLS,
@@ -71,8 +71,8 @@ bool IsIpOrLocal(const std::string& hostname) {
 bool BucketFitsInHost(const std::string& bucket, bool tls) {
   if (bucket.empty() || bucket.size() > 63) return false;
   for (char c : bucket) {
-    if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) ||
-          c == '-' || (c == '.' && !tls))) {
+    if (!(std::islower(static_cast<unsigned char>(c)) ||
+          std::isdigit(static_cast<unsigned char>(c)) || c == '-' || (c == '.' && !tls))) {
       return false;
     }
   }
@@ -226,14 +226,17 @@ void S3Client::Prepare(Transfer* t) {
   t->response = S3Response();
   t->error[0] = 0;
   std::string region = this->region();
-  std::string endpoint_url = options_.endpoint.empty()
-                                 ? "https://s3." + region + ".amazonaws.com"
-                                 : options_.endpoint;
+  std::string endpoint_url =
+      options_.endpoint.empty() ? "https://s3." + region + ".amazonaws.com" : options_.endpoint;
   Endpoint ep = ParseEndpoint(endpoint_url);
   bool path_style;
   switch (options_.addressing) {
-    case Addressing::kPath: path_style = true; break;
-    case Addressing::kVirtual: path_style = false; break;
+    case Addressing::kPath:
+      path_style = true;
+      break;
+    case Addressing::kVirtual:
+      path_style = false;
+      break;
     default:
       path_style = IsIpOrLocal(ep.hostname) || !BucketFitsInHost(r.bucket, ep.scheme == "https");
   }
@@ -320,7 +323,8 @@ bool S3Client::ShouldRetry(Transfer* t, int curl_code) {
   bool transient = false;
   if (curl_code != CURLE_OK) {
     counters_.network_errors++;
-    t->last_network_error = t->error[0] ? t->error : curl_easy_strerror(static_cast<CURLcode>(curl_code));
+    t->last_network_error =
+        t->error[0] ? t->error : curl_easy_strerror(static_cast<CURLcode>(curl_code));
     transient = IsRetryableCurlCode(curl_code);
   } else if (status >= 300) {
     XmlNode root;
@@ -346,7 +350,7 @@ bool S3Client::ShouldRetry(Transfer* t, int curl_code) {
     if (status == 503 || status == 429 || resp.error_code == "SlowDown") {
       counters_.throttled++;
       transient = true;
-    } else if (status >= 500) {
+    } else if (status >= 500 && status != 501) {  // 501 NotImplemented will not change
       counters_.server_errors++;
       transient = true;
     } else if (status == 400 && resp.error_code == "RequestTimeout") {
@@ -381,10 +385,17 @@ Status S3Client::FinalStatus(const Transfer& t, int curl_code) const {
   }
   if (code.empty()) {
     switch (status) {
-      case 403: code = "Forbidden"; break;
-      case 404: code = "NotFound"; break;
-      case 412: code = "PreconditionFailed"; break;
-      default: break;
+      case 403:
+        code = "Forbidden";
+        break;
+      case 404:
+        code = "NotFound";
+        break;
+      case 412:
+        code = "PreconditionFailed";
+        break;
+      default:
+        break;
     }
   }
   std::string text = what + ": HTTP " + std::to_string(status) + (code.empty() ? "" : " " + code) +
@@ -392,6 +403,7 @@ Status S3Client::FinalStatus(const Transfer& t, int curl_code) const {
   if (status == 404) return Status::NotFound(text);
   if (status == 401 || status == 403) return Status::PermissionDenied(text);
   if (status == 412) return Status::AlreadyExists(text);
+  if (status == 501) return Status::NotSupported(text);
   if (status >= 500 || status == 429) return Status::Unavailable(text + attempts);
   return Status::IOError(text);
 }
@@ -486,8 +498,8 @@ void S3Client::RunMany(const std::vector<const S3Request*>& requests, const Call
     if (active > 0) {
       int timeout_ms = 100;
       if (!waiting.empty()) {
-        auto until = std::chrono::duration_cast<std::chrono::milliseconds>(
-                         waiting.begin()->first - Clock::now())
+        auto until = std::chrono::duration_cast<std::chrono::milliseconds>(waiting.begin()->first -
+                                                                           Clock::now())
                          .count();
         timeout_ms = static_cast<int>(std::clamp<int64_t>(until, 0, 100));
       }

@@ -56,7 +56,7 @@ struct S3ClientOptions {
 struct S3Request {
   std::string method = "GET";  // GET, HEAD, PUT, POST, DELETE
   std::string bucket;
-  std::string key;  // empty for bucket-level operations
+  std::string key;                                           // empty for bucket-level operations
   std::vector<std::pair<std::string, std::string>> query;    // raw, unencoded
   std::vector<std::pair<std::string, std::string>> headers;  // sent and signed
   std::string body;
@@ -64,7 +64,7 @@ struct S3Request {
 };
 
 struct S3Response {
-  long http_status = 0;  // 0 when no response arrived
+  long http_status = 0;                        // 0 when no response arrived
   std::map<std::string, std::string> headers;  // names lowercased
   std::string body;
   std::string error_code;  // S3's <Code> on an error response, e.g. "NoSuchKey"
@@ -73,12 +73,12 @@ struct S3Response {
 
 // Counters since the client was made; read with S3Client::stats().
 struct S3Stats {
-  uint64_t requests = 0;       // attempts sent, retries included
-  uint64_t retries = 0;        // attempts after the first
-  uint64_t throttled = 0;      // 503 SlowDown / 429 answers seen
-  uint64_t server_errors = 0;  // other 5xx answers seen
-  uint64_t network_errors = 0; // resets, timeouts, truncated responses seen
-  uint64_t failures = 0;       // requests that finally failed
+  uint64_t requests = 0;        // attempts sent, retries included
+  uint64_t retries = 0;         // attempts after the first
+  uint64_t throttled = 0;       // 503 SlowDown / 429 answers seen
+  uint64_t server_errors = 0;   // other 5xx answers seen
+  uint64_t network_errors = 0;  // resets, timeouts, truncated responses seen
+  uint64_t failures = 0;        // requests that finally failed
   uint64_t bytes_received = 0;
   uint64_t bytes_sent = 0;
 };

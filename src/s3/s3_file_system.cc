@@ -32,7 +32,8 @@ std::string UrlDecode(std::string_view in) {
   for (size_t i = 0; i < in.size(); ++i) {
     if (in[i] == '+') {
       out.push_back(' ');
-    } else if (in[i] == '%' && i + 2 < in.size() && HexValue(in[i + 1]) >= 0 && HexValue(in[i + 2]) >= 0) {
+    } else if (in[i] == '%' && i + 2 < in.size() && HexValue(in[i + 1]) >= 0 &&
+               HexValue(in[i + 2]) >= 0) {
       out.push_back(static_cast<char>(HexValue(in[i + 1]) * 16 + HexValue(in[i + 2])));
       i += 2;
     } else {
@@ -105,8 +106,8 @@ Status S3OptionsFromOpenOptions(const fs::OpenOptions& options, S3Options* out) 
   return Status::OK();
 }
 
-S3FileSystem::S3FileSystem(std::unique_ptr<S3Client> client, std::string bucket,
-                           std::string prefix, S3Options options)
+S3FileSystem::S3FileSystem(std::unique_ptr<S3Client> client, std::string bucket, std::string prefix,
+                           S3Options options)
     : client_(std::move(client)),
       bucket_(std::move(bucket)),
       prefix_(std::move(prefix)),
@@ -224,8 +225,8 @@ Status S3FileSystem::ReadRange(std::string_view path, uint64_t offset, uint64_t 
   S3Request req;
   req.bucket = bucket_;
   req.key = KeyFor(path);
-  req.headers.emplace_back("Range", "bytes=" + std::to_string(offset) + "-" +
-                                        std::to_string(offset + length - 1));
+  req.headers.emplace_back(
+      "Range", "bytes=" + std::to_string(offset) + "-" + std::to_string(offset + length - 1));
   S3Response resp;
   Status s = client_->Execute(req, &resp);
   if (resp.http_status == 416) return Status::OK();  // the range starts past the end
@@ -282,15 +283,19 @@ Status S3FileSystem::Write(std::string_view path, std::string_view contents) {
 
 Status S3FileSystem::WriteIfAbsent(std::string_view path, std::string_view contents) {
   std::string key = KeyFor(path);
-  if (options_.conditional_put) {
+  if (options_.conditional_put && conditional_put_works_) {
     Status s = PutObject(key, contents, {{"If-None-Match", "*"}});
     if (s.IsAlreadyExists()) {
       return Status::AlreadyExists(DescribeTarget(bucket_, key) + " already exists");
     }
-    return s;
+    if (s.code() != Status::Code::kNotSupported) return s;
+    // The server refuses conditional PUTs (Swift's s3api answers 501): use
+    // the fallback from now on.
+    conditional_put_works_ = false;
   }
   // Without conditional PUT: HEAD then PUT. Two writers racing between the
-  // HEAD and the PUT can both succeed; the last PUT wins.
+  // HEAD and the PUT can both succeed; the last PUT wins. Good enough for a
+  // lock that guards against a second run by mistake, not against a race.
   fs::FileInfo info;
   Status s = Stat(path, &info);
   if (s.ok()) return Status::AlreadyExists(DescribeTarget(bucket_, key) + " already exists");
@@ -396,7 +401,8 @@ class S3FileSystem::Writer : public fs::WritableFile {
       Status s = fs_->client_->Execute(*req, &resp);
       std::string etag = Header(resp, "etag");
       std::lock_guard<std::mutex> lock(mu_);
-      if (s.ok() && etag.empty()) s = Status::Corruption("S3 gave no ETag for a part of " + Target());
+      if (s.ok() && etag.empty())
+        s = Status::Corruption("S3 gave no ETag for a part of " + Target());
       if (!s.ok()) {
         if (first_error_.ok()) first_error_ = s;
         return;
@@ -479,7 +485,8 @@ Status S3FileSystem::Delete(const std::vector<std::string>& paths) {
     S3Response resp;
     SPARKIFY_RETURN_IF_ERROR(client_->Execute(req, &resp));
     XmlNode root;
-    SPARKIFY_RETURN_IF_ERROR(ParseResponse(resp, "DeleteResult", &root, "S3 delete in " + Describe()));
+    SPARKIFY_RETURN_IF_ERROR(
+        ParseResponse(resp, "DeleteResult", &root, "S3 delete in " + Describe()));
     for (const XmlNode* e : root.Children("Error")) {
       if (e->ChildText("Code") == "NoSuchKey") continue;
       return Status::IOError("S3 delete " + DescribeTarget(bucket_, e->ChildText("Key")) + ": " +

@@ -13,6 +13,7 @@
 // what the caller asked for.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string>
 
@@ -35,13 +36,14 @@ struct S3Options {
   std::string region;    // empty = from the environment/profile, else us-east-1
   Addressing addressing = Addressing::kAuto;
   CredentialOptions credentials;
-  int max_in_flight = 64;         // concurrent GETs in ReadMany
+  int max_in_flight = 64;  // concurrent GETs in ReadMany
   size_t part_size = kDefaultPartSize;
-  int max_parts_in_flight = 4;    // parallel part uploads per writer
-  int list_page_size = 1000;      // max-keys per ListObjectsV2 page
-  // If-None-Match: * on WriteIfAbsent. When false (a server that ignores the
-  // header), WriteIfAbsent does HEAD then PUT, which races with a concurrent
-  // writer: two writers can both see "absent" and both write.
+  int max_parts_in_flight = 4;  // parallel part uploads per writer
+  int list_page_size = 1000;    // max-keys per ListObjectsV2 page
+  // If-None-Match: * on WriteIfAbsent. When false, or when the server refuses
+  // conditional PUTs (Swift's s3api answers 501 NotImplemented; the client then
+  // switches by itself), WriteIfAbsent does HEAD then PUT, which races with a
+  // concurrent writer: two writers can both see "absent" and both write.
   bool conditional_put = true;
   RetryPolicy retry;
 };
@@ -89,6 +91,7 @@ class S3FileSystem : public fs::FileSystem {
   std::string bucket_;
   std::string prefix_;  // "" or "some/prefix/" (always ending in '/')
   S3Options options_;
+  std::atomic<bool> conditional_put_works_{true};  // false once the server said 501
 };
 
 }  // namespace sparkify::s3

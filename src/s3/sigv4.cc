@@ -144,11 +144,12 @@ SignedHeaders SignRequest(const SigningRequest& request, const SigningCredential
   }
 
   result.canonical_request = request.method + "\n" + request.canonical_uri + "\n" +
-                             CanonicalQueryString(request.query) + "\n" + canonical_headers +
-                             "\n" + signed_headers + "\n" + request.payload_sha256;
+                             CanonicalQueryString(request.query) + "\n" + canonical_headers + "\n" +
+                             signed_headers + "\n" + request.payload_sha256;
 
   std::string date(amz_date.substr(0, 8));
-  std::string scope = date + "/" + std::string(region) + "/" + std::string(service) + "/aws4_request";
+  std::string scope =
+      date + "/" + std::string(region) + "/" + std::string(service) + "/aws4_request";
   result.string_to_sign = "AWS4-HMAC-SHA256\n" + std::string(amz_date) + "\n" + scope + "\n" +
                           Sha256Hex(result.canonical_request);
 

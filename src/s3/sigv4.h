@@ -45,9 +45,9 @@ std::string Md5Base64(std::string_view data);
 std::string AmzDate(int64_t unix_seconds);
 
 struct SigningRequest {
-  std::string method;        // "GET", "PUT", ...
-  std::string host;          // "bucket.s3.us-east-1.amazonaws.com" or "127.0.0.1:9000"
-  std::string canonical_uri; // encoded path, e.g. "/bucket/year%3D2018/a.json"
+  std::string method;         // "GET", "PUT", ...
+  std::string host;           // "bucket.s3.us-east-1.amazonaws.com" or "127.0.0.1:9000"
+  std::string canonical_uri;  // encoded path, e.g. "/bucket/year%3D2018/a.json"
   std::vector<std::pair<std::string, std::string>> query;  // raw, unencoded
   // Headers to sign besides host and the x-amz-* ones SignRequest adds.
   // Names are lowercased by the signer; values are trimmed.

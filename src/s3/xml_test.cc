@@ -49,9 +49,9 @@ TEST(Xml, ParsesErrorAndNumericReferences) {
 
 TEST(Xml, StripsNamespacePrefixesAndSkipsAttributes) {
   XmlNode root;
-  ASSERT_TRUE(ParseXml("<s3:Result a=\"x>y/\" b='1'><s3:Key attr=\"/\">k</s3:Key></s3:Result>",
-                       &root)
-                  .ok());
+  ASSERT_TRUE(
+      ParseXml("<s3:Result a=\"x>y/\" b='1'><s3:Key attr=\"/\">k</s3:Key></s3:Result>", &root)
+          .ok());
   EXPECT_EQ(root.name, "Result");
   EXPECT_EQ(root.ChildText("Key"), "k");
 }
@@ -60,8 +60,7 @@ TEST(Xml, RejectsMalformedInput) {
   XmlNode root;
   for (const char* bad :
        {"", "text only", "<a>", "<a></b>", "<a><b></a></b>", "<a>&bogus;</a>", "<a>&#xZZ;</a>",
-        "<a x=unquoted></a>", "<a></a><b></b>", "<a><!-- unterminated </a>",
-        "<a>&#x110000;</a>"}) {
+        "<a x=unquoted></a>", "<a></a><b></b>", "<a><!-- unterminated </a>", "<a>&#x110000;</a>"}) {
     EXPECT_FALSE(ParseXml(bad, &root).ok()) << bad;
   }
   std::string deep;
