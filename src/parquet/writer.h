@@ -55,6 +55,10 @@ struct WriterOptions {
   bool write_statistics = true;
   bool write_page_index = true;  // ColumnIndex/OffsetIndex for page skipping
   std::vector<std::pair<std::string, std::string>> key_value_metadata;
+  // Also cut pages by rows, so the page index can skip (parquet-mr: 20000).
+  size_t max_page_rows = 20000;
+  // 1: DATA_PAGE, what every reader knows; 2: DATA_PAGE_V2 (levels stay uncompressed).
+  int data_page_version = 1;
 };
 
 // Where the bytes go. The lake adapts fs::WritableFile to this.

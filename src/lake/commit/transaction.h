@@ -22,6 +22,8 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -35,13 +37,20 @@ namespace sparkify::lake {
 enum class TableMode {
   kReplace,  // the run's files are the table's new content
   kAppend,   // the run's files are added to the table's current files
+  // The run's files replace the committed files of each partition the run
+  // writes to or names with ReplacePartition(); other partitions are kept.
+  kReplacePartitions,
 };
 
 struct TransactionOptions {
   // A lock older than this (not refreshed by a live run) is stale and broken.
+  // Object stores only; the environment variable SPARKIFY_LOCK_TTL_MS, when
+  // set, overrides it (tests use a short one).
   std::chrono::seconds lock_ttl{600};
-  bool force_unlock = false;  // --force-unlock: break any existing lock
-  std::string run_id;         // empty: derived from time and pid
+  bool force_unlock = false;  // --force-unlock: break any existing lock (object stores)
+  std::string run_id;         // empty: derived from time, pid and a random tag
+  // Wall clock in ms since the epoch, for tests that age a lock; empty: the system clock.
+  std::function<int64_t()> now_ms;
 };
 
 class Transaction {
@@ -53,17 +62,35 @@ class Transaction {
 
   virtual const std::string& run_id() const = 0;
 
+  // Also declares the table part of this run: a kReplace table given no
+  // file becomes empty. A table that gets neither a mode nor a file keeps
+  // its committed content.
   virtual void SetTableMode(std::string_view table, TableMode mode) = 0;
 
-  // The table's data files in the last committed state (relative paths), for
-  // runs that merge with what is there. Empty for a new lake.
+  // The table's data files in the last committed state (paths relative to
+  // the lake root, readable through the FileSystem), for runs that merge with
+  // what is there. Empty for a new lake.
   virtual Status CommittedFiles(std::string_view table, std::vector<std::string>* paths) = 0;
 
   // Opens a new data file for `table` in `partition` ("year=2018/month=11",
   // or "" for an unpartitioned table). Thread-safe. `*path` receives the
-  // file's path relative to the lake root.
+  // file's path relative to the lake root while the run writes it (a staging
+  // or version folder: the table folder shows it only after Commit()). Only
+  // files whose Close() succeeded before Commit() are part of the commit.
   virtual Status NewDataFile(std::string_view table, std::string_view partition,
                              std::unique_ptr<fs::WritableFile>* file, std::string* path) = 0;
+
+  // NewDataFile for files that are not Parquet: `extension` (".bin") ends the
+  // name. A table whose name starts with '_' (not "_sparkify") is hidden from
+  // readers and committed like any other: incremental runs keep state in one.
+  virtual Status NewTableFile(std::string_view table, std::string_view partition,
+                              std::string_view extension, std::unique_ptr<fs::WritableFile>* file,
+                              std::string* path) = 0;
+
+  // For a kReplacePartitions table: `partition` ("year=2018/month=11") is
+  // replaced by the run's files in it, even if there are none (it empties).
+  // Ignored for tables in another mode.
+  virtual void ReplacePartition(std::string_view table, std::string_view partition) = 0;
 
   // Writes a side output of the run (rejects), visible after Commit().
   virtual Status WriteRunFile(std::string_view relative_path, std::string_view contents) = 0;
@@ -73,7 +100,10 @@ class Transaction {
   virtual Status ReadState(std::string* state) = 0;
   virtual void SetState(std::string state) = 0;
 
-  // Publishes the run. On error nothing new is visible and the lock is released.
+  // Publishes the run. On error before the commit point nothing new is
+  // visible; an error after it (the message says "committed") leaves the new
+  // state committed and the next run finishes publishing it. The lock is
+  // released either way.
   virtual Status Commit(std::string_view summary_json) = 0;
   virtual void Abort() = 0;
 };

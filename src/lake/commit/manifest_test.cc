@@ -1,0 +1,51 @@
+#include "lake/commit/manifest.h"
+
+#include <gtest/gtest.h>
+
+namespace sparkify::lake::commit {
+namespace {
+
+TEST(ManifestTest, EncodeDecodeRoundTrips) {
+  Manifest m;
+  m.seq = 42;
+  m.run_id = "20260101T000000Z-1-abcd";
+  m.previous = "_sparkify/manifests/v0000000041-x.json";
+  m.tables["songs"] = {"r1",
+                       {"year=1969/artist_id=A%2FB/part-r1-0.parquet", "year=1970/p.parquet"}};
+  m.tables["users"] = {"r0", {}};
+  m.run_files = {"_rejects/part-0.jsonl"};
+  m.summary_json = "{\"rows\": {\"songs\": 2}}\n";
+  m.state = std::string("quote\" backslash\\ tab\t ctl\x01 utf8 \xc3\xa9", 33);
+  Manifest back;
+  ASSERT_TRUE(Manifest::Decode(m.Encode(), &back).ok());
+  EXPECT_EQ(back.seq, 42u);
+  EXPECT_EQ(back.run_id, m.run_id);
+  EXPECT_EQ(back.previous, m.previous);
+  ASSERT_EQ(back.tables.size(), 2u);
+  EXPECT_EQ(back.tables["songs"].version_run, "r1");
+  EXPECT_EQ(back.tables["songs"].files, m.tables["songs"].files);
+  EXPECT_TRUE(back.tables["users"].files.empty());
+  EXPECT_EQ(back.run_files, m.run_files);
+  EXPECT_EQ(back.summary_json, m.summary_json);
+  EXPECT_EQ(back.state, m.state);
+}
+
+TEST(ManifestTest, PathsSortBySequence) {
+  Manifest a, b;
+  a.seq = 9;
+  b.seq = 10;
+  a.run_id = "z";
+  b.run_id = "a";
+  EXPECT_LT(a.Path(), b.Path());
+  EXPECT_TRUE(a.Path().starts_with(kManifestDir));
+}
+
+TEST(ManifestTest, RejectsDamagedManifests) {
+  Manifest m;
+  EXPECT_TRUE(Manifest::Decode("{\"format\":1,\"seq\":1", &m).IsCorruption());
+  EXPECT_TRUE(Manifest::Decode("{\"format\":99}", &m).IsCorruption());
+  EXPECT_TRUE(Manifest::Decode("{\"format\":1,\"seq\":1,\"run_id\":\"r\"}", &m).IsCorruption());
+}
+
+}  // namespace
+}  // namespace sparkify::lake::commit

@@ -1,0 +1,163 @@
+// VersionedDirLayout: the layout for local disk, where a symlink can be
+// switched atomically with rename(2). See table_layout.h and
+// docs/commit-protocol.md.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <vector>
+
+#include "lake/commit/crash_point.h"
+#include "lake/commit/table_layout.h"
+
+namespace sparkify::lake::commit {
+
+namespace {
+
+namespace stdfs = std::filesystem;
+
+// Temporary symlinks are made beside the table folder (rename(2) needs the
+// same directory), hidden so that no reader lists them.
+constexpr std::string_view kLinkMarker = ".sparkify-link-";
+// Where a table folder that predates the protocol (a real directory) is moved
+// when its first versioned state is published.
+constexpr std::string_view kLegacyDir = "_sparkify/legacy/";
+// A version is renamed here before it is deleted, so that a reader that
+// resolved it finds it whole or not at all, never half-deleted.
+constexpr std::string_view kTrashDir = "_sparkify/trash/";
+
+Status Errno(const std::string& what, const std::string& path) {
+  return Status::IOError(what + " " + path + ": " + std::strerror(errno));
+}
+
+class VersionedDirLayout : public TableLayout {
+ public:
+  VersionedDirLayout(fs::FileSystem* fs, std::string root) : fs_(fs), root_(std::move(root)) {}
+
+  std::string DataPath(std::string_view table, std::string_view run_id,
+                       std::string_view file) const override {
+    return VersionDir(table, run_id) + "/" + std::string(file);
+  }
+
+  Status Prepare(const Manifest* previous, const Manifest& next) override {
+    for (const auto& [table, state] : next.tables) {
+      std::string dir = Full(VersionDir(table, state.version_run));
+      std::error_code ec;
+      stdfs::create_directories(dir, ec);  // an empty table is an empty folder
+      if (ec) return Status::IOError("cannot create " + dir + ": " + ec.message());
+      const TableState* old = nullptr;
+      if (previous != nullptr) {
+        auto it = previous->tables.find(table);
+        if (it != previous->tables.end() && it->second.version_run != state.version_run) {
+          old = &it->second;
+        }
+      }
+      for (const std::string& f : state.files) {
+        std::string path = dir + "/" + f;
+        if (::access(path.c_str(), F_OK) == 0) continue;
+        // An appended table carries the previous version's files over: hard
+        // links cost no space and leave each version deletable on its own.
+        if (old == nullptr) return Status::Corruption("data file missing: " + path);
+        std::string from = Full(VersionDir(table, old->version_run)) + "/" + f;
+        stdfs::create_directories(stdfs::path(path).parent_path(), ec);
+        if (::link(from.c_str(), path.c_str()) != 0 && errno != EEXIST) {
+          return Errno("cannot link " + from + " to", path);
+        }
+      }
+    }
+    return Status::OK();
+  }
+
+  Status PublishTables(const Manifest& m) override {
+    for (const auto& [table, state] : m.tables) {
+      std::string target = VersionDir(table, state.version_run);
+      std::string link = Full(table);
+      char buf[4096];
+      ssize_t n = ::readlink(link.c_str(), buf, sizeof(buf));
+      if (n > 0 && std::string_view(buf, static_cast<size_t>(n)) == target) continue;
+      std::string tmp = Full("." + table + std::string(kLinkMarker) + state.version_run);
+      ::unlink(tmp.c_str());
+      if (::symlink(target.c_str(), tmp.c_str()) != 0) return Errno("cannot create symlink", tmp);
+      struct stat st;
+      if (n < 0 && ::lstat(link.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+        // A real folder from before the protocol: move it aside first (the
+        // only case where the table is briefly absent).
+        std::string aside = Full(std::string(kLegacyDir) + table + "-" + m.run_id);
+        std::error_code ec;
+        stdfs::create_directories(Full(std::string(kLegacyDir)), ec);
+        if (::rename(link.c_str(), aside.c_str()) != 0) return Errno("cannot move aside", link);
+      }
+      // The switch: rename(2) replaces the old symlink atomically.
+      if (::rename(tmp.c_str(), link.c_str()) != 0) return Errno("cannot switch", link);
+      CrashPoint("publish.step");
+    }
+    return Status::OK();
+  }
+
+  Status CollectGarbage(const Manifest* m, const Manifest* keep) override {
+    std::error_code ec;
+    std::string trash_dir = Full(std::string(kTrashDir));
+    stdfs::remove_all(trash_dir, ec);                          // what a dead run's cleanup left
+    std::vector<std::pair<std::string, stdfs::path>> victims;  // (table-run, folder)
+    stdfs::path versions = Full(std::string(kVersionsDir));
+    if (stdfs::is_directory(versions, ec)) {
+      for (const auto& table_dir : stdfs::directory_iterator(versions, ec)) {
+        std::string table = table_dir.path().filename().string();
+        for (const auto& version_dir : stdfs::directory_iterator(table_dir.path(), ec)) {
+          std::string run = version_dir.path().filename().string();
+          if (!Uses(m, table, run) && !Uses(keep, table, run)) {
+            victims.emplace_back(table + "-" + run, version_dir.path());
+          }
+        }
+      }
+    }
+    if (!victims.empty()) stdfs::create_directories(trash_dir, ec);
+    for (const auto& [name, dir] : victims) {
+      std::string trash = trash_dir + name;
+      if (::rename(dir.c_str(), trash.c_str()) != 0) {
+        return Errno("cannot move to the trash", dir.string());
+      }
+    }
+    stdfs::remove_all(trash_dir, ec);
+    if (ec) return Status::IOError("cannot empty " + trash_dir + ": " + ec.message());
+    stdfs::remove_all(Full(std::string(kLegacyDir)), ec);
+    // Switch symlinks a dead run left half-made.
+    for (const auto& entry : stdfs::directory_iterator(root_, ec)) {
+      std::string name = entry.path().filename().string();
+      if (name.starts_with(".") && name.find(kLinkMarker) != std::string::npos) {
+        ::unlink(entry.path().c_str());
+      }
+    }
+    return Status::OK();
+  }
+
+ private:
+  static bool Uses(const Manifest* m, const std::string& table, const std::string& run) {
+    if (m == nullptr) return false;
+    auto it = m->tables.find(table);
+    return it != m->tables.end() && it->second.version_run == run;
+  }
+
+  static std::string VersionDir(std::string_view table, std::string_view run) {
+    return std::string(kVersionsDir) + std::string(table) + "/" + std::string(run);
+  }
+
+  std::string Full(std::string_view rel) const { return root_ + "/" + std::string(rel); }
+
+  fs::FileSystem* fs_;
+  std::string root_;
+};
+
+}  // namespace
+
+bool IsLocalRoot(const fs::FileSystem& fs) {
+  return fs.Describe().find("://") == std::string::npos;
+}
+
+std::unique_ptr<TableLayout> NewVersionedDirLayout(fs::FileSystem* fs, std::string root_dir) {
+  return std::make_unique<VersionedDirLayout>(fs, std::move(root_dir));
+}
+
+}  // namespace sparkify::lake::commit

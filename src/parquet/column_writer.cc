@@ -1,0 +1,596 @@
+#include "parquet/column_writer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <string_view>
+#include <type_traits>
+
+#include "parquet/dictionary_encoder.h"
+#include "parquet/rle_bitpacked.h"
+#include "parquet/statistics.h"
+
+namespace sparkify::parquet {
+
+namespace {
+
+// The dictionary is judged after this many values: if by then it would not
+// make the data smaller than PLAIN, the chunk is written PLAIN.
+constexpr size_t kDictionaryProbeValues = 16384;
+
+// Per-value-type behaviour: PLAIN encoding, size, statistics.
+template <typename V>
+struct Ops;
+
+template <typename T>
+struct NumberOps {
+  using Dict = NumberDictionary<T>;
+  static constexpr bool kDictionary = true;
+  static void Plain(const T* v, size_t n, std::string* out) {
+    out->append(reinterpret_cast<const char*>(v), n * sizeof(T));
+  }
+  static size_t PlainBits(const T&) { return sizeof(T) * 8; }
+  static void PlainDict(const Dict& d, std::string* out) {
+    Plain(d.values().data(), d.size(), out);
+  }
+};
+
+template <>
+struct Ops<int32_t> : NumberOps<int32_t> {};
+template <>
+struct Ops<int64_t> : NumberOps<int64_t> {};
+template <>
+struct Ops<double> : NumberOps<double> {};
+
+template <>
+struct Ops<std::string_view> {
+  using Dict = StringDictionary;
+  static constexpr bool kDictionary = true;
+  static void Plain(const std::string_view* v, size_t n, std::string* out) {
+    size_t total = 0;
+    for (size_t i = 0; i < n; ++i) total += 4 + v[i].size();
+    size_t old = out->size();
+    out->resize(old + total);
+    char* p = out->data() + old;
+    for (size_t i = 0; i < n; ++i) {
+      uint32_t len = static_cast<uint32_t>(v[i].size());
+      std::memcpy(p, &len, 4);
+      if (len) std::memcpy(p + 4, v[i].data(), len);
+      p += 4 + len;
+    }
+  }
+  static size_t PlainBits(const std::string_view& s) { return (4 + s.size()) * 8; }
+  static void PlainDict(const Dict& d, std::string* out) {
+    Plain(d.values().data(), d.size(), out);
+  }
+};
+
+// Booleans: bit-packed PLAIN, never a dictionary.
+struct Bool {
+  uint8_t v;
+};
+template <>
+struct Ops<Bool> {
+  using Dict = void;
+  static constexpr bool kDictionary = false;
+  static void Plain(const Bool* v, size_t n, std::string* out) {
+    size_t old = out->size();
+    out->resize(old + (n + 7) / 8, '\0');
+    uint8_t* p = reinterpret_cast<uint8_t*>(out->data()) + old;
+    for (size_t i = 0; i < n; ++i) p[i / 8] |= static_cast<uint8_t>((v[i].v & 1) << (i % 8));
+  }
+  static size_t PlainBits(const Bool&) { return 1; }
+};
+
+// Min and max of values[0, n) as statistics; false if there is none (no
+// values, or only NaNs).
+bool MinMax(const int32_t* v, size_t n, std::string* mn, std::string* mx) {
+  if (n == 0) return false;
+  int32_t lo = v[0], hi = v[0];
+  for (size_t i = 1; i < n; ++i) {
+    lo = std::min(lo, v[i]);
+    hi = std::max(hi, v[i]);
+  }
+  *mn = EncodeStat(lo);
+  *mx = EncodeStat(hi);
+  return true;
+}
+bool MinMax(const int64_t* v, size_t n, std::string* mn, std::string* mx) {
+  if (n == 0) return false;
+  int64_t lo = v[0], hi = v[0];
+  for (size_t i = 1; i < n; ++i) {
+    lo = std::min(lo, v[i]);
+    hi = std::max(hi, v[i]);
+  }
+  *mn = EncodeStat(lo);
+  *mx = EncodeStat(hi);
+  return true;
+}
+bool MinMax(const double* v, size_t n, std::string* mn, std::string* mx) {
+  double lo = INFINITY, hi = -INFINITY;
+  bool any = false;
+  for (size_t i = 0; i < n; ++i) {
+    if (std::isnan(v[i])) continue;  // NaN has no place in an order
+    any = true;
+    lo = std::min(lo, v[i]);
+    hi = std::max(hi, v[i]);
+  }
+  if (!any) return false;
+  // Readers cannot tell which zero was seen: widen to both (LogicalTypes.md).
+  if (lo == 0) lo = -0.0;
+  if (hi == 0) hi = +0.0;
+  *mn = EncodeStat(lo);
+  *mx = EncodeStat(hi);
+  return true;
+}
+bool MinMax(const Bool* v, size_t n, std::string* mn, std::string* mx) {
+  if (n == 0) return false;
+  bool any_true = false, any_false = false;
+  for (size_t i = 0; i < n; ++i) (v[i].v ? any_true : any_false) = true;
+  *mn = EncodeStat(!any_false);
+  *mx = EncodeStat(any_true);
+  return true;
+}
+bool MinMax(const std::string_view* v, size_t n, std::string* mn, std::string* mx) {
+  if (n == 0) return false;
+  std::string_view lo = v[0], hi = v[0];
+  for (size_t i = 1; i < n; ++i) {
+    if (v[i] < lo) lo = v[i];  // string_view compares as unsigned bytes (char_traits)
+    if (hi < v[i]) hi = v[i];
+  }
+  mn->assign(lo);
+  mx->assign(hi);
+  return true;
+}
+
+template <typename V>
+constexpr PhysicalType TypeOf() {
+  if constexpr (std::is_same_v<V, int32_t>) return PhysicalType::kInt32;
+  if constexpr (std::is_same_v<V, int64_t>) return PhysicalType::kInt64;
+  if constexpr (std::is_same_v<V, double>) return PhysicalType::kDouble;
+  if constexpr (std::is_same_v<V, Bool>) return PhysicalType::kBoolean;
+  return PhysicalType::kByteArray;
+}
+
+format::Type FormatType(PhysicalType t) {
+  switch (t) {
+    case PhysicalType::kBoolean:
+      return format::BOOLEAN;
+    case PhysicalType::kInt32:
+      return format::INT32;
+    case PhysicalType::kInt64:
+      return format::INT64;
+    case PhysicalType::kInt96:
+      return format::INT96;
+    case PhysicalType::kFloat:
+      return format::FLOAT;
+    case PhysicalType::kDouble:
+      return format::DOUBLE;
+    case PhysicalType::kByteArray:
+      return format::BYTE_ARRAY;
+    case PhysicalType::kFixedLenByteArray:
+      return format::FIXED_LEN_BYTE_ARRAY;
+  }
+  return format::BYTE_ARRAY;
+}
+
+struct PageRange {
+  size_t row_begin, row_end;  // rows, nulls included
+  size_t val_begin, val_end;  // non-null values
+};
+
+int32_t CodecOf(Codec c) {
+  switch (c) {
+    case Codec::kUncompressed:
+      return format::UNCOMPRESSED;
+    case Codec::kSnappy:
+      return format::SNAPPY;
+    case Codec::kGzip:
+      return format::GZIP;
+    case Codec::kZstd:
+      return format::ZSTD;
+  }
+  return format::UNCOMPRESSED;
+}
+
+// V1 pages prefix the levels with their 4-byte length; V2 pages give it in the header.
+void AppendDefinitionLevels(const uint8_t* validity, size_t rows, bool length_prefix,
+                            std::string* out) {
+  size_t len_pos = out->size();
+  if (length_prefix) out->append(4, '\0');
+  if (validity == nullptr) {
+    // All present: one RLE run of 1s.
+    uint64_t header = static_cast<uint64_t>(rows) << 1;
+    while (header >= 0x80) {
+      out->push_back(static_cast<char>((header & 0x7F) | 0x80));
+      header >>= 7;
+    }
+    out->push_back(static_cast<char>(header));
+    out->push_back(1);
+  } else {
+    RleBpEncode(validity, rows, 1, out);
+  }
+  if (length_prefix) {
+    uint32_t len = static_cast<uint32_t>(out->size() - len_pos - 4);
+    std::memcpy(out->data() + len_pos, &len, 4);
+  }
+}
+
+format::BoundaryOrder ComputeBoundaryOrder(PhysicalType type, const format::ColumnIndex& ci) {
+  bool asc = true, desc = true;
+  int prev = -1;
+  for (size_t i = 0; i < ci.null_pages.size(); ++i) {
+    if (ci.null_pages[i]) continue;
+    if (prev >= 0) {
+      if (CompareStatValues(type, ci.min_values[i], ci.min_values[prev]) < 0 ||
+          CompareStatValues(type, ci.max_values[i], ci.max_values[prev]) < 0)
+        asc = false;
+      if (CompareStatValues(type, ci.min_values[i], ci.min_values[prev]) > 0 ||
+          CompareStatValues(type, ci.max_values[i], ci.max_values[prev]) > 0)
+        desc = false;
+    }
+    prev = static_cast<int>(i);
+  }
+  if (asc) return format::ASCENDING;
+  if (desc) return format::DESCENDING;
+  return format::UNORDERED;
+}
+
+}  // namespace
+
+Status ColumnChunkWriter::Validate(const ColumnSchema& schema, const ColumnVector& column) {
+  if (column.type != schema.type) {
+    return Status::InvalidArgument("column " + schema.name + ": vector type does not match schema");
+  }
+  switch (schema.type) {
+    case PhysicalType::kBoolean:
+    case PhysicalType::kInt32:
+    case PhysicalType::kInt64:
+    case PhysicalType::kDouble:
+    case PhysicalType::kByteArray:
+      break;
+    default:
+      return Status::NotSupported("column " + schema.name +
+                                  ": the writer does not write this type");
+  }
+  size_t n = column.size();
+  if (schema.type == PhysicalType::kByteArray) {
+    if (column.offsets.empty() || column.offsets.back() > column.bytes.size()) {
+      return Status::InvalidArgument("column " + schema.name + ": offsets out of range");
+    }
+  }
+  if (!column.validity.empty()) {
+    if (column.validity.size() != n) {
+      return Status::InvalidArgument("column " + schema.name + ": validity size mismatch");
+    }
+    uint8_t any_bits = 0, all_bits = 1;
+    for (uint8_t b : column.validity) {
+      any_bits |= b;
+      all_bits &= b;
+    }
+    if (any_bits > 1) {
+      return Status::InvalidArgument("column " + schema.name + ": validity bytes must be 0 or 1");
+    }
+    if (schema.repetition == Repetition::kRequired && all_bits == 0) {
+      return Status::InvalidArgument("column " + schema.name + " is REQUIRED but has nulls");
+    }
+  }
+  return Status::OK();
+}
+
+Status ColumnChunkWriter::WritePage(format::PageHeader header, size_t levels_size, Sink* sink,
+                                    uint64_t* file_offset, int64_t* uncompressed_total,
+                                    int64_t* compressed_total, int32_t* page_size) {
+  // V2 pages keep their levels (the first levels_size bytes) uncompressed.
+  std::string_view levels = std::string_view(page_).substr(0, levels_size);
+  std::string_view body = std::string_view(page_).substr(levels_size);
+  std::string_view payload = body;
+  if (options_.codec != Codec::kUncompressed) {
+    SPARKIFY_RETURN_IF_ERROR(compressor_->Compress(body, &compressed_));
+    payload = compressed_;
+  }
+  const size_t stored = levels.size() + payload.size();
+  if (page_.size() > INT32_MAX || stored > INT32_MAX) {
+    return Status::InvalidArgument("page larger than 2 GiB");
+  }
+  header.uncompressed_page_size = static_cast<int32_t>(page_.size());
+  header.compressed_page_size = static_cast<int32_t>(stored);
+  header_.clear();
+  format::Serialize(header, &header_);
+  SPARKIFY_RETURN_IF_ERROR(sink->Append(header_));
+  if (!levels.empty()) SPARKIFY_RETURN_IF_ERROR(sink->Append(levels));
+  SPARKIFY_RETURN_IF_ERROR(sink->Append(payload));
+  *uncompressed_total += header_.size() + page_.size();
+  *compressed_total += header_.size() + stored;
+  *page_size = static_cast<int32_t>(header_.size() + stored);
+  *file_offset += header_.size() + stored;
+  return Status::OK();
+}
+
+template <typename V>
+Status ColumnChunkWriter::WriteTyped(const ColumnSchema& schema, const ColumnVector& column,
+                                     const V* values, size_t num_values, Sink* sink,
+                                     uint64_t* file_offset, EncodedChunk* out) {
+  using O = Ops<V>;
+  constexpr PhysicalType kType = TypeOf<V>();
+  const size_t n = column.size();
+  const bool optional = schema.repetition == Repetition::kOptional;
+  const uint8_t* validity =
+      (optional && !column.validity.empty() && num_values < n) ? column.validity.data() : nullptr;
+
+  // 3. Dictionary.
+  bool use_dict = false;
+  int bit_width = 0;
+  std::string dict_page_values;
+  size_t dict_size = 0;
+  [[maybe_unused]] std::vector<uint32_t> rank;  // dictionary index -> sort rank (strings)
+  [[maybe_unused]] std::vector<std::string_view> dict_views;
+  if constexpr (O::kDictionary) {
+    if (options_.enable_dictionary && num_values > 0) {
+      typename O::Dict dict;
+      indices_.resize(num_values);
+      use_dict = true;
+      size_t plain_bits = 0;
+      for (size_t i = 0; i < num_values; ++i) {
+        indices_[i] = dict.Insert(values[i]);
+        if (dict.plain_bytes() > options_.dictionary_page_size_limit) {
+          use_dict = false;
+          break;
+        }
+        if (i + 1 == kDictionaryProbeValues) {
+          // Would dictionary + indices beat PLAIN for what we have seen?
+          for (size_t k = 0; k <= i; ++k) plain_bits += O::PlainBits(values[k]);
+          size_t idx_bits = (i + 1) * std::max(1, BitWidth(dict.size() - 1));
+          if (dict.plain_bytes() * 8 + idx_bits >= plain_bits) {
+            use_dict = false;
+            break;
+          }
+        }
+      }
+      if (use_dict) {
+        bit_width = std::max(1, BitWidth(dict.size() - 1));
+        O::PlainDict(dict, &dict_page_values);
+        dict_size = dict.size();
+        if constexpr (std::is_same_v<V, std::string_view>) {
+          // Ranks let page min/max be found by comparing integers.
+          const auto& dv = dict.values();
+          std::vector<uint32_t> order(dv.size());
+          for (uint32_t k = 0; k < order.size(); ++k) order[k] = k;
+          std::sort(order.begin(), order.end(),
+                    [&](uint32_t a, uint32_t b) { return dv[a] < dv[b]; });
+          rank.resize(dv.size());
+          for (uint32_t k = 0; k < order.size(); ++k) rank[order[k]] = k;
+          dict_views = dv;
+        }
+      }
+    }
+  }
+
+  // 4. Pages.
+  std::vector<PageRange> pages;
+  {
+    const size_t page_bits = std::max<size_t>(options_.data_page_size, 1) * 8;
+    const size_t max_rows = std::max<size_t>(options_.max_page_rows, 1);
+    size_t r = 0, v = 0;
+    while (r < n || pages.empty()) {
+      PageRange p{r, r, v, v};
+      size_t bits = 0;
+      while (r < n && r - p.row_begin < max_rows && bits < page_bits) {
+        if (validity == nullptr || validity[r]) {
+          bits += use_dict ? bit_width : O::PlainBits(values[v]);
+          ++v;
+        }
+        ++r;
+      }
+      p.row_end = r;
+      p.val_end = v;
+      pages.push_back(p);
+      if (n == 0) break;
+    }
+  }
+
+  format::ColumnMetaData& md = out->chunk.meta_data.emplace();
+  md.type = FormatType(kType);
+  md.path_in_schema = {schema.name};
+  md.codec = CodecOf(options_.codec);
+  md.num_values = static_cast<int64_t>(n);
+  int64_t uncompressed_total = 0, compressed_total = 0;
+  const uint64_t chunk_start = *file_offset;
+  int32_t unused_size;
+
+  if (use_dict) {
+    md.dictionary_page_offset = static_cast<int64_t>(*file_offset);
+    format::PageHeader h;
+    h.type = format::DICTIONARY_PAGE;
+    format::DictionaryPageHeader dh;
+    dh.num_values = static_cast<int32_t>(dict_size);
+    h.dictionary_page_header = dh;
+    page_.swap(dict_page_values);
+    SPARKIFY_RETURN_IF_ERROR(
+        WritePage(h, 0, sink, file_offset, &uncompressed_total, &compressed_total, &unused_size));
+    page_.swap(dict_page_values);
+  }
+  md.data_page_offset = static_cast<int64_t>(*file_offset);
+
+  format::ColumnIndex& ci = out->column_index;
+  format::OffsetIndex& oi = out->offset_index;
+  std::string chunk_min, chunk_max;
+  bool have_minmax = false;
+  for (const PageRange& p : pages) {
+    const size_t rows = p.row_end - p.row_begin;
+    const size_t vals = p.val_end - p.val_begin;
+    page_.clear();
+    const bool v2 = options_.data_page_version == 2;
+    if (optional) {
+      AppendDefinitionLevels(validity ? validity + p.row_begin : nullptr, rows,
+                             /*length_prefix=*/!v2, &page_);
+    }
+    const size_t levels_size = v2 ? page_.size() : 0;
+    if (use_dict) {
+      page_.push_back(static_cast<char>(bit_width));
+      RleBpEncode(indices_.data() + p.val_begin, vals, bit_width, &page_);
+    } else {
+      O::Plain(values + p.val_begin, vals, &page_);
+    }
+    format::PageHeader h;
+    const int32_t encoding = use_dict ? format::RLE_DICTIONARY : format::PLAIN;
+    if (v2) {
+      h.type = format::DATA_PAGE_V2;
+      format::DataPageHeaderV2 dh;
+      dh.num_values = static_cast<int32_t>(rows);
+      dh.num_nulls = static_cast<int32_t>(rows - vals);
+      dh.num_rows = static_cast<int32_t>(rows);
+      dh.encoding = encoding;
+      dh.definition_levels_byte_length = static_cast<int32_t>(levels_size);
+      dh.repetition_levels_byte_length = 0;
+      dh.is_compressed = options_.codec != Codec::kUncompressed;
+      h.data_page_header_v2 = dh;
+    } else {
+      h.type = format::DATA_PAGE;
+      format::DataPageHeader dh;
+      dh.num_values = static_cast<int32_t>(rows);
+      dh.encoding = encoding;
+      h.data_page_header = dh;
+    }
+    const uint64_t page_offset = *file_offset;
+    int32_t page_size = 0;
+    SPARKIFY_RETURN_IF_ERROR(WritePage(h, levels_size, sink, file_offset, &uncompressed_total,
+                                       &compressed_total, &page_size));
+    oi.page_locations.push_back(
+        {static_cast<int64_t>(page_offset), page_size, static_cast<int64_t>(p.row_begin)});
+
+    // Page statistics.
+    std::string mn, mx;
+    bool has;
+    if constexpr (std::is_same_v<V, std::string_view>) {
+      if (use_dict && vals > 0) {
+        uint32_t lo = indices_[p.val_begin], hi = lo;
+        for (size_t k = p.val_begin + 1; k < p.val_end; ++k) {
+          uint32_t idx = indices_[k];
+          if (rank[idx] < rank[lo]) lo = idx;
+          if (rank[idx] > rank[hi]) hi = idx;
+        }
+        has = true;
+        std::string_view lo_v = dict_views[lo], hi_v = dict_views[hi];
+        mn.assign(lo_v);
+        mx.assign(hi_v);
+      } else {
+        has = MinMax(values + p.val_begin, vals, &mn, &mx);
+      }
+    } else {
+      has = MinMax(values + p.val_begin, vals, &mn, &mx);
+    }
+    const int64_t nulls = static_cast<int64_t>(rows - vals);
+    if (has) {
+      if (!have_minmax || CompareStatValues(kType, mn, chunk_min) < 0) chunk_min = mn;
+      if (!have_minmax || CompareStatValues(kType, mx, chunk_max) > 0) chunk_max = mx;
+      have_minmax = true;
+    }
+    if (vals == 0) {
+      ci.null_pages.push_back(true);
+      ci.min_values.emplace_back();
+      ci.max_values.emplace_back();
+    } else {
+      ci.null_pages.push_back(false);
+      if (!has) {  // only NaNs: no usable bound
+        double nan = NAN;
+        mn = mx = EncodeStat(nan);
+      }
+      ci.min_values.push_back(TruncateLowerBound(mn, kColumnIndexTruncateLength));
+      ci.max_values.push_back(TruncateUpperBound(mx, kColumnIndexTruncateLength));
+    }
+    ci.null_counts.push_back(nulls);
+  }
+  ci.boundary_order = ComputeBoundaryOrder(kType, ci);
+
+  const int32_t data_page_type =
+      options_.data_page_version == 2 ? format::DATA_PAGE_V2 : format::DATA_PAGE;
+  if (use_dict) {
+    md.encodings = {format::PLAIN, format::RLE_DICTIONARY};
+    md.encoding_stats = {
+        {format::DICTIONARY_PAGE, format::PLAIN, 1},
+        {format::DATA_PAGE, format::RLE_DICTIONARY, static_cast<int32_t>(pages.size())}};
+  } else {
+    md.encodings = {format::PLAIN};
+    md.encoding_stats = {{data_page_type, format::PLAIN, static_cast<int32_t>(pages.size())}};
+  }
+  if (optional) md.encodings.insert(md.encodings.begin() + 1, format::RLE);
+  md.total_uncompressed_size = uncompressed_total;
+  md.total_compressed_size = compressed_total;
+  if (options_.write_statistics) {
+    format::Statistics st;
+    st.null_count = static_cast<int64_t>(n - num_values);
+    if (have_minmax && chunk_min.size() <= kMaxStatisticsValueSize &&
+        chunk_max.size() <= kMaxStatisticsValueSize) {
+      if (kType != PhysicalType::kByteArray) {
+        // The deprecated fields are signed-order; they agree for numbers.
+        st.min = chunk_min;
+        st.max = chunk_max;
+      }
+      st.min_value = std::move(chunk_min);
+      st.max_value = std::move(chunk_max);
+    }
+    md.statistics = std::move(st);
+  }
+  out->chunk.file_offset = static_cast<int64_t>(chunk_start);
+  return Status::OK();
+}
+
+Status ColumnChunkWriter::Write(const ColumnSchema& schema, const ColumnVector& column, Sink* sink,
+                                uint64_t* file_offset, EncodedChunk* out) {
+  const size_t n = column.size();
+  const bool has_nulls = schema.repetition == Repetition::kOptional && !column.validity.empty();
+  auto present = [&](size_t i) { return !has_nulls || column.validity[i] != 0; };
+  auto gather = [&](const auto& src, auto* dst) {
+    dst->reserve(n);
+    for (size_t i = 0; i < n; ++i) {
+      if (present(i)) dst->push_back(src[i]);
+    }
+  };
+  switch (schema.type) {
+    case PhysicalType::kInt32: {
+      if (!has_nulls) {
+        return WriteTyped(schema, column, column.i32.data(), n, sink, file_offset, out);
+      }
+      std::vector<int32_t> v;
+      gather(column.i32, &v);
+      return WriteTyped(schema, column, v.data(), v.size(), sink, file_offset, out);
+    }
+    case PhysicalType::kInt64: {
+      if (!has_nulls) {
+        return WriteTyped(schema, column, column.i64.data(), n, sink, file_offset, out);
+      }
+      std::vector<int64_t> v;
+      gather(column.i64, &v);
+      return WriteTyped(schema, column, v.data(), v.size(), sink, file_offset, out);
+    }
+    case PhysicalType::kDouble: {
+      if (!has_nulls) {
+        return WriteTyped(schema, column, column.f64.data(), n, sink, file_offset, out);
+      }
+      std::vector<double> v;
+      gather(column.f64, &v);
+      return WriteTyped(schema, column, v.data(), v.size(), sink, file_offset, out);
+    }
+    case PhysicalType::kBoolean: {
+      std::vector<Bool> v;
+      v.reserve(n);
+      for (size_t i = 0; i < n; ++i) {
+        if (present(i)) v.push_back(Bool{column.booleans[i]});
+      }
+      return WriteTyped(schema, column, v.data(), v.size(), sink, file_offset, out);
+    }
+    case PhysicalType::kByteArray: {
+      std::vector<std::string_view> v;
+      v.reserve(n);
+      for (size_t i = 0; i < n; ++i) {
+        if (present(i)) v.push_back(column.StringAt(i));
+      }
+      return WriteTyped(schema, column, v.data(), v.size(), sink, file_offset, out);
+    }
+    default:
+      return Status::NotSupported("column " + schema.name + ": type not supported by the writer");
+  }
+}
+
+}  // namespace sparkify::parquet

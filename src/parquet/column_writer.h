@@ -1,0 +1,65 @@
+// Writes one column chunk of a row group: [dictionary page] data pages (V1, or V2 on request),
+// straight to the sink, and returns the chunk's metadata and page index.
+//
+// Steps for a chunk:
+//   1. validate the values (sizes, nulls only where the column is OPTIONAL);
+//   2. gather the non-null values (definition levels carry the nulls);
+//   3. try a dictionary; fall back to PLAIN for the whole chunk when it grows
+//      past options.dictionary_page_size_limit or does not pay for itself;
+//   4. cut pages by options.data_page_size / max_page_rows, encode, compress,
+//      write each with its PageHeader, recording per-page min/max/null count.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "parquet/column_vector.h"
+#include "parquet/compression.h"
+#include "parquet/metadata.h"
+#include "parquet/writer.h"
+
+namespace sparkify::parquet {
+
+struct EncodedChunk {
+  format::ColumnChunk chunk;
+  format::ColumnIndex column_index;
+  format::OffsetIndex offset_index;
+};
+
+class ColumnChunkWriter {
+ public:
+  ColumnChunkWriter(const WriterOptions& options, Compressor* compressor)
+      : options_(options), compressor_(compressor) {}
+
+  // Writes all rows of `column` as one chunk at *file_offset (advanced by the
+  // bytes written).
+  Status Write(const ColumnSchema& schema, const ColumnVector& column, Sink* sink,
+               uint64_t* file_offset, EncodedChunk* out);
+
+  // Physical type and schema checks shared with the file writer.
+  static Status Validate(const ColumnSchema& schema, const ColumnVector& column);
+
+ private:
+  template <typename V>
+  Status WriteTyped(const ColumnSchema& schema, const ColumnVector& column, const V* values,
+                    size_t num_values, Sink* sink, uint64_t* file_offset, EncodedChunk* out);
+  Status WritePage(format::PageHeader header, size_t levels_size, Sink* sink, uint64_t* file_offset,
+                   int64_t* uncompressed_total, int64_t* compressed_total, int32_t* page_size);
+
+  const WriterOptions& options_;
+  Compressor* compressor_;
+  // Scratch buffers reused from chunk to chunk.
+  std::string page_;
+  std::string compressed_;
+  std::string header_;
+  std::vector<uint32_t> indices_;
+};
+
+// Column index bounds are cut to this many bytes (parquet-mr's default too).
+inline constexpr size_t kColumnIndexTruncateLength = 64;
+// Chunk statistics for longer values are left out rather than bloat the footer.
+inline constexpr size_t kMaxStatisticsValueSize = 4096;
+
+}  // namespace sparkify::parquet

@@ -1,0 +1,127 @@
+#include "parquet/compression.h"
+
+#include <snappy.h>
+#include <zlib.h>
+#include <zstd.h>
+
+namespace sparkify::parquet {
+
+struct Compressor::Contexts {
+  ZSTD_CCtx* zstd = nullptr;
+  ~Contexts() {
+    if (zstd) ZSTD_freeCCtx(zstd);
+  }
+};
+
+Compressor::Compressor(format::CompressionCodec codec, int level)
+    : codec_(codec), level_(level), ctx_(std::make_unique<Contexts>()) {}
+
+Compressor::~Compressor() = default;
+
+Status Compressor::Compress(std::string_view input, std::string* out) {
+  switch (codec_) {
+    case format::UNCOMPRESSED:
+      out->assign(input);
+      return Status::OK();
+    case format::SNAPPY: {
+      out->resize(snappy::MaxCompressedLength(input.size()));
+      size_t n = 0;
+      snappy::RawCompress(input.data(), input.size(), out->data(), &n);
+      out->resize(n);
+      return Status::OK();
+    }
+    case format::ZSTD: {
+      if (!ctx_->zstd) ctx_->zstd = ZSTD_createCCtx();
+      if (!ctx_->zstd) return Status::IOError("zstd: cannot allocate a context");
+      out->resize(ZSTD_compressBound(input.size()));
+      size_t n = ZSTD_compressCCtx(ctx_->zstd, out->data(), out->size(), input.data(), input.size(),
+                                   level_);
+      if (ZSTD_isError(n)) return Status::IOError(std::string("zstd: ") + ZSTD_getErrorName(n));
+      out->resize(n);
+      return Status::OK();
+    }
+    case format::GZIP: {
+      z_stream zs{};
+      // windowBits 15 + 16: a gzip header and trailer, as the spec asks.
+      if (deflateInit2(&zs, level_, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+        return Status::IOError("gzip: deflateInit2 failed");
+      }
+      out->resize(deflateBound(&zs, input.size()) + 32);
+      zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(input.data()));
+      zs.avail_in = static_cast<uInt>(input.size());
+      zs.next_out = reinterpret_cast<Bytef*>(out->data());
+      zs.avail_out = static_cast<uInt>(out->size());
+      int rc = deflate(&zs, Z_FINISH);
+      size_t n = zs.total_out;
+      deflateEnd(&zs);
+      if (rc != Z_STREAM_END) return Status::IOError("gzip: deflate failed");
+      out->resize(n);
+      return Status::OK();
+    }
+    default:
+      return Status::NotSupported(std::string("compression codec ") + format::CodecName(codec_));
+  }
+}
+
+Status Decompress(int32_t codec, std::string_view input, size_t uncompressed_size,
+                  std::string* out) {
+  switch (codec) {
+    case format::UNCOMPRESSED:
+      if (input.size() != uncompressed_size) {
+        return Status::Corruption("uncompressed page is " + std::to_string(input.size()) +
+                                  " bytes, header says " + std::to_string(uncompressed_size));
+      }
+      out->assign(input);
+      return Status::OK();
+    case format::SNAPPY: {
+      size_t n = 0;
+      if (!snappy::GetUncompressedLength(input.data(), input.size(), &n) ||
+          n != uncompressed_size) {
+        return Status::Corruption("snappy page: bad length preamble");
+      }
+      out->resize(n);
+      if (!snappy::RawUncompress(input.data(), input.size(), out->data())) {
+        return Status::Corruption("snappy page does not decompress");
+      }
+      return Status::OK();
+    }
+    case format::ZSTD: {
+      out->resize(uncompressed_size);
+      // Several frames may follow each other; ZSTD_decompress handles that.
+      size_t n = ZSTD_decompress(out->data(), out->size(), input.data(), input.size());
+      if (ZSTD_isError(n)) {
+        return Status::Corruption(std::string("zstd page does not decompress: ") +
+                                  ZSTD_getErrorName(n));
+      }
+      if (n != uncompressed_size) {
+        return Status::Corruption("zstd page decompresses to " + std::to_string(n) +
+                                  " bytes, header says " + std::to_string(uncompressed_size));
+      }
+      return Status::OK();
+    }
+    case format::GZIP: {
+      out->resize(uncompressed_size + 1);  // +1: zlib wants room even for empty output
+      z_stream zs{};
+      // 15 + 32: accept a gzip or a zlib header.
+      if (inflateInit2(&zs, 15 + 32) != Z_OK) return Status::IOError("gzip: inflateInit2 failed");
+      zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(input.data()));
+      zs.avail_in = static_cast<uInt>(input.size());
+      zs.next_out = reinterpret_cast<Bytef*>(out->data());
+      zs.avail_out = static_cast<uInt>(out->size());
+      int rc = inflate(&zs, Z_FINISH);
+      size_t n = zs.total_out;
+      inflateEnd(&zs);
+      out->resize(uncompressed_size);
+      if (rc != Z_STREAM_END || n != uncompressed_size) {
+        return Status::Corruption("gzip page does not decompress to " +
+                                  std::to_string(uncompressed_size) + " bytes");
+      }
+      return Status::OK();
+    }
+    default:
+      return Status::NotSupported(std::string("compression codec ") + format::CodecName(codec) +
+                                  " is not supported");
+  }
+}
+
+}  // namespace sparkify::parquet

@@ -1,0 +1,146 @@
+// Dictionary building for RLE_DICTIONARY column chunks: maps each value to a
+// dense index in first-seen order with an open-addressing hash table. This is
+// the writer's hottest loop, so the tables store keys inline (numbers) or the
+// hash next to the index (strings) and never allocate per value.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+#include <vector>
+
+namespace sparkify::parquet {
+
+inline uint64_t HashBytes(const char* p, size_t n) {
+  constexpr uint64_t kMul = 0x9E3779B97F4A7C15ull;
+  uint64_t h = 0x2545F4914F6CDD1Dull ^ (n * kMul);
+  while (n >= 8) {
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    h = (h ^ w) * kMul;
+    h ^= h >> 29;
+    p += 8;
+    n -= 8;
+  }
+  if (n > 0) {
+    uint64_t w = 0;
+    std::memcpy(&w, p, n);
+    h = (h ^ w) * kMul;
+    h ^= h >> 29;
+  }
+  h *= 0xBF58476D1CE4E5B9ull;
+  return h ^ (h >> 32);
+}
+
+// Fixed-width values (int32, int64, double) keyed by their bit pattern, so
+// 0.0 and -0.0, or NaNs with different payloads, stay distinct entries.
+template <typename T>
+class NumberDictionary {
+ public:
+  static_assert(sizeof(T) <= 8);
+  NumberDictionary() { Rehash(kInitialCapacity); }
+
+  // Returns the index of v, adding it if new.
+  uint32_t Insert(T v) {
+    uint64_t key = Bits(v);
+    size_t pos = Slot(key);
+    while (true) {
+      Entry& e = table_[pos];
+      if (e.index == kEmpty) break;
+      if (e.key == key) return e.index;
+      pos = (pos + 1) & mask_;
+    }
+    uint32_t index = static_cast<uint32_t>(values_.size());
+    table_[pos] = {key, index};
+    values_.push_back(v);
+    if (values_.size() * 2 > table_.size()) Rehash(table_.size() * 2);
+    return index;
+  }
+  const std::vector<T>& values() const { return values_; }
+  size_t size() const { return values_.size(); }
+  size_t plain_bytes() const { return values_.size() * sizeof(T); }
+
+ private:
+  static constexpr uint32_t kEmpty = 0xFFFFFFFFu;
+  static constexpr size_t kInitialCapacity = 1024;
+  struct Entry {
+    uint64_t key;
+    uint32_t index;
+  };
+  static uint64_t Bits(T v) {
+    uint64_t k = 0;
+    std::memcpy(&k, &v, sizeof(T));
+    return k;
+  }
+  size_t Slot(uint64_t key) const { return (key * 0x9E3779B97F4A7C15ull) >> shift_; }
+  void Rehash(size_t capacity) {
+    table_.assign(capacity, Entry{0, kEmpty});
+    mask_ = capacity - 1;
+    shift_ = 64 - __builtin_ctzll(capacity);
+    for (uint32_t i = 0; i < values_.size(); ++i) {
+      uint64_t key = Bits(values_[i]);
+      size_t pos = Slot(key);
+      while (table_[pos].index != kEmpty) pos = (pos + 1) & mask_;
+      table_[pos] = {key, i};
+    }
+  }
+
+  std::vector<Entry> table_;
+  std::vector<T> values_;
+  size_t mask_ = 0;
+  int shift_ = 0;
+};
+
+// Byte strings; the views must stay valid while the dictionary is used.
+class StringDictionary {
+ public:
+  StringDictionary() { Rehash(kInitialCapacity); }
+
+  uint32_t Insert(std::string_view v) {
+    uint64_t h = HashBytes(v.data(), v.size());
+    size_t pos = h & mask_;
+    uint32_t tag = static_cast<uint32_t>(h >> 32);
+    while (true) {
+      Entry& e = table_[pos];
+      if (e.index == kEmpty) break;
+      if (e.tag == tag && values_[e.index] == v) return e.index;
+      pos = (pos + 1) & mask_;
+    }
+    uint32_t index = static_cast<uint32_t>(values_.size());
+    table_[pos] = {tag, index};
+    values_.push_back(v);
+    hashes_.push_back(h);
+    plain_bytes_ += 4 + v.size();
+    if (values_.size() * 2 > table_.size()) Rehash(table_.size() * 2);
+    return index;
+  }
+  const std::vector<std::string_view>& values() const { return values_; }
+  size_t size() const { return values_.size(); }
+  size_t plain_bytes() const { return plain_bytes_; }
+
+ private:
+  static constexpr uint32_t kEmpty = 0xFFFFFFFFu;
+  static constexpr size_t kInitialCapacity = 1024;
+  struct Entry {
+    uint32_t tag;
+    uint32_t index;
+  };
+  void Rehash(size_t capacity) {
+    table_.assign(capacity, Entry{0, kEmpty});
+    mask_ = capacity - 1;
+    for (uint32_t i = 0; i < values_.size(); ++i) {
+      uint64_t h = hashes_[i];
+      size_t pos = h & mask_;
+      while (table_[pos].index != kEmpty) pos = (pos + 1) & mask_;
+      table_[pos] = {static_cast<uint32_t>(h >> 32), i};
+    }
+  }
+
+  std::vector<Entry> table_;
+  std::vector<std::string_view> values_;
+  std::vector<uint64_t> hashes_;  // kept so growing the table needs no rehashing of bytes
+  size_t mask_ = 0;
+  size_t plain_bytes_ = 0;
+};
+
+}  // namespace sparkify::parquet

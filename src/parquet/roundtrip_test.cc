@@ -1,0 +1,375 @@
+// Writer -> reader round trips, and checks of what the writer puts in the
+// footer (statistics, page index, schema annotations) against the spec.
+#include <gtest/gtest.h>
+
+#include "parquet/metadata.h"
+#include "parquet/reader.h"
+#include "parquet/statistics.h"
+#include "parquet/testing.h"
+#include "parquet/writer.h"
+
+namespace sparkify::parquet {
+namespace {
+
+using testing::AllTypesTable;
+using testing::CanonicalRows;
+using testing::Table;
+using testing::WriteTable;
+
+std::unique_ptr<FileReader> OpenOrDie(const std::string& bytes) {
+  auto r = FileReader::Open("test.parquet", bytes);
+  EXPECT_TRUE(r.ok()) << r.status().ToString();
+  return r.ok() ? std::move(r).value() : nullptr;
+}
+
+void ExpectRoundTrip(const Table& t, const WriterOptions& o, size_t batch_rows = 0) {
+  auto bytes = WriteTable(t, o, batch_rows);
+  ASSERT_TRUE(bytes.ok()) << bytes.status().ToString();
+  auto r = OpenOrDie(*bytes);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->num_rows(), static_cast<int64_t>(t.rows()));
+  auto cols = r->ReadAll();
+  ASSERT_TRUE(cols.ok()) << cols.status().ToString();
+  EXPECT_EQ(CanonicalRows(*r, *cols), CanonicalRows(t));
+}
+
+TEST(RoundTrip, EveryCodecWithAndWithoutDictionary) {
+  Table t = AllTypesTable(3000, 1, 7);
+  for (Codec c : {Codec::kUncompressed, Codec::kSnappy, Codec::kGzip, Codec::kZstd}) {
+    for (bool dict : {true, false}) {
+      for (int version : {1, 2}) {
+        WriterOptions o;
+        o.codec = c;
+        o.enable_dictionary = dict;
+        o.data_page_version = version;
+        o.data_page_size = 2048;
+        SCOPED_TRACE(::testing::Message() << "codec " << static_cast<int>(c) << " dict " << dict
+                                          << " pages v" << version);
+        ExpectRoundTrip(t, o);
+      }
+    }
+  }
+}
+
+TEST(RoundTrip, AllNullNoNullAndSmallPages) {
+  WriterOptions o;
+  o.data_page_size = 512;
+  o.max_page_rows = 100;
+  ExpectRoundTrip(AllTypesTable(2000, 2, 1), o);  // optional columns all null
+  ExpectRoundTrip(AllTypesTable(2000, 3, 0), o);  // no nulls at all
+  ExpectRoundTrip(AllTypesTable(2000, 4, 2), o);  // every other row null
+}
+
+TEST(RoundTrip, ManyRowGroupsAndBatches) {
+  WriterOptions o;
+  o.max_row_group_rows = 700;
+  Table t = AllTypesTable(5000, 5, 3);
+  auto bytes = WriteTable(t, o, 333);
+  ASSERT_TRUE(bytes.ok());
+  auto r = OpenOrDie(*bytes);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->num_row_groups(), 8);  // 7 x 700 + 100
+  auto cols = r->ReadAll();
+  ASSERT_TRUE(cols.ok()) << cols.status().ToString();
+  EXPECT_EQ(CanonicalRows(*r, *cols), CanonicalRows(t));
+}
+
+TEST(RoundTrip, DictionaryFallsBackToPlainPastTheLimit) {
+  WriterOptions o;
+  o.dictionary_page_size_limit = 1000;
+  Table t = AllTypesTable(5000, 6, 5, 100000);  // high cardinality
+  auto bytes = WriteTable(t, o);
+  ASSERT_TRUE(bytes.ok());
+  auto r = OpenOrDie(*bytes);
+  const auto& md = *r->metadata().row_groups[0].columns[5].meta_data;  // "name"
+  EXPECT_FALSE(md.dictionary_page_offset.has_value());
+  const auto& city = *r->metadata().row_groups[0].columns[6].meta_data;  // 10 distinct values
+  EXPECT_TRUE(city.dictionary_page_offset.has_value());
+  auto cols = r->ReadAll();
+  ASSERT_TRUE(cols.ok());
+  EXPECT_EQ(CanonicalRows(*r, *cols), CanonicalRows(t));
+}
+
+TEST(RoundTrip, LongStrings) {
+  Table t;
+  t.schema.columns.push_back(
+      {"s", PhysicalType::kByteArray, LogicalType::kString, Repetition::kOptional});
+  t.columns.emplace_back(PhysicalType::kByteArray);
+  for (int i = 0; i < 20; ++i) t.columns[0].AppendString(std::string(100000 + i, 'a' + i % 26));
+  t.columns[0].AppendNull();
+  ExpectRoundTrip(t, WriterOptions{});
+  // Column index bounds are truncated, chunk stats of >4 KiB values left out.
+  auto bytes = WriteTable(t, WriterOptions{});
+  auto r = OpenOrDie(*bytes);
+  format::ColumnIndex ci;
+  ASSERT_TRUE(r->ReadColumnIndex(0, 0, &ci).ok());
+  for (size_t p = 0; p < ci.min_values.size(); ++p) {
+    if (ci.null_pages[p]) continue;
+    EXPECT_LE(ci.min_values[p].size(), 64u);
+    EXPECT_LE(ci.max_values[p].size(), 64u);
+  }
+  EXPECT_FALSE(r->metadata().row_groups[0].columns[0].meta_data->statistics->max_value);
+}
+
+TEST(RoundTrip, EmptyTableHasNoRowGroupsAndAValidSchema) {
+  Table t = AllTypesTable(0, 1, 0);
+  auto bytes = WriteTable(t, WriterOptions{});
+  ASSERT_TRUE(bytes.ok());
+  auto r = OpenOrDie(*bytes);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->num_row_groups(), 0);
+  EXPECT_EQ(r->num_rows(), 0);
+  EXPECT_EQ(r->columns().size(), t.schema.columns.size());
+  auto cols = r->ReadAll();
+  ASSERT_TRUE(cols.ok());
+  EXPECT_EQ(cols->size(), t.schema.columns.size());
+  EXPECT_EQ((*cols)[0].size(), 0u);
+}
+
+TEST(Footer, SchemaAnnotationsCreatedByAndKeyValues) {
+  WriterOptions o;
+  o.key_value_metadata = {{"sparkify.table", "songs"}, {"k2", "v2"}};
+  auto bytes = WriteTable(AllTypesTable(10, 1, 0), o);
+  auto r = OpenOrDie(*bytes);
+  const auto& m = r->metadata();
+  EXPECT_EQ(m.created_by.value_or(""), CreatedBy());
+  EXPECT_NE(CreatedBy().find("sparkify version "), std::string::npos);
+  ASSERT_EQ(m.key_value_metadata.size(), 2u);
+  EXPECT_EQ(m.key_value_metadata[0].key, "sparkify.table");
+  EXPECT_EQ(m.key_value_metadata[0].value.value_or(""), "songs");
+  ASSERT_EQ(m.column_orders.size(), m.schema.size() - 1);
+  for (bool typed : m.column_orders) EXPECT_TRUE(typed);
+
+  const auto& name = m.schema[6];  // "name": STRING + UTF8
+  EXPECT_EQ(name.logical_type.kind, format::LogicalType::kString);
+  EXPECT_EQ(name.converted_type.value_or(-1), format::UTF8);
+  const auto& ts = m.schema[8];
+  EXPECT_EQ(ts.logical_type.kind, format::LogicalType::kTimestamp);
+  EXPECT_TRUE(ts.logical_type.is_adjusted_to_utc);
+  EXPECT_EQ(ts.logical_type.unit, format::TimeUnit::kMicros);
+  EXPECT_EQ(ts.converted_type.value_or(-1), format::TIMESTAMP_MICROS);
+  const auto& ts_ms = m.schema[9];
+  EXPECT_EQ(ts_ms.logical_type.unit, format::TimeUnit::kMillis);
+  EXPECT_EQ(ts_ms.converted_type.value_or(-1), format::TIMESTAMP_MILLIS);
+  EXPECT_EQ(m.schema[1].repetition_type.value_or(-1), format::REQUIRED);
+  EXPECT_EQ(m.schema[2].repetition_type.value_or(-1), format::OPTIONAL);
+}
+
+TEST(Footer, StatisticsAreExact) {
+  Table t = AllTypesTable(1000, 9, 4);
+  auto bytes = WriteTable(t, WriterOptions{});
+  auto r = OpenOrDie(*bytes);
+  const auto& rg = r->metadata().row_groups[0];
+  // i64 column: compute the expected min/max/nulls directly.
+  const ColumnVector& c = t.columns[2];
+  int64_t mn = INT64_MAX, mx = INT64_MIN, nulls = 0;
+  for (size_t i = 0; i < c.size(); ++i) {
+    if (c.IsNull(i)) {
+      ++nulls;
+      continue;
+    }
+    mn = std::min(mn, c.i64[i]);
+    mx = std::max(mx, c.i64[i]);
+  }
+  const auto& st = *rg.columns[2].meta_data->statistics;
+  EXPECT_EQ(st.null_count.value_or(-1), nulls);
+  EXPECT_EQ(*st.min_value, EncodeStat(mn));
+  EXPECT_EQ(*st.max_value, EncodeStat(mx));
+  // Strings: unsigned byte order, so "東京" (0xE6...) sorts after "Zürich".
+  const ColumnVector& s = t.columns[5];
+  std::string smin, smax;
+  bool first = true;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s.IsNull(i)) continue;
+    std::string v(s.StringAt(i));
+    if (first || v < smin) smin = v;
+    if (first || v > smax) smax = v;
+    first = false;
+  }
+  const auto& sst = *rg.columns[5].meta_data->statistics;
+  EXPECT_EQ(*sst.min_value, smin);
+  EXPECT_EQ(*sst.max_value, smax);
+  EXPECT_FALSE(sst.min.has_value());  // no signed-order legacy stats for strings
+  // Doubles: -0.0 present, so min is encoded as -0.0 only if it is the minimum; max
+  // never -0.0.
+  const auto& dst = *rg.columns[3].meta_data->statistics;
+  double dmax;
+  std::memcpy(&dmax, dst.max_value->data(), 8);
+  EXPECT_EQ(dmax, 1e300);
+}
+
+TEST(PageIndex, OffsetIndexPointsAtPagesAndColumnIndexMatches) {
+  WriterOptions o;
+  o.max_page_rows = 100;
+  Table t = AllTypesTable(1000, 11, 0);
+  auto bytes = WriteTable(t, o);
+  auto r = OpenOrDie(*bytes);
+  format::OffsetIndex oi;
+  format::ColumnIndex ci;
+  ASSERT_TRUE(r->ReadOffsetIndex(0, 0, &oi).ok());
+  ASSERT_TRUE(r->ReadColumnIndex(0, 0, &ci).ok());
+  ASSERT_EQ(oi.page_locations.size(), 10u);
+  ASSERT_EQ(ci.null_pages.size(), 10u);
+  for (size_t p = 0; p < 10; ++p) {
+    EXPECT_EQ(oi.page_locations[p].first_row_index, static_cast<int64_t>(p * 100));
+    // A page header parses at each location and says DATA_PAGE with 100 rows.
+    format::PageHeader h;
+    size_t used;
+    ASSERT_TRUE(
+        format::Parse(reinterpret_cast<const uint8_t*>(bytes->data()) + oi.page_locations[p].offset,
+                      oi.page_locations[p].compressed_page_size, &h, &used)
+            .ok());
+    EXPECT_EQ(h.type, format::DATA_PAGE);
+    EXPECT_EQ(h.data_page_header->num_values, 100);
+    EXPECT_EQ(used + h.compressed_page_size,
+              static_cast<size_t>(oi.page_locations[p].compressed_page_size));
+    // "id" is 0..999: page p holds [100p, 100p + 99].
+    EXPECT_EQ(ci.min_values[p], EncodeStat(static_cast<int64_t>(p * 100)));
+    EXPECT_EQ(ci.max_values[p], EncodeStat(static_cast<int64_t>(p * 100 + 99)));
+    EXPECT_FALSE(ci.null_pages[p]);
+  }
+  EXPECT_EQ(ci.boundary_order, format::ASCENDING);
+}
+
+TEST(Reader, ProjectionAndRowGroupSkipping) {
+  WriterOptions o;
+  o.max_row_group_rows = 100;
+  Table t = AllTypesTable(1000, 12, 0);
+  auto bytes = WriteTable(t, o);
+  auto r = OpenOrDie(*bytes);
+  ASSERT_EQ(r->num_row_groups(), 10);
+  int id = r->FindColumn("id");
+  int city = r->FindColumn("city");
+  ASSERT_EQ(id, 0);
+  // id >= 950 only touches the last row group.
+  std::vector<Predicate> preds = {{id, Predicate::kGe, EncodeStat(int64_t{950})}};
+  int kept = 0;
+  for (int g = 0; g < r->num_row_groups(); ++g) kept += r->RowGroupMayMatch(g, preds);
+  EXPECT_EQ(kept, 1);
+  auto cols = r->ReadAll({id, city}, preds);
+  ASSERT_TRUE(cols.ok());
+  ASSERT_EQ(cols->size(), 2u);
+  ASSERT_EQ((*cols)[0].size(), 100u);
+  EXPECT_EQ((*cols)[0].i64.front(), 900);
+  EXPECT_EQ((*cols)[1].StringAt(0), t.columns[6].StringAt(900));
+  // id == 5000 matches nothing; id < 0 nothing; id <= 0 the first group.
+  EXPECT_EQ(r->ReadAll({id}, {{id, Predicate::kEq, EncodeStat(int64_t{5000})}}).value()[0].size(),
+            0u);
+  EXPECT_EQ(r->ReadAll({id}, {{id, Predicate::kLt, EncodeStat(int64_t{0})}}).value()[0].size(), 0u);
+  EXPECT_EQ(r->ReadAll({id}, {{id, Predicate::kLe, EncodeStat(int64_t{0})}}).value()[0].size(),
+            100u);
+}
+
+TEST(Writer, RejectsBadInput) {
+  Schema s{{{"x", PhysicalType::kInt64, LogicalType::kNone, Repetition::kRequired}}};
+  StringSink sink;
+  FileWriter w(s, WriterOptions{}, &sink);
+  ColumnVector c(PhysicalType::kInt64);
+  c.AppendInt64(1);
+  c.AppendNull();
+  EXPECT_TRUE(w.WriteBatch({c}).IsInvalidArgument());
+  ColumnVector wrong(PhysicalType::kDouble);
+  wrong.AppendDouble(1);
+  EXPECT_TRUE(w.WriteBatch({wrong}).IsInvalidArgument());
+  Schema bad{{{"t", PhysicalType::kInt32, LogicalType::kTimestampMicros, Repetition::kRequired}}};
+  FileWriter w2(bad, WriterOptions{}, &sink);
+  EXPECT_TRUE(w2.Close().IsInvalidArgument());
+}
+
+}  // namespace
+}  // namespace sparkify::parquet
+
+namespace sparkify::parquet {
+namespace {
+
+// A file as Spark 2/3 writes timestamps by default: INT96, with the legacy
+// PLAIN_DICTIONARY encoding for both the dictionary and the data page. Built by
+// hand from the spec's structures, since our writer does not write INT96.
+TEST(Reader, SparkInt96WithPlainDictionary) {
+  auto int96 = [](int32_t julian_day, int64_t nanos) {
+    std::string v(12, '\0');
+    std::memcpy(v.data(), &nanos, 8);
+    std::memcpy(v.data() + 8, &julian_day, 4);
+    return v;
+  };
+  std::string file = "PAR1";
+  const int64_t dict_offset = static_cast<int64_t>(file.size());
+  {
+    std::string dict = int96(2440588, 1000) +
+                       int96(2458424, 77430796000000LL);  // epoch+1us, 2018-11-01T21:30:30.796
+    format::PageHeader h;
+    h.type = format::DICTIONARY_PAGE;
+    h.uncompressed_page_size = h.compressed_page_size = static_cast<int32_t>(dict.size());
+    h.dictionary_page_header = format::DictionaryPageHeader{2, format::PLAIN_DICTIONARY, {}};
+    format::Serialize(h, &file);
+    file += dict;
+  }
+  const int64_t data_offset = static_cast<int64_t>(file.size());
+  {
+    // Rows: [1, null, 0, 1]: def levels 1,0,1,1 bit-packed (one group), indices 1,0,1 at width 1.
+    std::string page;
+    std::string levels = {'\x03', '\x0D'};  // header (1 group << 1) | 1, bits 1011 -> 0b1101
+    uint32_t len = static_cast<uint32_t>(levels.size());
+    page.append(reinterpret_cast<const char*>(&len), 4);
+    page += levels;
+    page += std::string{'\x01', '\x03', '\x05'};  // bit width 1; one group: bits 1,0,1 -> 0b101
+    format::PageHeader h;
+    h.type = format::DATA_PAGE;
+    h.uncompressed_page_size = h.compressed_page_size = static_cast<int32_t>(page.size());
+    h.data_page_header =
+        format::DataPageHeader{4, format::PLAIN_DICTIONARY, format::RLE, format::RLE};
+    format::Serialize(h, &file);
+    file += page;
+  }
+  format::FileMetaData m;
+  format::SchemaElement root;
+  root.name = "spark_schema";
+  root.num_children = 1;
+  format::SchemaElement ts;
+  ts.name = "ts";
+  ts.type = format::INT96;
+  ts.repetition_type = format::OPTIONAL;
+  m.schema = {root, ts};
+  m.num_rows = 4;
+  format::RowGroup rg;
+  rg.num_rows = 4;
+  format::ColumnChunk cc;
+  cc.file_offset = dict_offset;
+  format::ColumnMetaData md;
+  md.type = format::INT96;
+  md.encodings = {format::PLAIN_DICTIONARY, format::RLE};
+  md.path_in_schema = {"ts"};
+  md.codec = format::UNCOMPRESSED;
+  md.num_values = 4;
+  md.total_compressed_size = md.total_uncompressed_size =
+      static_cast<int64_t>(file.size()) - dict_offset;
+  md.data_page_offset = data_offset;
+  md.dictionary_page_offset = dict_offset;
+  cc.meta_data = md;
+  rg.columns = {cc};
+  m.row_groups = {rg};
+  m.created_by = "parquet-mr version 1.12.3 (build f8dced182c4c1fbdec6ccb3185537b5a01e6ed6b)";
+  std::string footer;
+  format::Serialize(m, &footer);
+  file += footer;
+  uint32_t flen = static_cast<uint32_t>(footer.size());
+  file.append(reinterpret_cast<const char*>(&flen), 4);
+  file += "PAR1";
+
+  auto r = FileReader::Open("spark.parquet", file);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ((*r)->columns()[0].logical, LogicalType::kTimestampMicros);
+  auto cols = (*r)->ReadAll();
+  ASSERT_TRUE(cols.ok()) << cols.status().ToString();
+  const ColumnVector& c = (*cols)[0];
+  ASSERT_EQ(c.size(), 4u);
+  EXPECT_EQ(c.type, PhysicalType::kInt64);
+  EXPECT_FALSE(c.IsNull(0));
+  EXPECT_TRUE(c.IsNull(1));
+  EXPECT_EQ(c.i64[0], 1541107830796000LL);
+  EXPECT_EQ(c.i64[2], 1);
+  EXPECT_EQ(c.i64[3], 1541107830796000LL);
+}
+
+}  // namespace
+}  // namespace sparkify::parquet

@@ -1,0 +1,156 @@
+// The Thrift compact protocol, as much as Parquet's footer and page headers
+// need: structs, lists, i16/i32/i64 (zigzag varints), bool, double, binary.
+//
+// Writing: CompactWriter appends to a string. Call BeginStruct() before the
+// first field of each struct, field methods with the field id (deltas are
+// computed here), EndStruct() to write the stop byte and pop the id.
+//
+// Reading: CompactReader walks a bounded buffer. Every read checks bounds and
+// returns false on malformed input (then error() says why); nesting depth and
+// list sizes are capped so corrupt input can neither crash nor exhaust memory.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sparkify::parquet::thrift {
+
+// Compact protocol type nibbles (thrift-compact-protocol.md).
+enum class CType : uint8_t {
+  kStop = 0,
+  kBoolTrue = 1,
+  kBoolFalse = 2,
+  kByte = 3,
+  kI16 = 4,
+  kI32 = 5,
+  kI64 = 6,
+  kDouble = 7,
+  kBinary = 8,
+  kList = 9,
+  kSet = 10,
+  kMap = 11,
+  kStruct = 12,
+};
+
+class CompactWriter {
+ public:
+  explicit CompactWriter(std::string* out) : out_(out) {}
+
+  void BeginStruct() { last_ids_.push_back(0); }
+  void EndStruct() {
+    out_->push_back(0);
+    last_ids_.pop_back();
+  }
+
+  void FieldI32(int16_t id, int32_t v) {
+    FieldHeader(id, CType::kI32);
+    Varint(ZigZag32(v));
+  }
+  void FieldI64(int16_t id, int64_t v) {
+    FieldHeader(id, CType::kI64);
+    Varint(ZigZag64(v));
+  }
+  void FieldBool(int16_t id, bool v) { FieldHeader(id, v ? CType::kBoolTrue : CType::kBoolFalse); }
+  void FieldBinary(int16_t id, std::string_view v) {
+    FieldHeader(id, CType::kBinary);
+    Binary(v);
+  }
+  // A nested struct: FieldStruct(id) then the fields, then EndStruct().
+  void FieldStruct(int16_t id) {
+    FieldHeader(id, CType::kStruct);
+    BeginStruct();
+  }
+  // A list: FieldList(id, type, n) then n elements written with the
+  // element methods below (structs: BeginStruct() ... EndStruct()).
+  void FieldList(int16_t id, CType elem, uint32_t size) {
+    FieldHeader(id, CType::kList);
+    ListHeader(elem, size);
+  }
+
+  void ElemI32(int32_t v) { Varint(ZigZag32(v)); }
+  void ElemI64(int64_t v) { Varint(ZigZag64(v)); }
+  void ElemBinary(std::string_view v) { Binary(v); }
+  // Bools inside lists are one byte each: 1 true, 2 false (what the reference
+  // implementations write; readers compare with 1).
+  void ElemBool(bool v) { out_->push_back(v ? 1 : 2); }
+
+  static uint32_t ZigZag32(int32_t v) {
+    return (static_cast<uint32_t>(v) << 1) ^ static_cast<uint32_t>(v >> 31);
+  }
+  static uint64_t ZigZag64(int64_t v) {
+    return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
+  }
+
+ private:
+  void FieldHeader(int16_t id, CType type);
+  void ListHeader(CType elem, uint32_t size);
+  void Binary(std::string_view v) {
+    Varint(v.size());
+    out_->append(v);
+  }
+  void Varint(uint64_t v) {
+    char buf[10];
+    int n = 0;
+    while (v >= 0x80) {
+      buf[n++] = static_cast<char>((v & 0x7F) | 0x80);
+      v >>= 7;
+    }
+    buf[n++] = static_cast<char>(v);
+    out_->append(buf, n);
+  }
+
+  std::string* out_;
+  std::vector<int16_t> last_ids_;
+};
+
+class CompactReader {
+ public:
+  // Nesting deeper than this is treated as corruption (Parquet needs ~5).
+  static constexpr int kMaxDepth = 32;
+
+  CompactReader(const uint8_t* data, size_t size) : p_(data), end_(data + size), begin_(data) {}
+
+  // Reads the next field header of the current struct. Returns false on error;
+  // on the stop byte sets *type = kStop.
+  bool ReadFieldHeader(int16_t* id, CType* type);
+  // Structs: call BeginStruct() when entering (after the field header), and
+  // EndStruct() after the stop byte was read.
+  bool BeginStruct();
+  void EndStruct() { last_ids_.pop_back(); }
+
+  bool ReadI32(int32_t* v);
+  bool ReadI64(int64_t* v);
+  bool ReadI16(int16_t* v);
+  bool ReadByte(int8_t* v);
+  bool ReadDouble(double* v);
+  bool ReadBinary(std::string* v);
+  bool ReadBinaryView(std::string_view* v);
+  // The value of a bool struct field is in its type nibble.
+  static bool BoolFromType(CType t) { return t == CType::kBoolTrue; }
+  bool ReadListElemBool(bool* v);
+  // List/set header; size is checked against the remaining bytes.
+  bool ReadListHeader(CType* elem, uint32_t* size);
+  // Skips a value of the given type (unknown fields), recursively.
+  bool Skip(CType type);
+
+  size_t position() const { return static_cast<size_t>(p_ - begin_); }
+  const std::string& error() const { return error_; }
+  bool Fail(std::string msg) {
+    if (error_.empty()) error_ = std::move(msg);
+    return false;
+  }
+
+ private:
+  bool ReadVarint(uint64_t* v);
+  bool SkipDepth(CType type, int depth);
+
+  const uint8_t* p_;
+  const uint8_t* end_;
+  const uint8_t* begin_;
+  std::vector<int16_t> last_ids_;
+  std::string error_;
+};
+
+}  // namespace sparkify::parquet::thrift

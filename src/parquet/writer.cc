@@ -1,0 +1,344 @@
+#include "parquet/writer.h"
+
+#include <cstring>
+
+#include "parquet/column_writer.h"
+#include "parquet/compression.h"
+#include "parquet/metadata.h"
+
+namespace sparkify::parquet {
+
+namespace {
+
+constexpr std::string_view kMagic = "PAR1";
+
+format::CompressionCodec ToFormat(Codec c) {
+  switch (c) {
+    case Codec::kUncompressed:
+      return format::UNCOMPRESSED;
+    case Codec::kSnappy:
+      return format::SNAPPY;
+    case Codec::kGzip:
+      return format::GZIP;
+    case Codec::kZstd:
+      return format::ZSTD;
+  }
+  return format::UNCOMPRESSED;
+}
+
+int LevelOf(const WriterOptions& o) {
+  return o.codec == Codec::kZstd ? o.zstd_level : o.gzip_level;
+}
+
+// Bytes a row of this column adds to the buffered row group (an estimate of
+// its encoded size, used to cut row groups by options.row_group_size).
+size_t ValueBytes(const ColumnVector& c, size_t begin, size_t end) {
+  switch (c.type) {
+    case PhysicalType::kBoolean:
+      return (end - begin + 7) / 8;
+    case PhysicalType::kInt32:
+      return 4 * (end - begin);
+    case PhysicalType::kByteArray:
+      return 4 * (end - begin) + (c.offsets[end] - c.offsets[begin]);
+    default:
+      return 8 * (end - begin);
+  }
+}
+
+// Appends rows [begin, end) of src to dst (same type).
+void AppendRows(const ColumnVector& src, size_t begin, size_t end, ColumnVector* dst) {
+  const size_t dst_rows = dst->size();
+  switch (src.type) {
+    case PhysicalType::kBoolean:
+      dst->booleans.insert(dst->booleans.end(), src.booleans.begin() + begin,
+                           src.booleans.begin() + end);
+      break;
+    case PhysicalType::kInt32:
+      dst->i32.insert(dst->i32.end(), src.i32.begin() + begin, src.i32.begin() + end);
+      break;
+    case PhysicalType::kInt64:
+      dst->i64.insert(dst->i64.end(), src.i64.begin() + begin, src.i64.begin() + end);
+      break;
+    case PhysicalType::kDouble:
+      dst->f64.insert(dst->f64.end(), src.f64.begin() + begin, src.f64.begin() + end);
+      break;
+    case PhysicalType::kByteArray: {
+      const uint32_t first = src.offsets[begin];
+      const uint32_t base = static_cast<uint32_t>(dst->bytes.size());
+      dst->bytes.append(src.bytes, first, src.offsets[end] - first);
+      dst->offsets.reserve(dst->offsets.size() + (end - begin));
+      for (size_t i = begin + 1; i <= end; ++i)
+        dst->offsets.push_back(src.offsets[i] - first + base);
+      break;
+    }
+    default:
+      break;
+  }
+  if (!src.validity.empty()) {
+    if (dst->validity.empty()) dst->validity.assign(dst_rows, 1);
+    dst->validity.insert(dst->validity.end(), src.validity.begin() + begin,
+                         src.validity.begin() + end);
+  } else if (!dst->validity.empty()) {
+    dst->validity.insert(dst->validity.end(), end - begin, 1);
+  }
+}
+
+Status CheckSchema(const Schema& schema) {
+  for (const ColumnSchema& c : schema.columns) {
+    if (c.name.empty()) return Status::InvalidArgument("column with an empty name");
+    switch (c.logical) {
+      case LogicalType::kNone:
+        break;
+      case LogicalType::kString:
+        if (c.type != PhysicalType::kByteArray) {
+          return Status::InvalidArgument("column " + c.name + ": STRING needs BYTE_ARRAY");
+        }
+        break;
+      case LogicalType::kTimestampMicros:
+      case LogicalType::kTimestampMillis:
+        if (c.type != PhysicalType::kInt64) {
+          return Status::InvalidArgument("column " + c.name + ": TIMESTAMP needs INT64");
+        }
+        break;
+    }
+    switch (c.type) {
+      case PhysicalType::kBoolean:
+      case PhysicalType::kInt32:
+      case PhysicalType::kInt64:
+      case PhysicalType::kDouble:
+      case PhysicalType::kByteArray:
+        break;
+      default:
+        return Status::NotSupported("column " + c.name + ": the writer does not write this type");
+    }
+  }
+  return Status::OK();
+}
+
+format::SchemaElement LeafElement(const ColumnSchema& c) {
+  format::SchemaElement e;
+  e.name = c.name;
+  e.repetition_type = c.repetition == Repetition::kRequired ? format::REQUIRED : format::OPTIONAL;
+  switch (c.type) {
+    case PhysicalType::kBoolean:
+      e.type = format::BOOLEAN;
+      break;
+    case PhysicalType::kInt32:
+      e.type = format::INT32;
+      break;
+    case PhysicalType::kInt64:
+      e.type = format::INT64;
+      break;
+    case PhysicalType::kDouble:
+      e.type = format::DOUBLE;
+      break;
+    default:
+      e.type = format::BYTE_ARRAY;
+      break;
+  }
+  switch (c.logical) {
+    case LogicalType::kString:
+      e.converted_type = format::UTF8;
+      e.logical_type.kind = format::LogicalType::kString;
+      break;
+    case LogicalType::kTimestampMicros:
+    case LogicalType::kTimestampMillis: {
+      const bool micros = c.logical == LogicalType::kTimestampMicros;
+      e.converted_type = micros ? format::TIMESTAMP_MICROS : format::TIMESTAMP_MILLIS;
+      e.logical_type.kind = format::LogicalType::kTimestamp;
+      e.logical_type.is_adjusted_to_utc = true;
+      e.logical_type.unit = micros ? format::TimeUnit::kMicros : format::TimeUnit::kMillis;
+      break;
+    }
+    case LogicalType::kNone:
+      break;
+  }
+  return e;
+}
+
+}  // namespace
+
+std::string CreatedBy() {
+  return std::string("sparkify version ") + SPARKIFY_VERSION + " (build " + SPARKIFY_VERSION + ")";
+}
+
+class FileWriter::Impl {
+ public:
+  Impl(Schema schema, WriterOptions options, Sink* sink)
+      : schema_(std::move(schema)),
+        options_(std::move(options)),
+        sink_(sink),
+        compressor_(ToFormat(options_.codec), LevelOf(options_)),
+        chunk_writer_(options_, &compressor_) {
+    status_ = CheckSchema(schema_);
+    if (status_.ok() && options_.data_page_version != 1 && options_.data_page_version != 2) {
+      status_ = Status::InvalidArgument("data_page_version must be 1 or 2");
+    }
+    for (const ColumnSchema& c : schema_.columns) buffer_.emplace_back(c.type);
+  }
+
+  Status WriteBatch(const std::vector<ColumnVector>& columns) {
+    SPARKIFY_RETURN_IF_ERROR(status_);
+    if (closed_) return Status::InvalidArgument("WriteBatch after Close");
+    if (columns.size() != schema_.columns.size()) {
+      return Status::InvalidArgument("WriteBatch: " + std::to_string(columns.size()) +
+                                     " columns for a schema of " +
+                                     std::to_string(schema_.columns.size()));
+    }
+    const size_t rows = columns.empty() ? 0 : columns[0].size();
+    for (size_t c = 0; c < columns.size(); ++c) {
+      if (columns[c].size() != rows) {
+        return Status::InvalidArgument("WriteBatch: column " + schema_.columns[c].name + " has " +
+                                       std::to_string(columns[c].size()) + " rows, expected " +
+                                       std::to_string(rows));
+      }
+      SPARKIFY_RETURN_IF_ERROR(ColumnChunkWriter::Validate(schema_.columns[c], columns[c]));
+    }
+    size_t begin = 0;
+    while (begin < rows) {
+      size_t take =
+          std::min(rows - begin, std::max<size_t>(options_.max_row_group_rows, 1) - buffered_rows_);
+      size_t end = begin + take;
+      for (size_t c = 0; c < columns.size(); ++c) {
+        AppendRows(columns[c], begin, end, &buffer_[c]);
+        buffered_bytes_ += ValueBytes(columns[c], begin, end);
+      }
+      buffered_rows_ += take;
+      begin = end;
+      if (buffered_rows_ >= std::max<size_t>(options_.max_row_group_rows, 1) ||
+          buffered_bytes_ >= options_.row_group_size) {
+        Status s = FlushRowGroup();
+        if (!s.ok()) return status_ = s;
+      }
+    }
+    return Status::OK();
+  }
+
+  Status Close() {
+    SPARKIFY_RETURN_IF_ERROR(status_);
+    if (closed_) return Status::InvalidArgument("Close called twice");
+    closed_ = true;
+    Status s = Finish();
+    if (!s.ok()) status_ = s;
+    return s;
+  }
+
+  uint64_t bytes_written() const { return offset_; }
+
+ private:
+  Status Append(std::string_view data) {
+    SPARKIFY_RETURN_IF_ERROR(sink_->Append(data));
+    offset_ += data.size();
+    return Status::OK();
+  }
+
+  Status Start() {
+    if (started_) return Status::OK();
+    started_ = true;
+    return Append(kMagic);
+  }
+
+  Status FlushRowGroup() {
+    if (buffered_rows_ == 0) return Status::OK();
+    SPARKIFY_RETURN_IF_ERROR(Start());
+    format::RowGroup rg;
+    rg.num_rows = static_cast<int64_t>(buffered_rows_);
+    rg.file_offset = static_cast<int64_t>(offset_);
+    rg.ordinal = static_cast<int16_t>(meta_.row_groups.size());
+    int64_t compressed = 0, uncompressed = 0;
+    std::vector<format::ColumnIndex> cis;
+    std::vector<format::OffsetIndex> ois;
+    for (size_t c = 0; c < schema_.columns.size(); ++c) {
+      EncodedChunk enc;
+      SPARKIFY_RETURN_IF_ERROR(
+          chunk_writer_.Write(schema_.columns[c], buffer_[c], sink_, &offset_, &enc));
+      compressed += enc.chunk.meta_data->total_compressed_size;
+      uncompressed += enc.chunk.meta_data->total_uncompressed_size;
+      rg.columns.push_back(std::move(enc.chunk));
+      cis.push_back(std::move(enc.column_index));
+      ois.push_back(std::move(enc.offset_index));
+      buffer_[c].Clear();
+    }
+    rg.total_byte_size = uncompressed;
+    rg.total_compressed_size = compressed;
+    meta_.num_rows += rg.num_rows;
+    meta_.row_groups.push_back(std::move(rg));
+    column_indexes_.push_back(std::move(cis));
+    offset_indexes_.push_back(std::move(ois));
+    buffered_rows_ = 0;
+    buffered_bytes_ = 0;
+    return Status::OK();
+  }
+
+  Status Finish() {
+    SPARKIFY_RETURN_IF_ERROR(FlushRowGroup());
+    SPARKIFY_RETURN_IF_ERROR(Start());
+    // Page index: all ColumnIndexes, then all OffsetIndexes, after the data.
+    if (options_.write_page_index) {
+      std::string buf;
+      for (size_t g = 0; g < meta_.row_groups.size(); ++g) {
+        for (size_t c = 0; c < schema_.columns.size(); ++c) {
+          buf.clear();
+          format::Serialize(column_indexes_[g][c], &buf);
+          meta_.row_groups[g].columns[c].column_index_offset = static_cast<int64_t>(offset_);
+          meta_.row_groups[g].columns[c].column_index_length = static_cast<int32_t>(buf.size());
+          SPARKIFY_RETURN_IF_ERROR(Append(buf));
+        }
+      }
+      for (size_t g = 0; g < meta_.row_groups.size(); ++g) {
+        for (size_t c = 0; c < schema_.columns.size(); ++c) {
+          buf.clear();
+          format::Serialize(offset_indexes_[g][c], &buf);
+          meta_.row_groups[g].columns[c].offset_index_offset = static_cast<int64_t>(offset_);
+          meta_.row_groups[g].columns[c].offset_index_length = static_cast<int32_t>(buf.size());
+          SPARKIFY_RETURN_IF_ERROR(Append(buf));
+        }
+      }
+    }
+    meta_.version = 1;
+    format::SchemaElement root;
+    root.name = "schema";
+    root.num_children = static_cast<int32_t>(schema_.columns.size());
+    meta_.schema.push_back(root);
+    for (const ColumnSchema& c : schema_.columns) meta_.schema.push_back(LeafElement(c));
+    for (const auto& [k, v] : options_.key_value_metadata)
+      meta_.key_value_metadata.push_back({k, v});
+    meta_.created_by = CreatedBy();
+    meta_.column_orders.assign(schema_.columns.size(), true);
+    std::string footer;
+    format::Serialize(meta_, &footer);
+    uint32_t len = static_cast<uint32_t>(footer.size());
+    char len_bytes[4];
+    std::memcpy(len_bytes, &len, 4);
+    footer.append(len_bytes, 4);
+    footer.append(kMagic);
+    return Append(footer);
+  }
+
+  Schema schema_;
+  WriterOptions options_;
+  Sink* sink_;
+  Compressor compressor_;
+  ColumnChunkWriter chunk_writer_;
+  Status status_;  // sticky: after a failure every call returns it
+  bool started_ = false;
+  bool closed_ = false;
+  uint64_t offset_ = 0;
+  std::vector<ColumnVector> buffer_;
+  size_t buffered_rows_ = 0;
+  size_t buffered_bytes_ = 0;
+  format::FileMetaData meta_;
+  std::vector<std::vector<format::ColumnIndex>> column_indexes_;
+  std::vector<std::vector<format::OffsetIndex>> offset_indexes_;
+};
+
+FileWriter::FileWriter(Schema schema, WriterOptions options, Sink* sink)
+    : impl_(std::make_unique<Impl>(std::move(schema), std::move(options), sink)) {}
+FileWriter::~FileWriter() = default;
+Status FileWriter::WriteBatch(const std::vector<ColumnVector>& columns) {
+  return impl_->WriteBatch(columns);
+}
+Status FileWriter::Close() { return impl_->Close(); }
+uint64_t FileWriter::bytes_written() const { return impl_->bytes_written(); }
+
+}  // namespace sparkify::parquet
