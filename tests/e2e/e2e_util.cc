@@ -59,7 +59,11 @@ std::optional<std::string> ValueText(simdjson::dom::element e) {
 
 }  // namespace
 
-std::string SampleDir() { return std::string(SPARKIFY_SOURCE_DIR) + "/../shared/data/sample"; }
+std::string SampleDir() {
+  // A checkout outside the usual layout (a git worktree) can point elsewhere.
+  if (const char* dir = std::getenv("SPARKIFY_SAMPLE_DIR")) return dir;
+  return std::string(SPARKIFY_SOURCE_DIR) + "/../shared/data/sample";
+}
 
 CommandResult RunSparkify(const std::vector<std::string>& args) {
   std::string command = Quote(SPARKIFY_BINARY);
@@ -96,7 +100,8 @@ bool Exists(const std::string& path) { return stdfs::exists(path); }
 
 std::vector<std::pair<std::string, std::string>> ListFiles(const std::string& root) {
   std::vector<std::pair<std::string, std::string>> files;
-  for (const auto& e : stdfs::recursive_directory_iterator(root)) {
+  for (const auto& e : stdfs::recursive_directory_iterator(
+           root, stdfs::directory_options::follow_directory_symlink)) {
     if (!e.is_regular_file()) continue;
     files.emplace_back(stdfs::relative(e.path(), root).string(), ReadFile(e.path().string()));
   }

@@ -9,7 +9,8 @@
 
 namespace sparkify::e2e {
 
-// The shared sample data set (SPEC.md "Reference counts").
+// The shared sample data set (SPEC.md "Reference counts"): ../shared/data/sample
+// beside the repository, or $SPARKIFY_SAMPLE_DIR when set.
 std::string SampleDir();
 
 struct CommandResult {
@@ -38,7 +39,8 @@ std::string ReadFile(const std::string& path);                         // "" whe
 void WriteFile(const std::string& path, const std::string& contents);  // makes parent folders
 bool Exists(const std::string& path);
 
-// Every regular file under `root` as (path relative to root, contents).
+// Every regular file under `root` as (path relative to root, contents),
+// following symlinked folders (the commit protocol makes table folders symlinks).
 std::vector<std::pair<std::string, std::string>> ListFiles(const std::string& root);
 
 // A row as column -> value text (null as nullopt).

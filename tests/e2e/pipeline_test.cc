@@ -16,13 +16,15 @@
 namespace sparkify::e2e {
 namespace {
 
-// Every file of a lake as (folder, contents), leaving out the run summary
-// (it holds timings) and the run-scoped file names.
+// Every file of a lake's tables and rejects as (folder, contents), leaving out
+// the run-scoped file names, the run summary (it holds timings) and the
+// commit protocol's own files.
 std::multiset<std::pair<std::string, std::string>> LakeContents(const std::string& lake) {
   std::multiset<std::pair<std::string, std::string>> out;
-  for (auto& [path, bytes] : ListFiles(lake)) {
-    if (path == "_run_summary.json") continue;
-    out.emplace(std::filesystem::path(path).parent_path().string(), bytes);
+  for (const char* folder : {"songs", "artists", "users", "time", "songplays", "_rejects"}) {
+    for (auto& [path, bytes] : ListFiles(lake + "/" + folder)) {
+      out.emplace(folder + ("/" + std::filesystem::path(path).parent_path().string()), bytes);
+    }
   }
   return out;
 }
