@@ -200,6 +200,16 @@ Status AcquireObjectLock(fs::FileSystem* fs, const LockOptions& options_in,
   for (int attempt = 0; attempt < 2; ++attempt) {
     Status s = fs->WriteIfAbsent(kLockPath, lock->Contents());
     if (s.ok()) {
+      // Stores without conditional PUT (Swift) emulate it with HEAD + PUT, so
+      // two racing runs can both "create" the lock: read it back, the last
+      // writer wins. The check before the commit point catches what is left.
+      std::string back;
+      Holder holder;
+      SPARKIFY_RETURN_IF_ERROR(fs->Read(kLockPath, &back));
+      if (!ParseHolder(back, &holder) || holder.run_id != options.run_id) {
+        return Status::AlreadyExists("another run took the lake lock at " + fs->Describe() +
+                                     " at the same time: " + Describe(back));
+      }
       lock->StartRefreshing();
       *out = std::move(lock);
       return Status::OK();

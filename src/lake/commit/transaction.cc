@@ -38,6 +38,14 @@ namespace {
 
 using commit::Manifest;
 
+constexpr std::string_view kParquetExtension = ".parquet";
+
+// The partition folder of a file relative to its table ("" if none).
+std::string_view PartitionOf(std::string_view file) {
+  size_t slash = file.rfind('/');
+  return slash == std::string_view::npos ? std::string_view() : file.substr(0, slash);
+}
+
 // Side outputs (rejects) are staged here until published.
 constexpr std::string_view kRunFilesDir = "_run/";
 
@@ -58,7 +66,8 @@ Status ValidateName(std::string_view what, std::string_view name, bool allow_sla
   bool bad = name.empty() || name.front() == '/' || name.back() == '/' ||
              name.find("..") != std::string_view::npos ||
              (!allow_slash && name.find('/') != std::string_view::npos);
-  if (!allow_slash && !bad) bad = name.front() == '_' || name.front() == '.';
+  // Tables may be hidden ('_') but never reach into the protocol's own folder.
+  if (!allow_slash && !bad) bad = name.front() == '.' || name == "_sparkify";
   if (bad)
     return Status::InvalidArgument("bad " + std::string(what) + ": '" + std::string(name) + "'");
   return Status::OK();
@@ -159,7 +168,21 @@ class CommitTransaction : public Transaction {
 
   Status NewDataFile(std::string_view table, std::string_view partition,
                      std::unique_ptr<fs::WritableFile>* file, std::string* path) override {
+    return NewTableFile(table, partition, kParquetExtension, file, path);
+  }
+
+  void ReplacePartition(std::string_view table, std::string_view partition) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    replaced_partitions_[std::string(table)].insert(std::string(partition));
+  }
+
+  Status NewTableFile(std::string_view table, std::string_view partition,
+                      std::string_view extension, std::unique_ptr<fs::WritableFile>* file,
+                      std::string* path) override {
     SPARKIFY_RETURN_IF_ERROR(ValidateName("table name", table, false));
+    if (extension.find('/') != std::string_view::npos) {
+      return Status::InvalidArgument("bad file extension: '" + std::string(extension) + "'");
+    }
     if (!partition.empty()) SPARKIFY_RETURN_IF_ERROR(ValidateName("partition", partition, true));
     if (done_) return Status::InvalidArgument("transaction already finished");
     std::string name;
@@ -167,7 +190,7 @@ class CommitTransaction : public Transaction {
       name += partition;
       name += '/';
     }
-    name += "part-" + run_id_ + "-" + std::to_string(seq_.fetch_add(1)) + ".parquet";
+    name += "part-" + run_id_ + "-" + std::to_string(seq_.fetch_add(1)) + std::string(extension);
     std::string p = layout_->DataPath(table, run_id_, name);
     std::unique_ptr<fs::WritableFile> inner;
     SPARKIFY_RETURN_IF_ERROR(fs_->NewWritableFile(p, &inner));
@@ -246,6 +269,11 @@ class CommitTransaction : public Transaction {
     std::set<std::string> touched;
     for (auto& [table, mode] : modes_) touched.insert(table);
     for (auto& [table, files] : written_->files) touched.insert(table);
+    // ReplacePartition() declares nothing by itself: only the mode does.
+    for (auto& [table, partitions] : replaced_partitions_) {
+      auto it = modes_.find(table);
+      if (it != modes_.end() && it->second == TableMode::kReplacePartitions) touched.insert(table);
+    }
     for (const std::string& table : touched) {
       auto mode_it = modes_.find(table);
       TableMode mode = mode_it == modes_.end() ? TableMode::kReplace : mode_it->second;
@@ -256,6 +284,19 @@ class CommitTransaction : public Transaction {
       if (mode == TableMode::kAppend) {
         if (files.empty()) continue;  // nothing new: keep the committed version
         state.files.insert(state.files.end(), files.begin(), files.end());
+      } else if (mode == TableMode::kReplacePartitions) {
+        std::set<std::string, std::less<>> replaced;
+        if (auto it = replaced_partitions_.find(table); it != replaced_partitions_.end()) {
+          replaced = it->second;
+        }
+        for (const std::string& f : files) replaced.emplace(PartitionOf(f));
+        if (replaced.empty()) continue;  // nothing replaced: keep the committed version
+        std::vector<std::string> kept;
+        for (const std::string& f : state.files) {
+          if (!replaced.count(PartitionOf(f))) kept.push_back(f);
+        }
+        kept.insert(kept.end(), files.begin(), files.end());
+        state.files = std::move(kept);
       } else {
         state.files = std::move(files);
       }
@@ -354,6 +395,7 @@ class CommitTransaction : public Transaction {
   std::shared_ptr<Written> written_ = std::make_shared<Written>();
   std::mutex mu_;
   std::map<std::string, TableMode, std::less<>> modes_;
+  std::map<std::string, std::set<std::string, std::less<>>, std::less<>> replaced_partitions_;
   std::set<std::string> run_files_;
   std::string new_state_;
   bool recovered_ = false;

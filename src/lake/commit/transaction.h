@@ -37,6 +37,9 @@ namespace sparkify::lake {
 enum class TableMode {
   kReplace,  // the run's files are the table's new content
   kAppend,   // the run's files are added to the table's current files
+  // The run's files replace the committed files of each partition the run
+  // writes to or names with ReplacePartition(); other partitions are kept.
+  kReplacePartitions,
 };
 
 struct TransactionOptions {
@@ -76,6 +79,18 @@ class Transaction {
   // files whose Close() succeeded before Commit() are part of the commit.
   virtual Status NewDataFile(std::string_view table, std::string_view partition,
                              std::unique_ptr<fs::WritableFile>* file, std::string* path) = 0;
+
+  // NewDataFile for files that are not Parquet: `extension` (".bin") ends the
+  // name. A table whose name starts with '_' (not "_sparkify") is hidden from
+  // readers and committed like any other: incremental runs keep state in one.
+  virtual Status NewTableFile(std::string_view table, std::string_view partition,
+                              std::string_view extension, std::unique_ptr<fs::WritableFile>* file,
+                              std::string* path) = 0;
+
+  // For a kReplacePartitions table: `partition` ("year=2018/month=11") is
+  // replaced by the run's files in it, even if there are none (it empties).
+  // Ignored for tables in another mode.
+  virtual void ReplacePartition(std::string_view table, std::string_view partition) = 0;
 
   // Writes a side output of the run (rejects), visible after Commit().
   virtual Status WriteRunFile(std::string_view relative_path, std::string_view contents) = 0;

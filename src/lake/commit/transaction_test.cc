@@ -241,6 +241,50 @@ TEST_P(TransactionTest, ReplaceSupersedesAppendAccumulatesStateCarries) {
   ExpectNoStrayFiles(fs_.get());
 }
 
+TEST_P(TransactionTest, ReplacePartitionsKeepsTheOthers) {
+  ASSERT_TRUE(RunSpecOnce(fs_.get(), SpecA()).ok());
+  RunSpec b;
+  b.modes["songs"] = TableMode::kReplacePartitions;
+  b.files["songs"] = {{"year=1970/artist_id=A2", "song-2-fixed"},
+                      {"year=1971/artist_id=A3", "song-3"}};
+  std::unique_ptr<Transaction> txn;
+  ASSERT_TRUE(Transaction::Begin(fs_.get(), {}, &txn).ok());
+  ASSERT_TRUE(WriteSpec(txn.get(), b).ok());
+  txn->ReplacePartition("songs", "year=1969/artist_id=A1");   // emptied
+  txn->ReplacePartition("songplays", "year=2099/month=1");    // not that mode: ignored
+  txn->SetTableMode("users", TableMode::kReplacePartitions);  // nothing replaced: kept
+  ASSERT_TRUE(txn->Commit("{}").ok());
+  txn.reset();
+  LakeView expected = Expected({SpecA()});
+  expected["songs"] = {{"year=1970/artist_id=A2", "song-2-fixed"},
+                       {"year=1971/artist_id=A3", "song-3"}};
+  EXPECT_EQ(Visible(fs_.get()), expected);
+  ASSERT_TRUE(Transaction::Begin(fs_.get(), {}, &txn).ok());
+  txn->Abort();
+  ExpectNoStrayFiles(fs_.get());
+}
+
+TEST_P(TransactionTest, HiddenTablesHoldStateFiles) {
+  std::unique_ptr<Transaction> txn;
+  ASSERT_TRUE(Transaction::Begin(fs_.get(), {}, &txn).ok());
+  txn->SetTableMode("_inputs", TableMode::kAppend);
+  std::unique_ptr<fs::WritableFile> file;
+  std::string path;
+  ASSERT_TRUE(txn->NewTableFile("_inputs", "logs", ".bin", &file, &path).ok());
+  EXPECT_TRUE(path.ends_with(".bin")) << path;
+  ASSERT_TRUE(file->Append("batch").ok());
+  ASSERT_TRUE(file->Close().ok());
+  ASSERT_TRUE(txn->Commit("{}").ok());
+  ASSERT_TRUE(Transaction::Begin(fs_.get(), {}, &txn).ok());
+  std::vector<std::string> files;
+  ASSERT_TRUE(txn->CommittedFiles("_inputs", &files).ok());
+  ASSERT_EQ(files.size(), 1u);
+  EXPECT_TRUE(files[0].starts_with("_inputs/logs/part-")) << files[0];
+  std::string contents;
+  ASSERT_TRUE(fs_->Read(files[0], &contents).ok());
+  EXPECT_EQ(contents, "batch");
+}
+
 TEST_P(TransactionTest, ReRunWithSameInputGivesSameLake) {
   ASSERT_TRUE(RunSpecOnce(fs_.get(), SpecA()).ok());
   ASSERT_TRUE(RunSpecOnce(fs_.get(), SpecA()).ok());
