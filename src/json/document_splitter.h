@@ -33,9 +33,17 @@ struct Document {
 class DocumentSplitter {
  public:
   explicit DocumentSplitter(std::string_view text) : text_(text) {}
+  // Starts at byte `pos` of `text`, which is on line `line` and where the
+  // next document has ordinal `ordinal` (to resume after a caller's fast path).
+  DocumentSplitter(std::string_view text, size_t pos, uint64_t line, uint64_t ordinal)
+      : text_(text), pos_(pos), line_(line), ordinal_(ordinal) {}
 
   // Finds the next document; false at the end of the buffer.
   bool Next(Document* doc);
+
+  // Where the next call starts: the byte after the last document and its line.
+  size_t position() const { return pos_; }
+  uint64_t line() const { return line_; }
 
  private:
   std::string_view text_;

@@ -9,7 +9,7 @@ namespace sparkify::lake {
 
 namespace {
 
-// Reads the shard's objects, then hands each one's padded JSON text to
+// Reads the shard's objects, then hands each one's JSON text to
 // `parse(index, text)` in object order. Decompression failures become a reject
 // for the object (what decompressed before the damage is still parsed).
 template <typename Parse>
@@ -41,8 +41,7 @@ Status ReadAndParse(fs::FileSystem* fs, const std::vector<InputObject>& objects,
     }
     std::string().swap(contents[i]);
     stats->decompressed_bytes += text.size();
-    size_t size = PadForParsing(&text);
-    parse(paths[i], std::string_view(text.data(), size));
+    parse(paths[i], text);
     if (bytes_done) bytes_done->fetch_add(objects[begin + i].size, std::memory_order_relaxed);
   }
   return Status::OK();

@@ -1,5 +1,6 @@
 #include "lake/record_parser.h"
 
+#include <cstring>
 #include <optional>
 
 #include "json/document_splitter.h"
@@ -48,12 +49,20 @@ void AppendRepaired(StringColumn* column, std::optional<std::string_view> value,
   }
 }
 
+// What ForEachField returns on the fast path (require_whole) when the line
+// holds more than one document.
+constexpr std::string_view kNotWhole = "more than one document";
+constexpr std::string_view kTruncated =
+    "truncated JSON (the record ends before its closing bracket or quote)";
+
+bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
 // Calls `on_field(key, value)` for every field of the document's object;
-// returns the reason for a reject, or "" when the object was read whole.
-// `on_field` returns the reason for a reject too.
+// returns the reason for a reject, "" when the object was read whole, or (with
+// `require_whole`) kNotWhole. `on_field` returns a reason too.
 template <typename F>
 std::string ForEachField(od::parser& parser, simdjson::dom::parser& dom_parser,
-                         std::string_view doc, size_t capacity, F on_field) {
+                         std::string_view doc, size_t capacity, bool require_whole, F on_field) {
   if (doc.empty() || doc.front() != '{') {
     // Rare: validate fully to say whether it is JSON at all.
     auto error = dom_parser.parse(doc.data(), doc.size(), false).error();
@@ -74,40 +83,80 @@ std::string ForEachField(od::parser& parser, simdjson::dom::parser& dom_parser,
     std::string problem = on_field(key, field.value());
     if (!problem.empty()) return problem;
   }
+  // Past the object's closing brace there must be nothing but spaces.
+  const char* next;
+  if (require_whole && document.current_location().get(next) == simdjson::SUCCESS) {
+    return std::string(kNotWhole);
+  }
   return "";
 }
 
-// The splitter loop shared by both kinds of input.
+// Cuts `text` into documents and calls parse_document(doc, capacity,
+// require_whole) for each; records rejects. The fast path takes a line that
+// looks like one object ("{...}") as the document and keeps it when simdjson
+// reads it whole and valid; anything else (bad or cut lines, several or
+// multi-line documents) goes through the DocumentSplitter, one document at a
+// time, so a reject is always exactly one document.
 template <typename F>
 void ForEachDocument(std::string_view input, std::string_view object_path, std::string_view text,
-                     std::vector<Reject>* rejects, ParseStats* stats, F parse_document) {
-  json::DocumentSplitter splitter(text);
-  json::Document doc;
-  while (splitter.Next(&doc)) {
+                     std::vector<Reject>* rejects, ParseStats* stats, std::string* scratch,
+                     F parse_document) {
+  const char* p = text.data();
+  const size_t n = text.size();
+  // simdjson reads up to SIMDJSON_PADDING bytes past a document: the buffer's
+  // own bytes when there are enough, else a padded copy (the file's last line).
+  auto parse = [&](const json::Document& doc, bool require_whole) {
+    size_t available = static_cast<size_t>(p + n - doc.text.data());
+    if (available >= doc.text.size() + simdjson::SIMDJSON_PADDING) {
+      return parse_document(doc, available, require_whole);
+    }
+    scratch->assign(doc.text);
+    scratch->append(simdjson::SIMDJSON_PADDING, ' ');
+    json::Document copy = doc;
+    copy.text = std::string_view(scratch->data(), doc.text.size());
+    return parse_document(copy, scratch->size(), require_whole);
+  };
+  auto finish = [&](const json::Document& doc, std::string reason) {
     ++stats->records;
-    std::string reason;
-    if (doc.truncated) {
-      reason = "truncated JSON (the record ends before its closing bracket or quote)";
-    } else {
-      // Everything after the document in the buffer (and the padding) is readable.
-      size_t capacity = static_cast<size_t>(text.data() + text.size() - doc.text.data()) +
-                        simdjson::SIMDJSON_PADDING;
-      reason = parse_document(doc, capacity);
+    if (reason.empty()) return;
+    ++stats->rejects;
+    rejects->push_back(MakeReject(input, object_path, doc.line, std::move(reason), doc.text));
+  };
+
+  size_t pos = 0;
+  uint64_t line = 1, ordinal = 0;
+  while (true) {
+    while (pos < n && IsSpace(p[pos])) {
+      if (p[pos] == '\n') ++line;
+      ++pos;
     }
-    if (!reason.empty()) {
-      ++stats->rejects;
-      rejects->push_back(MakeReject(input, object_path, doc.line, std::move(reason), doc.text));
+    if (pos >= n) return;
+    if (p[pos] == '{') {
+      const void* nl = std::memchr(p + pos, '\n', n - pos);
+      size_t end = nl ? static_cast<size_t>(static_cast<const char*>(nl) - p) : n;
+      size_t last = end;
+      while (last > pos && IsSpace(p[last - 1])) --last;
+      if (p[last - 1] == '}') {
+        json::Document doc{std::string_view(p + pos, last - pos), line, ordinal, false};
+        if (parse(doc, true).empty()) {
+          finish(doc, "");
+          ++ordinal;
+          pos = end;
+          continue;
+        }
+      }
     }
+    json::DocumentSplitter splitter(text, pos, line, ordinal);
+    json::Document doc;
+    if (!splitter.Next(&doc)) return;
+    finish(doc, doc.truncated ? std::string(kTruncated) : parse(doc, false));
+    ++ordinal;
+    pos = splitter.position();
+    line = splitter.line();
   }
 }
 
 }  // namespace
-
-size_t PadForParsing(std::string* contents) {
-  size_t size = contents->size();
-  contents->append(simdjson::SIMDJSON_PADDING, '\0');
-  return size;
-}
 
 Reject MakeReject(std::string_view input, std::string_view object, uint64_t line,
                   std::string reason, std::string_view raw) {
@@ -125,13 +174,13 @@ void RecordParser::ParseSongs(std::string_view object_path, std::string_view tex
   const auto object_index = static_cast<uint32_t>(batch->objects.size());
   batch->objects.emplace_back(object_path);
   ForEachDocument(
-      kSongsInput, object_path, text, rejects, stats,
-      [&](const json::Document& doc, size_t capacity) -> std::string {
+      kSongsInput, object_path, text, rejects, stats, &padded_,
+      [&](const json::Document& doc, size_t capacity, bool require_whole) -> std::string {
         std::optional<std::string_view> song_id, title, artist_id, artist_name, artist_location;
         std::optional<double> duration, latitude, longitude;
         std::optional<int32_t> year;
         std::string reason = ForEachField(
-            parser_, dom_parser_, doc.text, capacity,
+            parser_, dom_parser_, doc.text, capacity, require_whole,
             [&](std::string_view key, od::value value) -> std::string {
               auto text_field = [&](std::optional<std::string_view>* out) {
                 std::string_view v;
@@ -190,8 +239,8 @@ void RecordParser::ParseLogs(std::string_view object_path, std::string_view text
   const auto object_index = static_cast<uint32_t>(batch->objects.size());
   batch->objects.emplace_back(object_path);
   ForEachDocument(
-      kLogsInput, object_path, text, rejects, stats,
-      [&](const json::Document& doc, size_t capacity) -> std::string {
+      kLogsInput, object_path, text, rejects, stats, &padded_,
+      [&](const json::Document& doc, size_t capacity, bool require_whole) -> std::string {
         enum TextIndex {
           kArtist,
           kSong,
@@ -208,7 +257,7 @@ void RecordParser::ParseLogs(std::string_view object_path, std::string_view text
         std::optional<double> length;
         bool next_song = false;
         std::string reason = ForEachField(
-            parser_, dom_parser_, doc.text, capacity,
+            parser_, dom_parser_, doc.text, capacity, require_whole,
             [&](std::string_view key, od::value value) -> std::string {
               auto text_field = [&](TextIndex i) {
                 std::string_view v;

@@ -5,8 +5,8 @@
 // How to use:
 //   RecordParser parser;
 //   parser.ParseSongs("A/B/C/TRX.json", text, &batch, &rejects, &stats);
-// `text` must be followed in memory by simdjson::SIMDJSON_PADDING readable
-// bytes (see PadForParsing).
+// `text` needs no padding: the parser copies the few documents too close to
+// its end to be read in place.
 #pragma once
 
 #include <simdjson.h>
@@ -18,10 +18,6 @@
 #include "lake/records.h"
 
 namespace sparkify::lake {
-
-// Appends the padding simdjson reads past the end of the text; the text itself
-// is contents.substr(0, returned size).
-size_t PadForParsing(std::string* contents);
 
 class RecordParser {
  public:
@@ -39,6 +35,7 @@ class RecordParser {
   simdjson::dom::parser dom_parser_;  // only to tell "not an object" from "not JSON"
 
   std::string repaired_;  // scratch for text repair
+  std::string padded_;    // scratch: a padded copy of a document at the end of the text
 };
 
 // Makes a reject record: the raw text is cut to kMaxRejectRawBytes.

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
+#include <memory>
+
 namespace sparkify::lake {
 namespace {
 
@@ -15,18 +18,14 @@ struct Parsed {
 Parsed ParseLogs(std::string text) {
   Parsed p;
   RecordParser parser;
-  size_t n = PadForParsing(&text);
-  parser.ParseLogs("2018/11/x.json", std::string_view(text.data(), n), &p.logs, &p.rejects,
-                   &p.stats);
+  parser.ParseLogs("2018/11/x.json", text, &p.logs, &p.rejects, &p.stats);
   return p;
 }
 
 Parsed ParseSongs(std::string text) {
   Parsed p;
   RecordParser parser;
-  size_t n = PadForParsing(&text);
-  parser.ParseSongs("A/B/C/T.json", std::string_view(text.data(), n), &p.songs, &p.rejects,
-                    &p.stats);
+  parser.ParseSongs("A/B/C/T.json", text, &p.songs, &p.rejects, &p.stats);
   return p;
 }
 
@@ -155,6 +154,35 @@ TEST(RecordParser, SongsConcatenatedWithQuirks) {
   EXPECT_EQ(p.rejects[0].reason, "missing required field 'song_id'");
   EXPECT_EQ(p.rejects[0].line, 2u);
   EXPECT_EQ(p.rejects[1].line, 3u);
+}
+
+TEST(RecordParser, PrettyPrintedObjectsSpanningLines) {
+  // The first line of the first object looks like a whole object but is not.
+  Parsed p = ParseSongs(
+      "{\"song_id\": \"S1\", \"x\": {}\n, \"title\": \"T\"}\n"
+      "{\n  \"song_id\": \"S2\",\n  \"year\": 1990\n}\n"
+      "{\"song_id\": \"S3\"} {\"song_id\": \"S4\"}\n");
+  ASSERT_TRUE(p.rejects.empty()) << p.rejects[0].reason;
+  ASSERT_EQ(p.songs.size(), 4u);
+  EXPECT_EQ(p.songs.title.Get(0), "T");
+  EXPECT_EQ(p.songs.song_id.Get(1), "S2");
+  EXPECT_EQ(p.songs.year.Get(1), 1990);
+  EXPECT_EQ(p.songs.song_id.Get(3), "S4");
+  EXPECT_EQ(p.songs.position[3], 3u);
+}
+
+TEST(RecordParser, DocumentsAtTheVeryEndNeedNoPadding) {
+  // Exactly sized buffers (no bytes after the text) under ASan catch over-reads.
+  for (std::string last : {"{\"ts\":1}", "{\"ts\":1}{\"ts\":2}", "{\"ts\":", "x"}) {
+    auto text = std::make_unique<char[]>(last.size());
+    std::memcpy(text.get(), last.data(), last.size());
+    LogBatch batch;
+    std::vector<Reject> rejects;
+    ParseStats stats;
+    RecordParser parser;
+    parser.ParseLogs("x.json", std::string_view(text.get(), last.size()), &batch, &rejects, &stats);
+    EXPECT_EQ(batch.size() + rejects.size(), stats.records) << last;
+  }
 }
 
 TEST(RecordParser, EmptyObjectTextGivesNothing) {

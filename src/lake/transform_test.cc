@@ -14,8 +14,7 @@ SongBatch Songs(std::string_view object, std::string text) {
   std::vector<Reject> rejects;
   ParseStats stats;
   RecordParser parser;
-  size_t n = PadForParsing(&text);
-  parser.ParseSongs(object, std::string_view(text.data(), n), &b, &rejects, &stats);
+  parser.ParseSongs(object, text, &b, &rejects, &stats);
   EXPECT_TRUE(rejects.empty()) << rejects[0].reason;
   return b;
 }
@@ -25,8 +24,7 @@ LogBatch Logs(std::string_view object, std::string text) {
   std::vector<Reject> rejects;
   ParseStats stats;
   RecordParser parser;
-  size_t n = PadForParsing(&text);
-  parser.ParseLogs(object, std::string_view(text.data(), n), &b, &rejects, &stats);
+  parser.ParseLogs(object, text, &b, &rejects, &stats);
   EXPECT_TRUE(rejects.empty()) << rejects[0].reason;
   return b;
 }
