@@ -43,14 +43,17 @@ std::vector<Dataset> MakeDatasets(size_t rows) {
   std::mt19937_64 rng(42);
   std::vector<Dataset> out;
   {
-    Dataset d{"int64", {"v", PhysicalType::kInt64, LogicalType::kNone, Repetition::kOptional},
+    Dataset d{"int64",
+              {"v", PhysicalType::kInt64, LogicalType::kNone, Repetition::kOptional},
               ColumnVector(PhysicalType::kInt64)};
-    for (size_t i = 0; i < rows; ++i) d.column.AppendInt64(static_cast<int64_t>(rng() % 1000000000000ULL));
+    for (size_t i = 0; i < rows; ++i)
+      d.column.AppendInt64(static_cast<int64_t>(rng() % 1000000000000ULL));
     d.data_bytes = 8 * rows;
     out.push_back(std::move(d));
   }
   {
-    Dataset d{"double", {"v", PhysicalType::kDouble, LogicalType::kNone, Repetition::kOptional},
+    Dataset d{"double",
+              {"v", PhysicalType::kDouble, LogicalType::kNone, Repetition::kOptional},
               ColumnVector(PhysicalType::kDouble)};
     std::uniform_real_distribution<double> u(0, 1000);
     for (size_t i = 0; i < rows; ++i) d.column.AppendDouble(u(rng));
@@ -91,7 +94,8 @@ std::vector<Dataset> MakeDatasets(size_t rows) {
               ColumnVector(PhysicalType::kByteArray)};
     char buf[64];
     for (size_t i = 0; i < rows; ++i) {
-      int n = std::snprintf(buf, sizeof(buf), "SO%016llX%zu", static_cast<unsigned long long>(rng()), i);
+      int n = std::snprintf(buf, sizeof(buf), "SO%016llX%zu",
+                            static_cast<unsigned long long>(rng()), i);
       d.column.AppendString(std::string_view(buf, n));
       d.data_bytes += 4 + n;
     }
@@ -127,7 +131,8 @@ double Median(std::vector<double> v) {
 double CpuSeconds() {
   struct rusage ru;
   getrusage(RUSAGE_SELF, &ru);
-  return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+  return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
+         (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
 size_t g_page_size = WriterOptions{}.data_page_size;
@@ -163,13 +168,20 @@ int main(int argc, char** argv) {
   std::string dir, only;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    if (a == "--rows" && i + 1 < argc) rows = std::stoull(argv[++i]);
-    else if (a == "--reps" && i + 1 < argc) reps = std::stoi(argv[++i]);
-    else if (a == "--no-duckdb") duckdb = false;
-    else if (a == "--dir" && i + 1 < argc) dir = argv[++i];
-    else if (a == "--only" && i + 1 < argc) only = argv[++i];
-    else if (a == "--page-size" && i + 1 < argc) g_page_size = std::stoull(argv[++i]);
-    else if (a == "--zstd-level" && i + 1 < argc) zstd_level = std::stoi(argv[++i]);
+    if (a == "--rows" && i + 1 < argc)
+      rows = std::stoull(argv[++i]);
+    else if (a == "--reps" && i + 1 < argc)
+      reps = std::stoi(argv[++i]);
+    else if (a == "--no-duckdb")
+      duckdb = false;
+    else if (a == "--dir" && i + 1 < argc)
+      dir = argv[++i];
+    else if (a == "--only" && i + 1 < argc)
+      only = argv[++i];
+    else if (a == "--page-size" && i + 1 < argc)
+      g_page_size = std::stoull(argv[++i]);
+    else if (a == "--zstd-level" && i + 1 < argc)
+      zstd_level = std::stoi(argv[++i]);
     else {
       std::fprintf(stderr,
                    "usage: %s [--rows N] [--reps R] [--no-duckdb] [--dir DIR] [--only DATASET] "
@@ -230,7 +242,8 @@ int main(int argc, char** argv) {
       long rss;
       if (std::sscanf(line, "duckdb %63s %31s %lf %llu", name, codec, &secs, &size) == 4) {
         const Dataset* d = nullptr;
-        for (const auto& x : data) if (x.name == name) d = &x;
+        for (const auto& x : data)
+          if (x.name == name) d = &x;
         if (d) {
           theirs[std::string(name) + " " + codec] = d->data_bytes / 1e6 / secs;
           their_sizes[std::string(name) + " " + codec] = size;
@@ -264,7 +277,8 @@ int main(int argc, char** argv) {
   std::printf("(size%%: our file size relative to DuckDB's)\n");
   std::printf("peak RSS of this process: %.1f MB (%.1f MB after generating the data)\n",
               rss_peak_kb / 1024.0, rss_after_data_kb / 1024.0);
-  if (duckdb_rss_kb) std::printf("peak RSS of the DuckDB process: %.1f MB\n", duckdb_rss_kb / 1024.0);
+  if (duckdb_rss_kb)
+    std::printf("peak RSS of the DuckDB process: %.1f MB\n", duckdb_rss_kb / 1024.0);
   std::filesystem::remove_all(dir);
   return 0;
 }
