@@ -136,6 +136,7 @@ double CpuSeconds() {
 }
 
 size_t g_page_size = WriterOptions{}.data_page_size;
+size_t g_page_rows = WriterOptions{}.max_page_rows;
 
 double WriteOnce(const Dataset& d, Codec codec, const std::string& path, uint64_t* file_size,
                  int zstd_level) {
@@ -146,6 +147,7 @@ double WriteOnce(const Dataset& d, Codec codec, const std::string& path, uint64_
     o.codec = codec;
     o.zstd_level = zstd_level;
     o.data_page_size = g_page_size;
+    o.max_page_rows = g_page_rows;
     FileWriter w(Schema{{d.schema}}, o, &sink);
     sparkify::Status s = w.WriteBatch({d.column});
     if (s.ok()) s = w.Close();
@@ -180,12 +182,14 @@ int main(int argc, char** argv) {
       only = argv[++i];
     else if (a == "--page-size" && i + 1 < argc)
       g_page_size = std::stoull(argv[++i]);
+    else if (a == "--page-rows" && i + 1 < argc)
+      g_page_rows = std::stoull(argv[++i]);
     else if (a == "--zstd-level" && i + 1 < argc)
       zstd_level = std::stoi(argv[++i]);
     else {
       std::fprintf(stderr,
                    "usage: %s [--rows N] [--reps R] [--no-duckdb] [--dir DIR] [--only DATASET] "
-                   "[--zstd-level L]\n",
+                   "[--zstd-level L] [--page-size BYTES] [--page-rows N]\n",
                    argv[0]);
       return 2;
     }
@@ -275,6 +279,45 @@ int main(int argc, char** argv) {
     }
   }
   std::printf("(size%%: our file size relative to DuckDB's)\n");
+  {
+    // Per-file overhead: the ETL writes thousands of small partition files per
+    // thread. 1000 rows of five columns each, snappy, into memory.
+    constexpr int kFiles = 2000;
+    constexpr size_t kRows = 1000;
+    Schema schema{
+        {{"id", PhysicalType::kInt64, LogicalType::kNone, Repetition::kRequired},
+         {"user", PhysicalType::kByteArray, LogicalType::kString, Repetition::kOptional},
+         {"ts", PhysicalType::kInt64, LogicalType::kTimestampMicros, Repetition::kOptional},
+         {"len", PhysicalType::kDouble, LogicalType::kNone, Repetition::kOptional},
+         {"n", PhysicalType::kInt32, LogicalType::kNone, Repetition::kOptional}}};
+    std::vector<ColumnVector> cols = {
+        ColumnVector(PhysicalType::kInt64), ColumnVector(PhysicalType::kByteArray),
+        ColumnVector(PhysicalType::kInt64), ColumnVector(PhysicalType::kDouble),
+        ColumnVector(PhysicalType::kInt32)};
+    for (size_t r = 0; r < kRows; ++r) {
+      cols[0].AppendInt64(static_cast<int64_t>(r));
+      cols[1].AppendString("user-" + std::to_string(r % 50));
+      cols[2].AppendInt64(1541105830796000LL + static_cast<int64_t>(r) * 1000);
+      if (r % 10 == 0)
+        cols[3].AppendNull();
+      else
+        cols[3].AppendDouble(r * 0.25);
+      cols[4].AppendInt32(static_cast<int32_t>(r % 7));
+    }
+    const double start = CpuSeconds();
+    uint64_t total = 0;
+    for (int f = 0; f < kFiles; ++f) {
+      StringSink sink;
+      FileWriter w(schema, WriterOptions{}, &sink);
+      if (!w.WriteBatch(cols).ok() || !w.Close().ok()) return 1;
+      total += sink.data().size();
+    }
+    const double secs = CpuSeconds() - start;
+    std::printf(
+        "small files: %d files of %zu rows x 5 columns (snappy, in memory): %.0f files/s, "
+        "%.0f us per file, %.0f bytes per file\n",
+        kFiles, kRows, kFiles / secs, secs / kFiles * 1e6, double(total) / kFiles);
+  }
   std::printf("peak RSS of this process: %.1f MB (%.1f MB after generating the data)\n",
               rss_peak_kb / 1024.0, rss_after_data_kb / 1024.0);
   if (duckdb_rss_kb)
