@@ -59,15 +59,19 @@ echo "== proxy $PROXY adds ${LATENCY} ms per request" >&2
 
 now() { date +%s.%N; }
 rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.1f", n / s }'; }
+# Client CPU (user + system) in ms per object, from /usr/bin/time's "%U %S".
+cpu_per() { awk -v n="$2" '{ printf "%.2f", ($1 + $2) * 1000 / n }' "$1"; }
+TIME=(/usr/bin/time -f "%U %S")
 
 echo "== read: sparkify (list + ReadMany, default concurrency)" >&2
-ours=$("$BENCH" read --uri "$SRC" --endpoint "$PROXY")
+ours=$("${TIME[@]}" -o "$WORK/cpu-read-ours" "$BENCH" read --uri "$SRC" --endpoint "$PROXY")
 echo "$ours" >&2
 ours_rate=$(sed -E 's/.*objects_per_s=([0-9.]+).*/\1/' <<<"$ours")
 
 echo "== read: aws s3 sync (awscli defaults)" >&2
 t0=$(now)
-aws s3 sync "$SRC" "$WORK/aws-read" --endpoint-url "$PROXY" --only-show-errors
+"${TIME[@]}" -o "$WORK/cpu-read-aws" \
+  aws s3 sync "$SRC" "$WORK/aws-read" --endpoint-url "$PROXY" --only-show-errors
 t1=$(now)
 aws_count=$(find "$WORK/aws-read" -type f | wc -l)
 aws_rate=$(rate "$aws_count" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')")
@@ -78,13 +82,14 @@ echo "== write: generating a local lake of $FILES partition files" >&2
 LAKE_OURS="s3://$BUCKET/bench/lake-ours-$$"
 LAKE_AWS="s3://$BUCKET/bench/lake-aws-$$"
 echo "== write: sparkify ($THREADS writers)" >&2
-wours=$("$BENCH" write --uri "$LAKE_OURS" --from "$WORK/lake" --threads "$THREADS" \
-          --endpoint "$PROXY")
+wours=$("${TIME[@]}" -o "$WORK/cpu-write-ours" "$BENCH" write --uri "$LAKE_OURS" \
+          --from "$WORK/lake" --threads "$THREADS" --endpoint "$PROXY")
 echo "$wours" >&2
 wours_rate=$(sed -E 's/.*files_per_s=([0-9.]+).*/\1/' <<<"$wours")
 echo "== write: aws s3 sync (awscli defaults)" >&2
 t0=$(now)
-aws s3 sync "$WORK/lake" "$LAKE_AWS" --endpoint-url "$PROXY" --only-show-errors
+"${TIME[@]}" -o "$WORK/cpu-write-aws" \
+  aws s3 sync "$WORK/lake" "$LAKE_AWS" --endpoint-url "$PROXY" --only-show-errors
 t1=$(now)
 waws_rate=$(rate "$FILES" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')")
 echo "files=$FILES files_per_s=$waws_rate" >&2
@@ -97,4 +102,8 @@ printf '%-34s %12s %12s %8s\n' "read $OBJECTS small objects (obj/s)" "$ours_rate
   "$(awk -v a="$ours_rate" -v b="$aws_rate" 'BEGIN { printf "%.2fx", a / b }')"
 printf '%-34s %12s %12s %8s\n' "write $FILES lake files (files/s)" "$wours_rate" "$waws_rate" \
   "$(awk -v a="$wours_rate" -v b="$waws_rate" 'BEGIN { printf "%.2fx", a / b }')"
+printf '%-34s %12s %12s\n' "read: client CPU ms per object" \
+  "$(cpu_per "$WORK/cpu-read-ours" "$OBJECTS")" "$(cpu_per "$WORK/cpu-read-aws" "$OBJECTS")"
+printf '%-34s %12s %12s\n' "write: client CPU ms per file" \
+  "$(cpu_per "$WORK/cpu-write-ours" "$FILES")" "$(cpu_per "$WORK/cpu-write-aws" "$FILES")"
 echo "(load average: $(cut -d' ' -f1-3 /proc/loadavg); the Swift server shares the same cores)"
