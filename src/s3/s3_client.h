@@ -130,6 +130,19 @@ class S3Client {
   std::vector<void*> handles_;
 };
 
+// Where a request goes. Path-style puts the bucket in the path
+// (http://host/bucket/key), virtual-hosted in the host name
+// (http://bucket.host/key); kAuto picks path-style for IP-address and
+// localhost endpoints and for buckets that cannot be a host name.
+struct RequestTarget {
+  std::string url;            // with the canonical query string
+  std::string host;           // the Host header (port kept unless default)
+  std::string canonical_uri;  // the encoded path, as sent and as signed
+};
+// `endpoint` empty = AWS's https://s3.REGION.amazonaws.com.
+RequestTarget ResolveTarget(const std::string& endpoint, const std::string& region,
+                            Addressing addressing, const S3Request& request);
+
 // "s3://bucket/key" form of a request's target, for messages.
 std::string DescribeTarget(const std::string& bucket, const std::string& key);
 

@@ -144,6 +144,8 @@ user_test2_tester2 = testing2 .admin
 [filter:s3api]
 use = egg:swift#s3api
 location = us-east-1
+# Virtual-hosted requests: http://BUCKET.localhost:PORT/key
+storage_domain = localhost
 max_bucket_listing = 1000
 allowable_clock_skew = 900
 
