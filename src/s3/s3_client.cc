@@ -412,7 +412,8 @@ Status S3Client::FinalStatus(const Transfer& t, int curl_code) const {
                      (message.empty() ? "" : ": " + message);
   if (status == 404) return Status::NotFound(text);
   if (status == 401 || status == 403) return Status::PermissionDenied(text);
-  if (status == 412) return Status::AlreadyExists(text);
+  // 412 answers a conditional PUT (If-None-Match: *) whose key exists.
+  if (status == 412 && r.method == "PUT") return Status::AlreadyExists(text);
   if (status == 501) return Status::NotSupported(text);
   if (status >= 500 || status == 429) return Status::Unavailable(text + attempts);
   return Status::IOError(text);

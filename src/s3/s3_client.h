@@ -91,7 +91,7 @@ class S3Client {
   S3Client& operator=(const S3Client&) = delete;
 
   // Runs one request with retries. OK for 2xx; otherwise the mapped Status
-  // (NotFound for 404, PermissionDenied for 401/403, AlreadyExists for 412,
+  // (NotFound for 404, PermissionDenied for 401/403, AlreadyExists for 412 on PUT,
   // Unavailable when retries ran out, IOError otherwise). `response` holds the
   // last answer either way.
   Status Execute(const S3Request& request, S3Response* response);

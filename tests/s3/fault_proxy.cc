@@ -201,6 +201,11 @@ void FaultProxy::SetFaults(double p_slowdown, double p_server_error, double p_re
   options_.p_truncate = p_truncate;
 }
 
+std::string FaultProxy::last_request_head() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return last_head_;
+}
+
 FaultProxy::Fault FaultProxy::Draw() {
   std::lock_guard<std::mutex> lock(mu_);
   counts_.requests++;
@@ -239,6 +244,7 @@ void FaultProxy::AcceptLoop() {
       return;
     }
     open_fds_.push_back(fd);
+    counts_.connections++;
     workers_.emplace_back([this, fd] { Serve(fd); });
   }
 }
@@ -259,6 +265,10 @@ void FaultProxy::Serve(int client_fd) {
     if (Lower(HeaderValue(head, "expect")) == "100-continue") {
       head = RemoveHeader(head, "expect");
       if (!SendAll(client_fd, "HTTP/1.1 100 Continue\r\n\r\n")) break;
+    }
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      last_head_ = head;
     }
     std::string body;
     std::string length = HeaderValue(head, "content-length");

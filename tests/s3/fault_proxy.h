@@ -35,6 +35,7 @@ struct FaultOptions {
 };
 
 struct FaultCounts {
+  uint64_t connections = 0;  // accepted from clients
   uint64_t requests = 0, slowdowns = 0, server_errors = 0, resets = 0, truncations = 0;
 };
 
@@ -50,6 +51,8 @@ class FaultProxy {
   int port() const { return port_; }
   std::string endpoint() const { return "http://127.0.0.1:" + std::to_string(port_); }
   FaultCounts counts() const;
+  // The head (request line and headers) of the last request received.
+  std::string last_request_head() const;
   // Changes the fault rates of requests that arrive from now on.
   void SetFaults(double p_slowdown, double p_server_error, double p_reset, double p_truncate);
 
@@ -67,6 +70,7 @@ class FaultProxy {
   mutable std::mutex mu_;  // guards rng_, options_ rates, counts_, conns_
   std::mt19937_64 rng_;
   FaultCounts counts_;
+  std::string last_head_;
   std::vector<std::thread> workers_;
   std::vector<int> open_fds_;
 };

@@ -58,8 +58,8 @@ int main(int argc, char** argv) {
   sigwait(&set, &sig);
   auto c = proxy.counts();
   proxy.Stop();
-  std::cerr << "s3_fault_proxy: " << c.requests << " requests, " << c.slowdowns << " 503, "
-            << c.server_errors << " 500, " << c.resets << " resets, " << c.truncations
-            << " truncated\n";
+  std::cerr << "s3_fault_proxy: " << c.connections << " connections, " << c.requests
+            << " requests, " << c.slowdowns << " 503, " << c.server_errors << " 500, " << c.resets
+            << " resets, " << c.truncations << " truncated\n";
   return 0;
 }

@@ -136,6 +136,81 @@ TEST_F(S3FaultTest, ManyObjectsSurviveEveryKindOfFault) {
   EXPECT_GE(stats.retries, counts.slowdowns + counts.server_errors);
 }
 
+TEST_F(S3FaultTest, ConnectionsAreReused) {
+  auto direct = OpenDirect();
+  std::vector<std::pair<std::string, std::string>> files;
+  std::vector<std::string> paths;
+  for (int i = 0; i < 120; ++i) {
+    paths.push_back("c/" + std::to_string(i));
+    files.emplace_back(paths.back(), std::to_string(i));
+  }
+  ASSERT_TRUE(testing::WriteAll(direct.get(), files).ok());
+  FaultOptions faults;
+  faults.upstream_port = PortOf(server_.endpoint);
+  faults.latency_ms = 5;
+  FaultProxy proxy(faults);
+  ASSERT_TRUE(proxy.Start().ok());
+  S3Options options = testing::OptionsFor(server_);
+  options.endpoint = proxy.endpoint();
+  options.max_in_flight = 8;
+  std::unique_ptr<S3FileSystem> fs;
+  ASSERT_TRUE(S3FileSystem::Open("s3://" + server_.bucket + "/" + prefix_, options, &fs).ok());
+  for (int round = 0; round < 2; ++round) {
+    size_t ok = 0;
+    fs->ReadMany(paths, [&](size_t, const Status& s, std::string&&) { ok += s.ok(); });
+    EXPECT_EQ(ok, paths.size());
+  }
+  // 240 GETs over at most 8 connections at once, kept alive across calls.
+  EXPECT_EQ(proxy.counts().requests, 240u);
+  EXPECT_LE(proxy.counts().connections, 16u);
+}
+
+TEST_F(S3FaultTest, WhatGoesOnTheWire) {
+  FaultOptions faults;
+  faults.upstream_port = PortOf(server_.endpoint);
+  FaultProxy proxy(faults);
+  ASSERT_TRUE(proxy.Start().ok());
+  auto fs = OpenVia(proxy.endpoint(), TestRetry());
+  std::string got;
+  fs->ReadRange("year=2018/a b+c.json", 5, 10, &got);
+  std::string head = proxy.last_request_head();
+  EXPECT_TRUE(head.starts_with("GET /" + server_.bucket + "/" + prefix_ +
+                               "/year%3D2018/a%20b%2Bc.json HTTP/1.1\r\n"))
+      << head;
+  EXPECT_NE(head.find("Authorization: AWS4-HMAC-SHA256 Credential=" + server_.access_key + "/"),
+            std::string::npos)
+      << head;
+  EXPECT_NE(head.find("SignedHeaders=host;range;x-amz-content-sha256;x-amz-date"),
+            std::string::npos)
+      << head;
+  EXPECT_NE(head.find("Range: bytes=5-14\r\n"), std::string::npos) << head;
+  EXPECT_EQ(head.find(server_.secret_key), std::string::npos) << head;
+
+  // --no-sign-request: nothing signed, no credentials sent.
+  S3Options options = testing::OptionsFor(server_);
+  options.endpoint = proxy.endpoint();
+  options.credentials.anonymous = true;
+  std::unique_ptr<S3FileSystem> anonymous;
+  ASSERT_TRUE(
+      S3FileSystem::Open("s3://" + server_.bucket + "/" + prefix_, options, &anonymous).ok());
+  EXPECT_FALSE(anonymous->Read("x.json", &got).ok());  // the test bucket is private
+  head = proxy.last_request_head();
+  EXPECT_EQ(head.find("Authorization:"), std::string::npos) << head;
+  EXPECT_EQ(head.find(server_.access_key), std::string::npos) << head;
+  EXPECT_EQ(anonymous->stats().retries, 0u);
+
+  // Session tokens ride along, signed.
+  options.credentials.anonymous = false;
+  options.credentials.env_override["AWS_SESSION_TOKEN"] = "session-token-123";
+  std::unique_ptr<S3FileSystem> temporary;
+  ASSERT_TRUE(
+      S3FileSystem::Open("s3://" + server_.bucket + "/" + prefix_, options, &temporary).ok());
+  temporary->Read("x.json", &got);
+  head = proxy.last_request_head();
+  EXPECT_NE(head.find("x-amz-security-token: session-token-123\r\n"), std::string::npos) << head;
+  EXPECT_NE(head.find("x-amz-date;x-amz-security-token, Signature="), std::string::npos) << head;
+}
+
 TEST_F(S3FaultTest, RangedReadsSurviveTruncation) {
   auto direct = OpenDirect();
   std::string data(100000, '\0');

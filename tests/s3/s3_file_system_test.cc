@@ -342,16 +342,6 @@ TEST_F(S3FileSystemTest, VirtualHostedAddressing) {
   EXPECT_EQ(got, "hosted");
 }
 
-TEST_F(S3FileSystemTest, AnonymousRequestsToAPrivateBucketArePermissionDenied) {
-  S3Options options = OptionsFor(server_);
-  options.credentials.anonymous = true;
-  auto fs = Open(options);
-  std::vector<fs::FileInfo> files;
-  Status s = fs->List("", &files);
-  EXPECT_TRUE(s.IsPermissionDenied()) << s.ToString();
-  EXPECT_EQ(fs->stats().retries, 0u);
-}
-
 TEST_F(S3FileSystemTest, OpenFileSystemReadsTheAwsEnvironment) {
   ASSERT_TRUE(fs_->Write("env/a.json", "via env").ok());
   setenv("AWS_ENDPOINT_URL", server_.endpoint.c_str(), 1);
