@@ -75,6 +75,7 @@ Command AddEtlCommand(CLI::App& parent) {
   app->add_flag("--incremental", o.incremental,
                 "Load only inputs not loaded by earlier runs, appending to the lake");
   app->add_flag("-q,--quiet", flags->quiet, "No progress display and no summary on stderr");
+  app->set_version_flag("--version", std::string("sparkify ") + SPARKIFY_VERSION);
   cmd.app = app;
   cmd.run = [flags] { return RunEtl(*flags); };
   return cmd;

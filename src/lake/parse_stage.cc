@@ -1,5 +1,6 @@
 #include "lake/parse_stage.h"
 
+#include <cstdint>
 #include <string>
 
 #include "lake/decompress.h"
@@ -8,6 +9,10 @@
 namespace sparkify::lake {
 
 namespace {
+
+// Batches address their text with 32-bit offsets; a shard holds one object when
+// it is big, so this bounds the JSON text of one object.
+constexpr uint64_t kMaxObjectTextBytes = UINT32_MAX;
 
 // Reads the shard's objects, then hands each one's JSON text to
 // `parse(index, text)` in object order. Decompression failures become a reject
@@ -40,6 +45,10 @@ Status ReadAndParse(fs::FileSystem* fs, const std::vector<InputObject>& objects,
       }
     }
     std::string().swap(contents[i]);
+    if (text.size() > kMaxObjectTextBytes) {
+      return Status::NotSupported(fs->Describe() + "/" + paths[i] +
+                                  ": more than 4 GiB of JSON in one object; split the file");
+    }
     stats->decompressed_bytes += text.size();
     parse(paths[i], text);
     if (bytes_done) bytes_done->fetch_add(objects[begin + i].size, std::memory_order_relaxed);

@@ -310,6 +310,9 @@ Status RunPipeline(const PipelineOptions& options, RunReport* report) {
 
   // 4. write
   t = Clock::now();
+  // Declare every table, so one that is empty this run replaces the old
+  // content instead of being left as it was.
+  for (const char* table : kTableNames) txn->SetTableMode(table, TableMode::kReplace);
   std::vector<FileJob> jobs = PlanTableFiles(rows);
   parquet::WriterOptions writer_options;
   writer_options.codec = options.codec;

@@ -35,9 +35,11 @@ struct TableRows {
 
 inline constexpr const char* kTableNames[] = {"songs", "artists", "users", "time", "songplays"};
 
-// A file never holds more rows than this, so a big partition is written by
-// several threads. Depends on the data only: the files do not change with --threads.
-inline constexpr size_t kMaxRowsPerFile = 1u << 20;
+// A file never holds more rows than this, so a big partition (a month of
+// songplays) is encoded by several threads; at ~40 bytes per songplay row the
+// files stay tens of MB. Depends on the data only: the files do not change
+// with --threads.
+inline constexpr size_t kMaxRowsPerFile = 1u << 19;
 
 // One output file: its table, partition directory ("" when unpartitioned),
 // schema, and how to build its columns.

@@ -1,6 +1,8 @@
 #include "lake/write_stage.h"
 
+#include <algorithm>
 #include <mutex>
+#include <numeric>
 
 namespace sparkify::lake {
 
@@ -37,9 +39,15 @@ Status WriteTableFiles(const std::vector<FileJob>& jobs, const parquet::WriterOp
   std::atomic<bool> failed{false};
   for (const FileJob& job : jobs) (*stats)[job.table];  // every table appears, even with 0 rows
 
-  pool->ParallelFor(jobs.size(), [&](size_t i) {
+  // Biggest files first, so one big file does not start last and run alone.
+  std::vector<size_t> order(jobs.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return jobs[a].rows > jobs[b].rows; });
+
+  pool->ParallelFor(jobs.size(), [&](size_t k) {
     if (failed.load()) return;
-    const FileJob& job = jobs[i];
+    const FileJob& job = jobs[order[k]];
     std::unique_ptr<fs::WritableFile> file;
     std::string path;
     Status s = txn->NewDataFile(job.table, job.partition, &file, &path);

@@ -336,9 +336,11 @@ TEST(EtlCli, HelpVersionAndUsageErrors) {
         "--endpoint", "--no-sign-request", "--force-unlock", "--incremental"}) {
     EXPECT_NE(help.out.find(flag), std::string::npos) << flag;
   }
-  auto version = RunSparkify({"--version"});
-  EXPECT_EQ(version.exit_code, 0);
-  EXPECT_NE((version.out + version.err).find(SPARKIFY_VERSION), std::string::npos);
+  for (auto args : {std::vector<std::string>{"--version"}, {"etl", "--version"}}) {
+    auto version = RunSparkify(args);
+    EXPECT_EQ(version.exit_code, 0);
+    EXPECT_NE((version.out + version.err).find(SPARKIFY_VERSION), std::string::npos);
+  }
 
   TempDir tmp;
   std::string songs = SampleDir() + "/song_data", logs = SampleDir() + "/log_data";

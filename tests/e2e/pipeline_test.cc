@@ -55,6 +55,31 @@ TEST(Pipeline, OutputIsIdenticalWhateverTheThreadCount) {
   }
 }
 
+TEST(Pipeline, ARerunReplacesEveryTableEvenWithEmptyInput) {
+  TempDir tmp;
+  lake::PipelineOptions options;
+  options.songs_uri = SampleDir() + "/song_data";
+  options.logs_uri = SampleDir() + "/log_data";
+  options.out_uri = tmp / "lake";
+  options.progress = false;
+  lake::RunReport report;
+  ASSERT_TRUE(lake::RunPipeline(options, &report).ok());
+  ASSERT_FALSE(ListFiles(tmp / "lake/songplays").empty());
+
+  std::filesystem::create_directories(tmp / "empty");
+  options.songs_uri = options.logs_uri = tmp / "empty";
+  Status s = lake::RunPipeline(options, &report);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  for (const char* table : {"songs", "time", "songplays"}) {
+    if (std::filesystem::exists(tmp / ("lake/" + std::string(table)))) {
+      EXPECT_TRUE(ListFiles(tmp / ("lake/" + std::string(table))).empty()) << table;
+    }
+  }
+  // Unpartitioned tables keep one empty file for their schema.
+  EXPECT_EQ(ListFiles(tmp / "lake/users").size(), 1u);
+  EXPECT_EQ(report.tables["users"].rows, 0u);
+}
+
 TEST(Pipeline, StageOutputsShippedAsBytesGiveTheSameTables) {
   auto logs_fs = fs::NewLocalFileSystem(SampleDir() + "/log_data");
   std::vector<lake::InputObject> objects;
