@@ -12,6 +12,6 @@ rm -rf demo lake
 echo
 echo "== lake =="
 find lake -maxdepth 1 | sort
-first=$(find lake/songplays -name '*.parquet' | sort | head -1)
+first=$(find lake/songplays/ -name '*.parquet' | sort | head -1)  # table folders are symlinks
 echo "== first rows of $first =="
 ./build/sparkify inspect "$first" --rows 5

@@ -10,8 +10,8 @@ pkgs=(cmake ninja-build g++ pkg-config libsimdjson-dev libsnappy-dev libzstd-dev
       libcurl4-openssl-dev libssl-dev libcli11-dev libfmt-dev)
 if [[ "${1:-}" == "--test" ]]; then
   pkgs+=(libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev
-         swift swift-proxy swift-account swift-container swift-object python3-swift awscli
-         python3)
+         swift swift-proxy swift-account swift-container swift-object python3-swift memcached
+         awscli python3 time)
 fi
 
 missing=()

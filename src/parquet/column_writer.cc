@@ -24,7 +24,9 @@ struct Ops;
 
 template <typename T>
 struct NumberOps {
+  using Acc = const T*;
   using Dict = NumberDictionary<T>;
+  static constexpr size_t kFixedBits = sizeof(T) * 8;
   static constexpr bool kDictionary = true;
   static void Plain(const T* v, size_t n, std::string* out) {
     out->append(reinterpret_cast<const char*>(v), n * sizeof(T));
@@ -42,26 +44,42 @@ struct Ops<int64_t> : NumberOps<int64_t> {};
 template <>
 struct Ops<double> : NumberOps<double> {};
 
+// Strings are read in place: bytes + offsets, like ColumnVector keeps them.
+struct StrAcc {
+  const char* data;
+  const uint32_t* off;
+  std::string_view operator[](size_t i) const {
+    return std::string_view(data + off[i], off[i + 1] - off[i]);
+  }
+  StrAcc operator+(size_t k) const { return StrAcc{data, off + k}; }
+};
+
+template <typename Acc>
+void PlainStrings(Acc v, size_t n, std::string* out) {
+  size_t total = 0;
+  for (size_t i = 0; i < n; ++i) total += 4 + v[i].size();
+  size_t old = out->size();
+  out->resize(old + total);
+  char* p = out->data() + old;
+  for (size_t i = 0; i < n; ++i) {
+    std::string_view s = v[i];
+    uint32_t len = static_cast<uint32_t>(s.size());
+    std::memcpy(p, &len, 4);
+    if (len) std::memcpy(p + 4, s.data(), len);
+    p += 4 + len;
+  }
+}
+
 template <>
 struct Ops<std::string_view> {
+  using Acc = StrAcc;
   using Dict = StringDictionary;
+  static constexpr size_t kFixedBits = 0;  // varies
   static constexpr bool kDictionary = true;
-  static void Plain(const std::string_view* v, size_t n, std::string* out) {
-    size_t total = 0;
-    for (size_t i = 0; i < n; ++i) total += 4 + v[i].size();
-    size_t old = out->size();
-    out->resize(old + total);
-    char* p = out->data() + old;
-    for (size_t i = 0; i < n; ++i) {
-      uint32_t len = static_cast<uint32_t>(v[i].size());
-      std::memcpy(p, &len, 4);
-      if (len) std::memcpy(p + 4, v[i].data(), len);
-      p += 4 + len;
-    }
-  }
-  static size_t PlainBits(const std::string_view& s) { return (4 + s.size()) * 8; }
+  static void Plain(StrAcc v, size_t n, std::string* out) { PlainStrings(v, n, out); }
+  static size_t PlainBits(std::string_view s) { return (4 + s.size()) * 8; }
   static void PlainDict(const Dict& d, std::string* out) {
-    Plain(d.values().data(), d.size(), out);
+    PlainStrings(d.values().data(), d.size(), out);
   }
 };
 
@@ -71,7 +89,9 @@ struct Bool {
 };
 template <>
 struct Ops<Bool> {
+  using Acc = const Bool*;
   using Dict = void;
+  static constexpr size_t kFixedBits = 1;
   static constexpr bool kDictionary = false;
   static void Plain(const Bool* v, size_t n, std::string* out) {
     size_t old = out->size();
@@ -131,12 +151,30 @@ bool MinMax(const Bool* v, size_t n, std::string* mn, std::string* mx) {
   *mx = EncodeStat(any_true);
   return true;
 }
-bool MinMax(const std::string_view* v, size_t n, std::string* mn, std::string* mx) {
+// The first 8 bytes as a big-endian number (zero-padded): comparing these
+// orders strings as unsigned bytes would, except for ties.
+inline uint64_t Prefix(std::string_view s) {
+  uint64_t w = 0;
+  std::memcpy(&w, s.data(), std::min<size_t>(8, s.size()));
+  return __builtin_bswap64(w);
+}
+
+bool MinMax(StrAcc v, size_t n, std::string* mn, std::string* mx) {
   if (n == 0) return false;
   std::string_view lo = v[0], hi = v[0];
+  uint64_t lo_p = Prefix(lo), hi_p = lo_p;
   for (size_t i = 1; i < n; ++i) {
-    if (v[i] < lo) lo = v[i];  // string_view compares as unsigned bytes (char_traits)
-    if (hi < v[i]) hi = v[i];
+    std::string_view s = v[i];
+    const uint64_t p = Prefix(s);
+    // Only a prefix tie needs the full comparison (string_view compares unsigned bytes).
+    if (p < lo_p || (p == lo_p && s < lo)) {
+      lo = s;
+      lo_p = p;
+    }
+    if (p > hi_p || (p == hi_p && hi < s)) {
+      hi = s;
+      hi_p = p;
+    }
   }
   mn->assign(lo);
   mx->assign(hi);
@@ -258,6 +296,12 @@ Status ColumnChunkWriter::Validate(const ColumnSchema& schema, const ColumnVecto
     if (column.offsets.empty() || column.offsets.back() > column.bytes.size()) {
       return Status::InvalidArgument("column " + schema.name + ": offsets out of range");
     }
+    for (size_t i = 1; i < column.offsets.size(); ++i) {
+      if (column.offsets[i] < column.offsets[i - 1]) {
+        return Status::InvalidArgument("column " + schema.name + ": offsets decrease at row " +
+                                       std::to_string(i - 1));
+      }
+    }
   }
   if (!column.validity.empty()) {
     if (column.validity.size() != n) {
@@ -282,12 +326,13 @@ Status ColumnChunkWriter::WritePage(format::PageHeader header, size_t levels_siz
                                     uint64_t* file_offset, int64_t* uncompressed_total,
                                     int64_t* compressed_total, int32_t* page_size) {
   // V2 pages keep their levels (the first levels_size bytes) uncompressed.
+  const std::string& page_ = scratch_->page;
+  std::string& header_ = scratch_->header;
   std::string_view levels = std::string_view(page_).substr(0, levels_size);
   std::string_view body = std::string_view(page_).substr(levels_size);
   std::string_view payload = body;
   if (options_.codec != Codec::kUncompressed) {
-    SPARKIFY_RETURN_IF_ERROR(compressor_->Compress(body, &compressed_));
-    payload = compressed_;
+    SPARKIFY_RETURN_IF_ERROR(compressor_->Compress(body, &payload));
   }
   const size_t stored = levels.size() + payload.size();
   if (page_.size() > INT32_MAX || stored > INT32_MAX) {
@@ -307,16 +352,16 @@ Status ColumnChunkWriter::WritePage(format::PageHeader header, size_t levels_siz
   return Status::OK();
 }
 
-template <typename V>
-Status ColumnChunkWriter::WriteTyped(const ColumnSchema& schema, const ColumnVector& column,
-                                     const V* values, size_t num_values, Sink* sink,
+template <typename V, typename Acc>
+Status ColumnChunkWriter::WriteTyped(const ColumnSchema& schema, const uint8_t* validity, size_t n,
+                                     Acc values, size_t num_values, Sink* sink,
                                      uint64_t* file_offset, EncodedChunk* out) {
   using O = Ops<V>;
   constexpr PhysicalType kType = TypeOf<V>();
-  const size_t n = column.size();
   const bool optional = schema.repetition == Repetition::kOptional;
-  const uint8_t* validity =
-      (optional && !column.validity.empty() && num_values < n) ? column.validity.data() : nullptr;
+  if (!optional || num_values == n) validity = nullptr;  // no nulls: no level scan needed
+  std::vector<uint32_t>& indices_ = scratch_->indices;
+  std::string& page_ = scratch_->page;
 
   // 3. Dictionary.
   bool use_dict = false;
@@ -372,6 +417,17 @@ Status ColumnChunkWriter::WriteTyped(const ColumnSchema& schema, const ColumnVec
     const size_t page_bits = std::max<size_t>(options_.data_page_size, 1) * 8;
     const size_t max_rows = std::max<size_t>(options_.max_page_rows, 1);
     size_t r = 0, v = 0;
+    const size_t fixed_bits = use_dict ? static_cast<size_t>(bit_width) : O::kFixedBits;
+    if (validity == nullptr && fixed_bits > 0) {
+      // Every row holds a value of known size: page bounds are arithmetic.
+      const size_t per_page =
+          std::min(max_rows, std::max<size_t>(1, (page_bits + fixed_bits - 1) / fixed_bits));
+      for (size_t b = 0; b < n; b += per_page) {
+        const size_t e = std::min(n, b + per_page);
+        pages.push_back(PageRange{b, e, b, e});
+      }
+      r = n;
+    }
     while (r < n || pages.empty()) {
       PageRange p{r, r, v, v};
       size_t bits = 0;
@@ -536,57 +592,71 @@ Status ColumnChunkWriter::WriteTyped(const ColumnSchema& schema, const ColumnVec
   return Status::OK();
 }
 
-Status ColumnChunkWriter::Write(const ColumnSchema& schema, const ColumnVector& column, Sink* sink,
-                                uint64_t* file_offset, EncodedChunk* out) {
-  const size_t n = column.size();
+Status ColumnChunkWriter::Write(const ColumnSchema& schema, const ColumnVector& column,
+                                size_t begin, size_t end, Sink* sink, uint64_t* file_offset,
+                                EncodedChunk* out) {
+  static thread_local Scratch scratch;
+  scratch_ = &scratch;
+  const size_t n = end - begin;
   const bool has_nulls = schema.repetition == Repetition::kOptional && !column.validity.empty();
-  auto present = [&](size_t i) { return !has_nulls || column.validity[i] != 0; };
-  auto gather = [&](const auto& src, auto* dst) {
-    dst->reserve(n);
+  const uint8_t* validity = has_nulls ? column.validity.data() + begin : nullptr;
+  size_t present_count = n;
+  if (has_nulls) {
+    present_count = 0;
+    for (size_t i = 0; i < n; ++i) present_count += validity[i];
+  }
+  const bool gather = present_count < n;
+  // Non-null values are gathered into contiguous scratch only when there are nulls.
+  auto gather_into = [&](const auto* src, auto* dst) {
+    dst->resize(present_count + 1);  // +1: the branch-free loop writes one past the end
+    size_t k = 0;
     for (size_t i = 0; i < n; ++i) {
-      if (present(i)) dst->push_back(src[i]);
+      (*dst)[k] = src[i];
+      k += validity[i];
     }
+    return dst->data();
   };
   switch (schema.type) {
     case PhysicalType::kInt32: {
-      if (!has_nulls) {
-        return WriteTyped(schema, column, column.i32.data(), n, sink, file_offset, out);
-      }
-      std::vector<int32_t> v;
-      gather(column.i32, &v);
-      return WriteTyped(schema, column, v.data(), v.size(), sink, file_offset, out);
+      const int32_t* v = column.i32.data() + begin;
+      if (gather) v = gather_into(v, &scratch.i32);
+      return WriteTyped<int32_t>(schema, validity, n, v, present_count, sink, file_offset, out);
     }
     case PhysicalType::kInt64: {
-      if (!has_nulls) {
-        return WriteTyped(schema, column, column.i64.data(), n, sink, file_offset, out);
-      }
-      std::vector<int64_t> v;
-      gather(column.i64, &v);
-      return WriteTyped(schema, column, v.data(), v.size(), sink, file_offset, out);
+      const int64_t* v = column.i64.data() + begin;
+      if (gather) v = gather_into(v, &scratch.i64);
+      return WriteTyped<int64_t>(schema, validity, n, v, present_count, sink, file_offset, out);
     }
     case PhysicalType::kDouble: {
-      if (!has_nulls) {
-        return WriteTyped(schema, column, column.f64.data(), n, sink, file_offset, out);
-      }
-      std::vector<double> v;
-      gather(column.f64, &v);
-      return WriteTyped(schema, column, v.data(), v.size(), sink, file_offset, out);
+      const double* v = column.f64.data() + begin;
+      if (gather) v = gather_into(v, &scratch.f64);
+      return WriteTyped<double>(schema, validity, n, v, present_count, sink, file_offset, out);
     }
     case PhysicalType::kBoolean: {
       std::vector<Bool> v;
-      v.reserve(n);
+      v.reserve(present_count);
       for (size_t i = 0; i < n; ++i) {
-        if (present(i)) v.push_back(Bool{column.booleans[i]});
+        if (!validity || validity[i]) v.push_back(Bool{column.booleans[begin + i]});
       }
-      return WriteTyped(schema, column, v.data(), v.size(), sink, file_offset, out);
+      return WriteTyped<Bool>(schema, validity, n, static_cast<const Bool*>(v.data()), v.size(),
+                              sink, file_offset, out);
     }
     case PhysicalType::kByteArray: {
-      std::vector<std::string_view> v;
-      v.reserve(n);
-      for (size_t i = 0; i < n; ++i) {
-        if (present(i)) v.push_back(column.StringAt(i));
+      StrAcc acc{column.bytes.data(), column.offsets.data() + begin};
+      if (gather) {
+        scratch.offsets.resize(present_count + 1);
+        scratch.offsets[0] = 0;
+        scratch.bytes.clear();
+        size_t k = 0;
+        for (size_t i = 0; i < n; ++i) {
+          if (!validity[i]) continue;
+          scratch.bytes.append(acc[i]);
+          scratch.offsets[++k] = static_cast<uint32_t>(scratch.bytes.size());
+        }
+        acc = StrAcc{scratch.bytes.data(), scratch.offsets.data()};
       }
-      return WriteTyped(schema, column, v.data(), v.size(), sink, file_offset, out);
+      return WriteTyped<std::string_view>(schema, validity, n, acc, present_count, sink,
+                                          file_offset, out);
     }
     default:
       return Status::NotSupported("column " + schema.name + ": type not supported by the writer");

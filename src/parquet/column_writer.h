@@ -33,28 +33,38 @@ class ColumnChunkWriter {
   ColumnChunkWriter(const WriterOptions& options, Compressor* compressor)
       : options_(options), compressor_(compressor) {}
 
-  // Writes all rows of `column` as one chunk at *file_offset (advanced by the
-  // bytes written).
-  Status Write(const ColumnSchema& schema, const ColumnVector& column, Sink* sink,
-               uint64_t* file_offset, EncodedChunk* out);
+  // Writes rows [begin, end) of `column` as one chunk at *file_offset
+  // (advanced by the bytes written).
+  Status Write(const ColumnSchema& schema, const ColumnVector& column, size_t begin, size_t end,
+               Sink* sink, uint64_t* file_offset, EncodedChunk* out);
 
   // Physical type and schema checks shared with the file writer.
   static Status Validate(const ColumnSchema& schema, const ColumnVector& column);
 
  private:
-  template <typename V>
-  Status WriteTyped(const ColumnSchema& schema, const ColumnVector& column, const V* values,
+  template <typename V, typename Acc>
+  Status WriteTyped(const ColumnSchema& schema, const uint8_t* validity, size_t n, Acc values,
                     size_t num_values, Sink* sink, uint64_t* file_offset, EncodedChunk* out);
   Status WritePage(format::PageHeader header, size_t levels_size, Sink* sink, uint64_t* file_offset,
                    int64_t* uncompressed_total, int64_t* compressed_total, int32_t* page_size);
 
+  // Buffers reused from chunk to chunk and, being per thread, from file to
+  // file: the ETL writes thousands of small files per thread, and fresh large
+  // buffers would cost a page fault per 4 KiB every time.
+  struct Scratch {
+    std::vector<uint32_t> indices;  // dictionary index per non-null value
+    std::string page;               // the page being built, uncompressed
+    std::string header;
+    std::vector<int32_t> i32;  // non-null values gathered when there are nulls
+    std::vector<int64_t> i64;
+    std::vector<double> f64;
+    std::string bytes;
+    std::vector<uint32_t> offsets;
+  };
+
   const WriterOptions& options_;
   Compressor* compressor_;
-  // Scratch buffers reused from chunk to chunk.
-  std::string page_;
-  std::string compressed_;
-  std::string header_;
-  std::vector<uint32_t> indices_;
+  Scratch* scratch_ = nullptr;  // this thread's, set by Write()
 };
 
 // Column index bounds are cut to this many bytes (parquet-mr's default too).

@@ -6,38 +6,58 @@
 
 namespace sparkify::parquet {
 
-struct Compressor::Contexts {
+namespace {
+
+// Per-thread state: an output buffer that grows but is never zero-filled, and
+// a zstd context (a few MB of tables at level 3) created once per thread.
+struct ThreadState {
+  std::unique_ptr<char[]> buf;
+  size_t capacity = 0;
   ZSTD_CCtx* zstd = nullptr;
-  ~Contexts() {
+  ~ThreadState() {
     if (zstd) ZSTD_freeCCtx(zstd);
+  }
+  char* Reserve(size_t n) {
+    if (n > capacity) {
+      buf.reset(new char[n]);
+      capacity = n;
+    }
+    return buf.get();
   }
 };
 
-Compressor::Compressor(format::CompressionCodec codec, int level)
-    : codec_(codec), level_(level), ctx_(std::make_unique<Contexts>()) {}
+ThreadState& State() {
+  static thread_local ThreadState state;
+  return state;
+}
+
+}  // namespace
+
+Compressor::Compressor(format::CompressionCodec codec, int level) : codec_(codec), level_(level) {}
 
 Compressor::~Compressor() = default;
 
-Status Compressor::Compress(std::string_view input, std::string* out) {
+Status Compressor::Compress(std::string_view input, std::string_view* out) {
+  ThreadState& st = State();
   switch (codec_) {
     case format::UNCOMPRESSED:
-      out->assign(input);
+      *out = input;
       return Status::OK();
     case format::SNAPPY: {
-      out->resize(snappy::MaxCompressedLength(input.size()));
+      char* dst = st.Reserve(snappy::MaxCompressedLength(input.size()));
       size_t n = 0;
-      snappy::RawCompress(input.data(), input.size(), out->data(), &n);
-      out->resize(n);
+      snappy::RawCompress(input.data(), input.size(), dst, &n);
+      *out = std::string_view(dst, n);
       return Status::OK();
     }
     case format::ZSTD: {
-      if (!ctx_->zstd) ctx_->zstd = ZSTD_createCCtx();
-      if (!ctx_->zstd) return Status::IOError("zstd: cannot allocate a context");
-      out->resize(ZSTD_compressBound(input.size()));
-      size_t n = ZSTD_compressCCtx(ctx_->zstd, out->data(), out->size(), input.data(), input.size(),
-                                   level_);
+      if (!st.zstd) st.zstd = ZSTD_createCCtx();
+      if (!st.zstd) return Status::IOError("zstd: cannot allocate a context");
+      const size_t bound = ZSTD_compressBound(input.size());
+      char* dst = st.Reserve(bound);
+      size_t n = ZSTD_compressCCtx(st.zstd, dst, bound, input.data(), input.size(), level_);
       if (ZSTD_isError(n)) return Status::IOError(std::string("zstd: ") + ZSTD_getErrorName(n));
-      out->resize(n);
+      *out = std::string_view(dst, n);
       return Status::OK();
     }
     case format::GZIP: {
@@ -46,16 +66,17 @@ Status Compressor::Compress(std::string_view input, std::string* out) {
       if (deflateInit2(&zs, level_, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
         return Status::IOError("gzip: deflateInit2 failed");
       }
-      out->resize(deflateBound(&zs, input.size()) + 32);
+      const size_t bound = deflateBound(&zs, input.size()) + 32;
+      char* dst = st.Reserve(bound);
       zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(input.data()));
       zs.avail_in = static_cast<uInt>(input.size());
-      zs.next_out = reinterpret_cast<Bytef*>(out->data());
-      zs.avail_out = static_cast<uInt>(out->size());
+      zs.next_out = reinterpret_cast<Bytef*>(dst);
+      zs.avail_out = static_cast<uInt>(bound);
       int rc = deflate(&zs, Z_FINISH);
       size_t n = zs.total_out;
       deflateEnd(&zs);
       if (rc != Z_STREAM_END) return Status::IOError("gzip: deflate failed");
-      out->resize(n);
+      *out = std::string_view(dst, n);
       return Status::OK();
     }
     default:
@@ -65,6 +86,10 @@ Status Compressor::Compress(std::string_view input, std::string* out) {
 
 Status Decompress(int32_t codec, std::string_view input, size_t uncompressed_size,
                   std::string* out) {
+  if (input.empty() && uncompressed_size == 0) {
+    out->clear();  // e.g. the empty values section of an all-null V2 page
+    return Status::OK();
+  }
   switch (codec) {
     case format::UNCOMPRESSED:
       if (input.size() != uncompressed_size) {

@@ -1,6 +1,7 @@
 // Page compression: SNAPPY (raw, not framed), GZIP (RFC 1952 via zlib), ZSTD
-// (a frame), or none. One Compressor per writer thread: it keeps the zstd and
-// zlib contexts alive so many small files do not pay for their set-up.
+// (a frame), or none. The zstd context and the output buffer are kept per
+// thread, so the thousands of small files a thread writes do not pay for
+// their set-up each time.
 #pragma once
 
 #include <cstdint>
@@ -20,14 +21,13 @@ class Compressor {
   Compressor(const Compressor&) = delete;
   Compressor& operator=(const Compressor&) = delete;
 
-  // Replaces *out with the compressed form of input.
-  Status Compress(std::string_view input, std::string* out);
+  // Compresses input; *out points into a buffer of this thread that stays
+  // valid until its next Compress call.
+  Status Compress(std::string_view input, std::string_view* out);
 
  private:
   format::CompressionCodec codec_;
   int level_;
-  struct Contexts;
-  std::unique_ptr<Contexts> ctx_;
 };
 
 // Decompresses a page into *out, which must come out exactly

@@ -136,7 +136,8 @@ std::vector<std::pair<std::string, std::string>> BrokenFiles() {
   {
     // Dictionary shrunk to one entry: later indices point past its end.
     const std::string plain = ValidFile(Codec::kUncompressed, true);
-    const auto& city = *MetaOf(plain).row_groups[0].columns[6].meta_data;
+    const format::FileMetaData plain_meta = MetaOf(plain);
+    const auto& city = *plain_meta.row_groups[0].columns[6].meta_data;
     std::string b = plain;
     format::PageHeader h;
     size_t used;

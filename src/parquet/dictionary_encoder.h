@@ -11,25 +11,67 @@
 
 namespace sparkify::parquet {
 
+inline uint64_t Load64(const char* p) {
+  uint64_t v;
+  std::memcpy(&v, p, 8);
+  return v;
+}
+inline uint64_t Load32(const char* p) {
+  uint32_t v;
+  std::memcpy(&v, p, 4);
+  return v;
+}
+// Folds the 128-bit product: one multiply mixes every input bit into the result.
+inline uint64_t MulFold(uint64_t a, uint64_t b) {
+  __uint128_t r = static_cast<__uint128_t>(a) * b;
+  return static_cast<uint64_t>(r) ^ static_cast<uint64_t>(r >> 64);
+}
+
+// A fast hash for the short strings that dominate dictionaries (ids, names):
+// up to 16 bytes are read as two overlapping words and mixed twice.
 inline uint64_t HashBytes(const char* p, size_t n) {
-  constexpr uint64_t kMul = 0x9E3779B97F4A7C15ull;
-  uint64_t h = 0x2545F4914F6CDD1Dull ^ (n * kMul);
-  while (n >= 8) {
-    uint64_t w;
-    std::memcpy(&w, p, 8);
-    h = (h ^ w) * kMul;
-    h ^= h >> 29;
-    p += 8;
-    n -= 8;
+  constexpr uint64_t k0 = 0xa0761d6478bd642full, k1 = 0xe7037ed1a0b428dbull,
+                     k2 = 0x8ebc6af09c88c6e3ull;
+  uint64_t a, b, seed = k0;
+  if (n <= 16) {
+    if (n >= 8) {
+      a = Load64(p);
+      b = Load64(p + n - 8);
+    } else if (n >= 4) {
+      a = Load32(p);
+      b = Load32(p + n - 4);
+    } else if (n > 0) {
+      a = (static_cast<uint64_t>(static_cast<uint8_t>(p[0])) << 16) |
+          (static_cast<uint64_t>(static_cast<uint8_t>(p[n >> 1])) << 8) |
+          static_cast<uint8_t>(p[n - 1]);
+      b = 0;
+    } else {
+      a = b = 0;
+    }
+  } else {
+    size_t i = n;
+    const char* q = p;
+    while (i > 16) {
+      seed = MulFold(Load64(q) ^ k1, Load64(q + 8) ^ seed);
+      q += 16;
+      i -= 16;
+    }
+    a = Load64(p + n - 16);
+    b = Load64(p + n - 8);
   }
-  if (n > 0) {
-    uint64_t w = 0;
-    std::memcpy(&w, p, n);
-    h = (h ^ w) * kMul;
-    h ^= h >> 29;
+  return MulFold(k2 ^ n, MulFold(a ^ k1, b ^ seed));
+}
+
+// Equality for dictionary probes, inline for short strings (a libc memcmp call
+// costs more than the comparison itself).
+inline bool SameBytes(std::string_view x, std::string_view y) {
+  const size_t n = x.size();
+  if (n != y.size()) return false;
+  if (n >= 8 && n <= 16) {
+    return Load64(x.data()) == Load64(y.data()) &&
+           Load64(x.data() + n - 8) == Load64(y.data() + n - 8);
   }
-  h *= 0xBF58476D1CE4E5B9ull;
-  return h ^ (h >> 32);
+  return n == 0 || std::memcmp(x.data(), y.data(), n) == 0;
 }
 
 // Fixed-width values (int32, int64, double) keyed by their bit pattern, so
@@ -103,7 +145,7 @@ class StringDictionary {
     while (true) {
       Entry& e = table_[pos];
       if (e.index == kEmpty) break;
-      if (e.tag == tag && values_[e.index] == v) return e.index;
+      if (e.tag == tag && SameBytes(values_[e.index], v)) return e.index;
       pos = (pos + 1) & mask_;
     }
     uint32_t index = static_cast<uint32_t>(values_.size());

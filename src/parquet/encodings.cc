@@ -38,6 +38,7 @@ bool ReadUleb(const uint8_t*& p, const uint8_t* end, uint64_t* v) {
 
 template <typename T>
 void AppendFixed(const uint8_t* data, size_t count, std::vector<T>* out) {
+  if (count == 0) return;  // data may be null then, which memcpy must not see
   size_t old = out->size();
   out->resize(old + count);
   std::memcpy(out->data() + old, data, count * sizeof(T));

@@ -74,6 +74,27 @@ TEST(RoundTrip, ManyRowGroupsAndBatches) {
   EXPECT_EQ(CanonicalRows(*r, *cols), CanonicalRows(t));
 }
 
+TEST(RoundTrip, LargeBatchesAreWrittenStraightFromTheCallersVectors) {
+  WriterOptions o;
+  o.max_row_group_rows = 60000;
+  Table t = AllTypesTable(150000, 8, 3);
+  auto bytes = WriteTable(t, o);  // one batch of 150000 rows
+  ASSERT_TRUE(bytes.ok());
+  auto r = OpenOrDie(*bytes);
+  ASSERT_EQ(r->num_row_groups(), 3);
+  EXPECT_EQ(r->metadata().row_groups[2].num_rows, 30000);
+  auto cols = r->ReadAll();
+  ASSERT_TRUE(cols.ok()) << cols.status().ToString();
+  EXPECT_EQ(CanonicalRows(*r, *cols), CanonicalRows(t));
+  // Small batches first, then large ones: the buffered path keeps the order.
+  auto mixed = WriteTable(t, o, 70000);
+  ASSERT_TRUE(mixed.ok());
+  auto r2 = OpenOrDie(*mixed);
+  auto cols2 = r2->ReadAll();
+  ASSERT_TRUE(cols2.ok());
+  EXPECT_EQ(CanonicalRows(*r2, *cols2), CanonicalRows(t));
+}
+
 TEST(RoundTrip, DictionaryFallsBackToPlainPastTheLimit) {
   WriterOptions o;
   o.dictionary_page_size_limit = 1000;

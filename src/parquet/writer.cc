@@ -11,6 +11,9 @@ namespace sparkify::parquet {
 namespace {
 
 constexpr std::string_view kMagic = "PAR1";
+// Batches at least this long, arriving when nothing is buffered, are written
+// as their own row groups straight from the caller's vectors (no copy).
+constexpr size_t kDirectWriteRows = 64 * 1024;
 
 format::CompressionCodec ToFormat(Codec c) {
   switch (c) {
@@ -194,10 +197,28 @@ class FileWriter::Impl {
       }
       SPARKIFY_RETURN_IF_ERROR(ColumnChunkWriter::Validate(schema_.columns[c], columns[c]));
     }
+    const size_t max_rows = std::max<size_t>(options_.max_row_group_rows, 1);
     size_t begin = 0;
+    // A large batch arriving while nothing is buffered is written straight
+    // from the caller's vectors, in row groups of its own: no copy.
+    if (buffered_rows_ == 0 && rows >= kDirectWriteRows) {
+      size_t bytes = 0;
+      for (const ColumnVector& c : columns) bytes += ValueBytes(c, 0, rows);
+      // Rows per group so that a group holds about options_.row_group_size bytes.
+      const double by_bytes = static_cast<double>(rows) *
+                              static_cast<double>(options_.row_group_size) /
+                              static_cast<double>(std::max<size_t>(bytes, 1));
+      const size_t group =
+          std::max<size_t>(1, std::min(static_cast<double>(max_rows), std::max(1.0, by_bytes)));
+      while (begin < rows) {
+        const size_t end = std::min(rows, begin + group);
+        Status s = WriteRowGroup(columns, begin, end);
+        if (!s.ok()) return status_ = s;
+        begin = end;
+      }
+    }
     while (begin < rows) {
-      size_t take =
-          std::min(rows - begin, std::max<size_t>(options_.max_row_group_rows, 1) - buffered_rows_);
+      size_t take = std::min(rows - begin, max_rows - buffered_rows_);
       size_t end = begin + take;
       for (size_t c = 0; c < columns.size(); ++c) {
         AppendRows(columns[c], begin, end, &buffer_[c]);
@@ -205,8 +226,7 @@ class FileWriter::Impl {
       }
       buffered_rows_ += take;
       begin = end;
-      if (buffered_rows_ >= std::max<size_t>(options_.max_row_group_rows, 1) ||
-          buffered_bytes_ >= options_.row_group_size) {
+      if (buffered_rows_ >= max_rows || buffered_bytes_ >= options_.row_group_size) {
         Status s = FlushRowGroup();
         if (!s.ok()) return status_ = s;
       }
@@ -240,9 +260,18 @@ class FileWriter::Impl {
 
   Status FlushRowGroup() {
     if (buffered_rows_ == 0) return Status::OK();
+    SPARKIFY_RETURN_IF_ERROR(WriteRowGroup(buffer_, 0, buffered_rows_));
+    for (ColumnVector& c : buffer_) c.Clear();
+    buffered_rows_ = 0;
+    buffered_bytes_ = 0;
+    return Status::OK();
+  }
+
+  // Writes rows [begin, end) of `columns` as one row group.
+  Status WriteRowGroup(const std::vector<ColumnVector>& columns, size_t begin, size_t end) {
     SPARKIFY_RETURN_IF_ERROR(Start());
     format::RowGroup rg;
-    rg.num_rows = static_cast<int64_t>(buffered_rows_);
+    rg.num_rows = static_cast<int64_t>(end - begin);
     rg.file_offset = static_cast<int64_t>(offset_);
     rg.ordinal = static_cast<int16_t>(meta_.row_groups.size());
     int64_t compressed = 0, uncompressed = 0;
@@ -251,13 +280,12 @@ class FileWriter::Impl {
     for (size_t c = 0; c < schema_.columns.size(); ++c) {
       EncodedChunk enc;
       SPARKIFY_RETURN_IF_ERROR(
-          chunk_writer_.Write(schema_.columns[c], buffer_[c], sink_, &offset_, &enc));
+          chunk_writer_.Write(schema_.columns[c], columns[c], begin, end, sink_, &offset_, &enc));
       compressed += enc.chunk.meta_data->total_compressed_size;
       uncompressed += enc.chunk.meta_data->total_uncompressed_size;
       rg.columns.push_back(std::move(enc.chunk));
       cis.push_back(std::move(enc.column_index));
       ois.push_back(std::move(enc.offset_index));
-      buffer_[c].Clear();
     }
     rg.total_byte_size = uncompressed;
     rg.total_compressed_size = compressed;
@@ -265,8 +293,6 @@ class FileWriter::Impl {
     meta_.row_groups.push_back(std::move(rg));
     column_indexes_.push_back(std::move(cis));
     offset_indexes_.push_back(std::move(ois));
-    buffered_rows_ = 0;
-    buffered_bytes_ = 0;
     return Status::OK();
   }
 

@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# The sparkify ETL against the same job in DuckDB (bench/etl_duckdb.mjs), on data
+# sets made by `sparkify generate`. Prints, per data set and engine, the median of
+# N runs of: wall and CPU seconds, peak RSS, input MB/s and events/s; then the
+# wall-time ratio and the row counts of each lake (they should agree).
+#
+#   bench/etl_bench.sh [--sizes small,1g,5g,catalogue] [--runs 3] [--threads 2]
+#                      [--engines sparkify,duckdb] [--cache DIR] [--sparkify BIN] [--seed 1]
+#
+# Sizes (logs over 30 days; generated once, then reused from the cache):
+#   small      ~50 MB of logs,  110,000 events, 15,000-song catalogue
+#   1g         ~1 GB of logs,  2,150,000 events, 15,000-song catalogue
+#   5g         ~5 GB of logs, 10,750,000 events, 15,000-song catalogue
+#   catalogue  200,000 one-song files (~55 MB), 20,000 events
+# Without --sparkify the script builds a Release binary in build-release/.
+# Measurements come from /usr/bin/time (Debian package `time`); the page cache is
+# warm after generation, so these are warm-cache figures.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+sizes=small runs=3 threads=2 engines=sparkify,duckdb seed=1
+cache=${SPARKIFY_BENCH_CACHE:-.cache/bench}
+sparkify=""
+while (($#)); do
+  case "$1" in
+    --sizes) sizes=$2; shift 2 ;;
+    --runs) runs=$2; shift 2 ;;
+    --threads) threads=$2; shift 2 ;;
+    --engines) engines=$2; shift 2 ;;
+    --cache) cache=$2; shift 2 ;;
+    --sparkify) sparkify=$2; shift 2 ;;
+    --seed) seed=$2; shift 2 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    *) echo "etl_bench: unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+
+generate_args() {  # the `sparkify generate` options of a size
+  case "$1" in
+    small) echo "--songs 15000 --events 110000" ;;
+    1g) echo "--songs 15000 --events 2150000" ;;
+    5g) echo "--songs 15000 --events 10750000" ;;
+    catalogue) echo "--songs 200000 --events 20000" ;;
+    *) echo "etl_bench: unknown size $1 (small, 1g, 5g, catalogue)" >&2; return 2 ;;
+  esac
+}
+
+# --- tools ---
+if [[ ! -x /usr/bin/time || ! -d tools/node_modules/@duckdb/node-api ]] || ! command -v node >/dev/null; then
+  scripts/install-deps.sh --test
+fi
+if [[ -z "$sparkify" ]]; then
+  cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release -DSPARKIFY_BUILD_TESTS=OFF \
+    -DSPARKIFY_BUILD_BENCH=OFF >/dev/null
+  cmake --build build-release --target sparkify >/dev/null
+  sparkify=build-release/sparkify
+fi
+[[ -x "$sparkify" ]] || { echo "etl_bench: no sparkify binary at $sparkify" >&2; exit 2; }
+mkdir -p "$cache"
+cache=$(cd "$cache" && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# --- helpers ---
+median() { sort -g | awk '{v[NR]=$1} END {if (NR%2) print v[(NR+1)/2]; else print (v[NR/2]+v[NR/2+1])/2}'; }
+file_bytes() { find "$1" -type f -name '*.json' -printf '%s\n' | awk '{s+=$1} END {print s+0}'; }
+
+dataset() {  # generates data set $1 into the cache unless it is there already
+  local size=$1 dir="$cache/$1" args
+  args="$(generate_args "$size") --bad-lines 20 --days 30 --seed $seed"
+  if [[ ! -f "$dir/generate.args" || "$(cat "$dir/generate.args")" != "$args" ]]; then
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    echo "generating $size: sparkify generate $args" >&2
+    # shellcheck disable=SC2086
+    "$sparkify" generate $args --out "$dir" 2> "$dir/generate.txt" || {
+      cat "$dir/generate.txt" >&2; return 1; }
+    echo "$args" > "$dir/generate.args"
+  fi
+}
+
+run_engine() {  # run_engine ENGINE DATA_DIR OUT_DIR -> "wall cpu rss_kb" on stdout
+  local engine=$1 data=$2 out=$3
+  rm -rf "$out"
+  local cmd
+  case "$engine" in
+    sparkify) cmd=("$sparkify" etl --songs "$data/song_data" --logs "$data/log_data" --out "$out"
+                   --threads "$threads") ;;
+    duckdb) cmd=(node bench/etl_duckdb.mjs --songs "$data/song_data" --logs "$data/log_data"
+                 --out "$out" --threads "$threads") ;;
+    *) echo "etl_bench: unknown engine $engine" >&2; return 2 ;;
+  esac
+  if ! /usr/bin/time -f '%e %U %S %M' -o "$tmp/time" "${cmd[@]}" >"$tmp/out" 2>"$tmp/err"; then
+    echo "etl_bench: $engine failed on $data:" >&2
+    tail -20 "$tmp/err" >&2
+    return 1
+  fi
+  awk '{printf "%s %.2f %s\n", $1, $2 + $3, $4}' "$tmp/time"
+}
+
+IFS=, read -r -a size_list <<< "$sizes"
+IFS=, read -r -a engine_list <<< "$engines"
+summary=()
+printf '%-10s %-9s %9s %11s %8s %8s %8s %9s %11s\n' size engine input_MB events wall_s cpu_s rss_MB MB/s events/s
+for size in "${size_list[@]}"; do
+  generate_args "$size" >/dev/null
+  dataset "$size"
+  data="$cache/$size"
+  bytes=$(( $(file_bytes "$data/song_data") + $(file_bytes "$data/log_data") ))
+  events=$(sed -n 's/^log_data: *[0-9]* files, \([0-9]*\) events.*/\1/p' "$data/generate.txt")
+  declare -A wall_of=()
+  for engine in "${engine_list[@]}"; do
+    : > "$tmp/runs"
+    for ((r = 0; r < runs; r++)); do
+      run_engine "$engine" "$data" "$cache/out-$engine" >> "$tmp/runs"
+    done
+    wall=$(cut -d' ' -f1 "$tmp/runs" | median)
+    cpu=$(cut -d' ' -f2 "$tmp/runs" | median)
+    rss=$(cut -d' ' -f3 "$tmp/runs" | median)
+    wall_of[$engine]=$wall
+    awk -v s="$size" -v e="$engine" -v b="$bytes" -v n="$events" -v w="$wall" -v c="$cpu" \
+        -v m="$rss" 'BEGIN {printf "%-10s %-9s %9.1f %11d %8.2f %8.2f %8.0f %9.1f %11.0f\n",
+                            s, e, b/1e6, n, w, c, m/1024, b/1e6/w, n/w}'
+    counts=$(node bench/etl_count.mjs "$cache/out-$engine" 2>/dev/null || echo '{}')
+    summary+=("$size $engine rows $counts")
+  done
+  if [[ -n "${wall_of[sparkify]:-}" && -n "${wall_of[duckdb]:-}" ]]; then
+    summary+=("$size duckdb/sparkify wall-time ratio: $(awk -v d="${wall_of[duckdb]}" \
+      -v s="${wall_of[sparkify]}" 'BEGIN {printf "%.2f", d/s}')")
+  fi
+  unset wall_of
+done
+echo
+echo "median of $runs run(s), $threads thread(s), warm page cache; $(nproc) cores on $(hostname)"
+printf '%s\n' "${summary[@]}"

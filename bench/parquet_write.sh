@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Builds the Parquet write benchmark (Release) and runs it: our writer against
+# DuckDB's COPY ... (FORMAT PARQUET), single-threaded, same data, same run.
+#   bench/parquet_write.sh [--rows N] [--reps R]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh --test >/dev/null
+cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release -DSPARKIFY_BUILD_TESTS=OFF >/dev/null
+cmake --build build-release -j"$(nproc)" --target parquet_write_bench
+build-release/bench/parquet_write_bench "$@"

@@ -1,0 +1,117 @@
+#include "json/text_repair.h"
+
+#include <cstdint>
+#include <cstring>
+
+namespace sparkify::json {
+
+namespace {
+
+// Length of the valid UTF-8 sequence starting at s[i], or 0 when it is invalid.
+size_t ValidSequenceLength(std::string_view s, size_t i) {
+  const auto* p = reinterpret_cast<const uint8_t*>(s.data());
+  size_t n = s.size();
+  uint8_t c = p[i];
+  if (c < 0x80) return 1;
+  auto cont = [&](size_t k) { return i + k < n && (p[i + k] & 0xC0) == 0x80; };
+  if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
+  if (c >= 0xE0 && c <= 0xEF) {
+    if (!cont(1) || !cont(2)) return 0;
+    if (c == 0xE0 && p[i + 1] < 0xA0) return 0;   // overlong
+    if (c == 0xED && p[i + 1] >= 0xA0) return 0;  // surrogate
+    return 3;
+  }
+  if (c >= 0xF0 && c <= 0xF4) {
+    if (!cont(1) || !cont(2) || !cont(3)) return 0;
+    if (c == 0xF0 && p[i + 1] < 0x90) return 0;   // overlong
+    if (c == 0xF4 && p[i + 1] >= 0x90) return 0;  // above U+10FFFF
+    return 4;
+  }
+  return 0;
+}
+
+// One round of the repair: code points <= U+00FF taken as bytes. False when
+// some code point is above U+00FF (the text cannot be Latin-1 read as UTF-8).
+bool LatinBytes(std::string_view utf8, std::string* bytes) {
+  bytes->clear();
+  const auto* p = reinterpret_cast<const uint8_t*>(utf8.data());
+  for (size_t i = 0; i < utf8.size();) {
+    uint8_t c = p[i];
+    if (c < 0x80) {
+      bytes->push_back(static_cast<char>(c));
+      ++i;
+    } else if ((c == 0xC2 || c == 0xC3) && i + 1 < utf8.size() && (p[i + 1] & 0xC0) == 0x80) {
+      bytes->push_back(static_cast<char>(((c & 0x1F) << 6) | (p[i + 1] & 0x3F)));
+      i += 2;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool HasHighByte(std::string_view s) {
+  // Eight bytes at a time: most text is ASCII and this runs on every field.
+  constexpr uint64_t kHighBits = 0x8080808080808080ULL;
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t word;
+    std::memcpy(&word, s.data() + i, 8);
+    if (word & kHighBits) return true;
+  }
+  for (; i < s.size(); ++i) {
+    if (static_cast<uint8_t>(s[i]) >= 0x80) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool IsValidUtf8(std::string_view text) {
+  for (size_t i = 0; i < text.size();) {
+    size_t len = ValidSequenceLength(text, i);
+    if (len == 0) return false;
+    i += len;
+  }
+  return true;
+}
+
+bool RepairDoubleEncoding(std::string_view text, std::string* out) {
+  if (!HasHighByte(text)) return false;  // pure ASCII: nothing can be double-encoded
+  std::string current(text);
+  std::string next;
+  bool changed = false;
+  while (HasHighByte(current) && LatinBytes(current, &next) && next != current &&
+         IsValidUtf8(next)) {
+    current.swap(next);
+    changed = true;
+  }
+  if (changed) *out = std::move(current);
+  return changed;
+}
+
+std::string SanitizeUtf8(std::string_view bytes) {
+  std::string out;
+  out.reserve(bytes.size());
+  for (size_t i = 0; i < bytes.size();) {
+    size_t len = ValidSequenceLength(bytes, i);
+    if (len == 0) {
+      out += "\xEF\xBF\xBD";  // U+FFFD REPLACEMENT CHARACTER
+      ++i;
+    } else {
+      out.append(bytes.substr(i, len));
+      i += len;
+    }
+  }
+  return out;
+}
+
+std::string_view TruncateUtf8(std::string_view text, size_t max_bytes) {
+  if (text.size() <= max_bytes) return text;
+  size_t end = max_bytes;
+  // Step back over continuation bytes so the cut lands on a sequence start.
+  while (end > 0 && (static_cast<uint8_t>(text[end]) & 0xC0) == 0x80) --end;
+  return text.substr(0, end);
+}
+
+}  // namespace sparkify::json

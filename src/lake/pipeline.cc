@@ -1,0 +1,343 @@
+#include "lake/pipeline.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <ctime>
+#include <memory>
+#include <mutex>
+#include <tuple>
+
+#include "json/json_writer.h"
+#include "lake/commit/transaction.h"
+#include "lake/input_list.h"
+#include "lake/parse_stage.h"
+#include "lake/progress.h"
+#include "lake/table_layout.h"
+#include "lake/thread_pool.h"
+#include "lake/transform.h"
+#include "lake/write_stage.h"
+
+namespace sparkify::lake {
+
+namespace {
+
+// Rejects quoted in the error of a run stopped by --max-rejects.
+constexpr size_t kRejectsInError = 5;
+
+using Clock = std::chrono::steady_clock;
+
+double SecondsSince(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+const char* CodecName(parquet::Codec c) {
+  switch (c) {
+    case parquet::Codec::kSnappy:
+      return "snappy";
+    case parquet::Codec::kZstd:
+      return "zstd";
+    case parquet::Codec::kGzip:
+      return "gzip";
+    case parquet::Codec::kUncompressed:
+      return "none";
+  }
+  return "?";
+}
+
+std::string UtcNow() {
+  std::time_t now = std::time(nullptr);
+  std::tm tm;
+  gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+Status OpenInput(const std::string& what, const std::string& uri, const fs::OpenOptions& open,
+                 std::unique_ptr<fs::FileSystem>* fs, std::vector<InputObject>* objects) {
+  if (uri.empty()) return Status::InvalidArgument("no " + what + " input given");
+  Status s = fs::OpenFileSystem(uri, open, fs);
+  if (s.code() == Status::Code::kNotSupported) return Status::InvalidArgument(s.message());
+  SPARKIFY_RETURN_IF_ERROR(s);
+  s = ListInputObjects(fs->get(), objects);
+  if (s.IsNotFound()) {
+    return Status::InvalidArgument(what + " input does not exist: " + (*fs)->Describe());
+  }
+  return s.WithContext("listing " + what + " input " + (*fs)->Describe());
+}
+
+void AppendInput(std::string* out, const InputSummary& in) {
+  *out += "{\"uri\":";
+  json::AppendQuoted(out, in.uri);
+  *out += ",\"objects\":" + std::to_string(in.objects) + ",\"bytes\":" + std::to_string(in.bytes) +
+          ",\"decompressed_bytes\":" + std::to_string(in.decompressed_bytes) +
+          ",\"records\":" + std::to_string(in.records) +
+          ",\"rejects\":" + std::to_string(in.rejects) + "}";
+}
+
+}  // namespace
+
+std::string RejectsToJsonLines(const std::vector<Reject>& rejects) {
+  std::vector<const Reject*> sorted;
+  for (const Reject& r : rejects) sorted.push_back(&r);
+  std::sort(sorted.begin(), sorted.end(), [](const Reject* a, const Reject* b) {
+    return std::tie(a->input, a->object, a->line, a->reason) <
+           std::tie(b->input, b->object, b->line, b->reason);
+  });
+  std::string out;
+  for (const Reject* r : sorted) {
+    out += "{\"input\":";
+    json::AppendQuoted(&out, r->input);
+    out += ",\"object\":";
+    json::AppendQuoted(&out, r->object);
+    out += ",\"line\":" + std::to_string(r->line) + ",\"reason\":";
+    json::AppendQuoted(&out, r->reason);
+    out += ",\"raw\":";
+    json::AppendQuoted(&out, r->raw);
+    out += "}\n";
+  }
+  return out;
+}
+
+std::string RunReport::ToJson() const {
+  std::string out = "{\n  \"tool\": \"sparkify\",\n  \"version\": ";
+  json::AppendQuoted(&out, SPARKIFY_VERSION);
+  out += ",\n  \"run_id\": ";
+  json::AppendQuoted(&out, run_id);
+  out += ",\n  \"output\": ";
+  json::AppendQuoted(&out, out_uri);
+  out += ",\n  \"started_at\": ";
+  json::AppendQuoted(&out, started_at);
+  out += ",\n  \"threads\": " + std::to_string(threads);
+  out += ",\n  \"compression\": ";
+  json::AppendQuoted(&out, compression);
+  out += std::string(",\n  \"incremental\": ") + (incremental ? "true" : "false");
+  out += ",\n  \"inputs\": {\n    \"songs\": ";
+  AppendInput(&out, songs);
+  out += ",\n    \"logs\": ";
+  AppendInput(&out, logs);
+  out += "\n  },\n  \"tables\": {";
+  bool first = true;
+  for (const char* name : kTableNames) {
+    auto it = tables.find(name);
+    TableSummary t = it == tables.end() ? TableSummary{} : it->second;
+    out += first ? "\n    " : ",\n    ";
+    first = false;
+    json::AppendQuoted(&out, name);
+    out += ": {\"rows\":" + std::to_string(t.rows) + ",\"files\":" + std::to_string(t.files) +
+           ",\"bytes\":" + std::to_string(t.bytes);
+    if (std::string_view(name) == "songplays") {
+      out += ",\"matched\":" + std::to_string(matched_songplays);
+    }
+    out += "}";
+  }
+  out += "\n  },\n  \"rejects\": {\"count\": " + std::to_string(rejects) + ", \"path\": ";
+  json::AppendQuoted(&out, kRejectsPath);
+  out += ", \"by_reason\": {";
+  first = true;
+  for (const auto& [reason, count] : rejects_by_reason) {
+    if (!first) out += ", ";
+    first = false;
+    json::AppendQuoted(&out, reason);
+    out += ": " + std::to_string(count);
+  }
+  out += "}},\n  \"seconds\": {";
+  first = true;
+  for (const auto& [stage, s] : seconds) {
+    if (!first) out += ", ";
+    first = false;
+    json::AppendQuoted(&out, stage);
+    out += ": ";
+    json::AppendDouble(&out, std::round(s * 1000) / 1000);
+  }
+  out += "}\n}\n";
+  return out;
+}
+
+std::string RunReport::ToText() const {
+  auto mb = [](uint64_t b) {
+    char buf[32];
+    std::snprintf(buf, sizeof(buf), "%.1f MB", b / 1e6);
+    return std::string(buf);
+  };
+  auto rows = [&](const char* t) {
+    auto it = tables.find(t);
+    return std::to_string(it == tables.end() ? 0 : it->second.rows);
+  };
+  std::string out;
+  out += "sparkify etl: read " + std::to_string(songs.objects) + " song objects (" +
+         mb(songs.bytes) + ") and " + std::to_string(logs.objects) + " log objects (" +
+         mb(logs.bytes) + ")\n";
+  out += "  rows: songs " + rows("songs") + ", artists " + rows("artists") + ", users " +
+         rows("users") + ", time " + rows("time") + ", songplays " + rows("songplays") + " (" +
+         std::to_string(matched_songplays) + " matched to a song)\n";
+  out += "  rejects: " + std::to_string(rejects);
+  if (rejects > 0) out += " (see " + std::string(kRejectsPath) + ")";
+  out += "\n";
+  auto it = seconds.find("total");
+  char buf[64];
+  std::snprintf(buf, sizeof(buf), "%.2f s", it == seconds.end() ? 0.0 : it->second);
+  out += "  output: " + out_uri + " (run " + run_id + ", " + std::to_string(threads) +
+         " threads, " + buf + ")\n";
+  return out;
+}
+
+Status RunPipeline(const PipelineOptions& options, RunReport* report) {
+  const auto run_start = Clock::now();
+  *report = RunReport();
+  report->started_at = UtcNow();
+  report->compression = CodecName(options.codec);
+  report->incremental = options.incremental;
+  if (options.threads < 0) return Status::InvalidArgument("--threads must be at least 1");
+
+  // 1. list
+  auto t = Clock::now();
+  std::unique_ptr<fs::FileSystem> songs_fs, logs_fs, out_fs;
+  std::vector<InputObject> song_objects, log_objects;
+  SPARKIFY_RETURN_IF_ERROR(
+      OpenInput("songs", options.songs_uri, options.open, &songs_fs, &song_objects));
+  SPARKIFY_RETURN_IF_ERROR(
+      OpenInput("logs", options.logs_uri, options.open, &logs_fs, &log_objects));
+  report->songs.uri = songs_fs->Describe();
+  report->logs.uri = logs_fs->Describe();
+  report->seconds["list"] = SecondsSince(t);
+
+  if (options.out_uri.empty()) return Status::InvalidArgument("no output location given");
+  Status s = fs::OpenFileSystem(options.out_uri, options.open, &out_fs);
+  if (s.code() == Status::Code::kNotSupported) return Status::InvalidArgument(s.message());
+  SPARKIFY_RETURN_IF_ERROR(s);
+  report->out_uri = out_fs->Describe();
+
+  // Take the lake's lock before the work, so a busy or unwritable output fails fast.
+  TransactionOptions txn_options;
+  txn_options.force_unlock = options.force_unlock;
+  std::unique_ptr<Transaction> txn;
+  s = Transaction::Begin(out_fs.get(), txn_options, &txn);
+  if (!s.ok()) return s.WithContext("cannot start writing " + out_fs->Describe());
+  report->run_id = txn->run_id();
+
+  ThreadPool pool(options.threads);
+  report->threads = pool.size();
+  Progress progress(options.progress ? Progress::Mode::kAuto : Progress::Mode::kOff);
+
+  // 2. parse: one task per shard, songs and logs together so all threads stay busy.
+  t = Clock::now();
+  std::vector<ShardRange> song_shards = PlanShards(song_objects);
+  std::vector<ShardRange> log_shards = PlanShards(log_objects);
+  std::vector<SongShardOutput> song_outputs(song_shards.size());
+  std::vector<LogShardOutput> log_outputs(log_shards.size());
+  std::vector<Status> task_status(song_shards.size() + log_shards.size());
+  uint64_t total_bytes = 0;
+  for (const auto& o : song_objects) total_bytes += o.size;
+  for (const auto& o : log_objects) total_bytes += o.size;
+  std::atomic<uint64_t> bytes_done{0};
+  progress.StartStage("parse", total_bytes, Progress::Unit::kBytes, &bytes_done);
+  pool.ParallelFor(task_status.size(), [&](size_t i) {
+    if (i < song_shards.size()) {
+      const ShardRange& r = song_shards[i];
+      task_status[i] = ParseSongShard(songs_fs.get(), song_objects, r.begin, r.end,
+                                      &song_outputs[i], &bytes_done);
+    } else {
+      size_t k = i - song_shards.size();
+      const ShardRange& r = log_shards[k];
+      task_status[i] =
+          ParseLogShard(logs_fs.get(), log_objects, r.begin, r.end, &log_outputs[k], &bytes_done);
+    }
+  });
+  progress.EndStage();
+  for (const Status& ts : task_status) SPARKIFY_RETURN_IF_ERROR(ts);
+
+  std::vector<Reject> rejects;
+  std::vector<const SongBatch*> song_batches;
+  std::vector<const LogBatch*> log_batches;
+  ParseStats song_stats, log_stats;
+  for (auto& o : song_outputs) {
+    song_batches.push_back(&o.batch);
+    song_stats.Add(o.stats);
+    rejects.insert(rejects.end(), o.rejects.begin(), o.rejects.end());
+  }
+  for (auto& o : log_outputs) {
+    log_batches.push_back(&o.batch);
+    log_stats.Add(o.stats);
+    rejects.insert(rejects.end(), o.rejects.begin(), o.rejects.end());
+  }
+  auto fill_input = [](InputSummary* in, const ParseStats& st) {
+    in->objects = st.objects;
+    in->bytes = st.bytes;
+    in->decompressed_bytes = st.decompressed_bytes;
+    in->records = st.records;
+    in->rejects = st.rejects;
+  };
+  fill_input(&report->songs, song_stats);
+  fill_input(&report->logs, log_stats);
+  report->rejects = rejects.size();
+  for (const Reject& r : rejects) ++report->rejects_by_reason[r.reason];
+  std::string rejects_jsonl = RejectsToJsonLines(rejects);
+  report->seconds["parse"] = SecondsSince(t);
+
+  if (options.max_rejects >= 0 && report->rejects > static_cast<uint64_t>(options.max_rejects)) {
+    std::string msg = std::to_string(report->rejects) + " rejected records exceed --max-rejects " +
+                      std::to_string(options.max_rejects) + "; first ones:";
+    std::sort(rejects.begin(), rejects.end(), [](const Reject& a, const Reject& b) {
+      return std::tie(a.input, a.object, a.line) < std::tie(b.input, b.object, b.line);
+    });
+    for (size_t i = 0; i < rejects.size() && i < kRejectsInError; ++i) {
+      msg += "\n  " + rejects[i].input + "/" + rejects[i].object + ":" +
+             std::to_string(rejects[i].line) + ": " + rejects[i].reason;
+      report->first_rejects.push_back(rejects[i]);
+    }
+    txn->Abort();
+    return Status::Aborted(msg);
+  }
+
+  // 3. transform
+  t = Clock::now();
+  TableRows rows;
+  rows.songs = BuildSongs(song_batches);
+  rows.artists = BuildArtists(song_batches);
+  pool.ParallelFor(2, [&](size_t i) {
+    if (i == 0) {
+      rows.users = BuildUsers(log_batches);
+    } else {
+      rows.songplays = BuildSongplays(log_batches, rows.songs);
+    }
+  });
+  rows.time = BuildTime(rows.songplays);
+  for (const SongplayRow& p : rows.songplays) report->matched_songplays += p.song_id.has_value();
+  report->seconds["transform"] = SecondsSince(t);
+
+  // 4. write
+  t = Clock::now();
+  // Declare every table, so one that is empty this run replaces the old
+  // content instead of being left as it was.
+  for (const char* table : kTableNames) txn->SetTableMode(table, TableMode::kReplace);
+  std::vector<FileJob> jobs = PlanTableFiles(rows);
+  parquet::WriterOptions writer_options;
+  writer_options.codec = options.codec;
+  std::map<std::string, TableWriteStats> write_stats;
+  std::atomic<uint64_t> files_done{0};
+  progress.StartStage("write", jobs.size(), Progress::Unit::kFiles, &files_done);
+  s = WriteTableFiles(jobs, writer_options, txn.get(), &pool, &write_stats, &files_done);
+  progress.EndStage();
+  if (!s.ok()) return s.WithContext("writing " + out_fs->Describe());
+  for (const auto& [table, st] : write_stats) {
+    report->tables[table] = TableSummary{st.rows, st.files, st.bytes};
+  }
+  report->seconds["write"] = SecondsSince(t);
+
+  // 5. commit
+  t = Clock::now();
+  s = txn->WriteRunFile(kRejectsPath, rejects_jsonl);
+  if (!s.ok()) return s.WithContext("writing " + std::string(kRejectsPath));
+  report->seconds["total"] = SecondsSince(run_start);
+  report->summary_json = report->ToJson();
+  s = txn->Commit(report->summary_json);
+  if (!s.ok()) return s.WithContext("committing " + out_fs->Describe());
+  report->seconds["commit"] = SecondsSince(t);
+  report->seconds["total"] = SecondsSince(run_start);
+  return Status::OK();
+}
+
+}  // namespace sparkify::lake

@@ -1,0 +1,45 @@
+// Parses the JSON text of one input object into batch rows and rejects
+// (SPEC.md "Inputs"). One RecordParser per thread: it owns the simdjson parser
+// and scratch buffers, reused for every document.
+//
+// How to use:
+//   RecordParser parser;
+//   parser.ParseSongs("A/B/C/TRX.json", text, &batch, &rejects, &stats);
+// `text` needs no padding: the parser copies the few documents too close to
+// its end to be read in place.
+#pragma once
+
+#include <simdjson.h>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "lake/records.h"
+
+namespace sparkify::lake {
+
+class RecordParser {
+ public:
+  RecordParser() = default;
+  RecordParser(const RecordParser&) = delete;
+  RecordParser& operator=(const RecordParser&) = delete;
+
+  void ParseSongs(std::string_view object_path, std::string_view text, SongBatch* batch,
+                  std::vector<Reject>* rejects, ParseStats* stats);
+  void ParseLogs(std::string_view object_path, std::string_view text, LogBatch* batch,
+                 std::vector<Reject>* rejects, ParseStats* stats);
+
+ private:
+  simdjson::ondemand::parser parser_;
+  simdjson::dom::parser dom_parser_;  // only to tell "not an object" from "not JSON"
+
+  std::string repaired_;  // scratch for text repair
+  std::string padded_;    // scratch: a padded copy of a document at the end of the text
+};
+
+// Makes a reject record: the raw text is cut to kMaxRejectRawBytes.
+Reject MakeReject(std::string_view input, std::string_view object, uint64_t line,
+                  std::string reason, std::string_view raw);
+
+}  // namespace sparkify::lake

@@ -1,0 +1,162 @@
+// The data that flows between the pipeline's stages, in explicit, serialisable
+// form, so that a later distributed engine can run one parse task per input
+// shard and ship its output to the transform:
+//
+//   list  -> std::vector<InputObject>          (input_list.h)
+//   parse -> SongBatch / LogBatch + rejects    (this file, parse_stage.h)
+//   transform -> table rows                    (transform.h)
+//
+// Batches are columnar: one vector per field, strings in one arena per field,
+// so parsing makes no allocation per record. Every record remembers where it
+// came from (object, position in the object) because "first by (object path,
+// position)" decides between duplicates.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+
+namespace sparkify::lake {
+
+// One input file (object) found by the list stage.
+struct InputObject {
+  std::string path;  // relative to its input root ("A/B/C/TRX.json")
+  uint64_t size = 0;
+  std::string etag;  // S3 only
+  int64_t mtime_ns = 0;
+};
+
+// Nullable text column: row i is bytes[offsets[i], offsets[i+1]) when valid[i].
+class StringColumn {
+ public:
+  void Append(std::optional<std::string_view> value) {
+    if (value) bytes_.append(*value);
+    offsets_.push_back(static_cast<uint32_t>(bytes_.size()));
+    valid_.push_back(value ? 1 : 0);
+  }
+  std::optional<std::string_view> Get(size_t row) const {
+    if (!valid_[row]) return std::nullopt;
+    return std::string_view(bytes_).substr(offsets_[row], offsets_[row + 1] - offsets_[row]);
+  }
+  size_t size() const { return valid_.size(); }
+  size_t byte_size() const { return bytes_.size(); }
+
+  void Serialize(std::string* out) const;
+  bool Deserialize(std::string_view* in);
+  bool operator==(const StringColumn&) const = default;
+
+ private:
+  std::string bytes_;
+  std::vector<uint32_t> offsets_ = {0};
+  std::vector<uint8_t> valid_;
+};
+
+// Nullable fixed-width column.
+template <typename T>
+struct NullableColumn {
+  std::vector<T> values;  // a null row holds T{}
+  std::vector<uint8_t> valid;
+
+  void Append(std::optional<T> v) {
+    values.push_back(v.value_or(T{}));
+    valid.push_back(v ? 1 : 0);
+  }
+  std::optional<T> Get(size_t row) const {
+    return valid[row] ? std::optional<T>(values[row]) : std::nullopt;
+  }
+  bool operator==(const NullableColumn&) const = default;
+};
+
+// Song metadata records of one shard, in (object, position) order.
+struct SongBatch {
+  std::vector<std::string> objects;  // paths of the shard's objects, indexed by `object`
+  std::vector<uint32_t> object;
+  std::vector<uint32_t> position;  // 0-based ordinal of the record in its object
+  StringColumn song_id;            // never null (a song without one is a reject)
+  StringColumn title, artist_id, artist_name, artist_location;
+  NullableColumn<double> duration, artist_latitude, artist_longitude;
+  NullableColumn<int32_t> year;  // 0 ("unknown") is stored as null
+
+  size_t size() const { return object.size(); }
+  // Appends the batch to `out` / reads one back (false when `in` is malformed).
+  void Serialize(std::string* out) const;
+  bool Deserialize(std::string_view* in);
+  bool operator==(const SongBatch&) const = default;
+};
+
+// Log events of one shard, in (object, position) order. Text is already repaired.
+struct LogBatch {
+  std::vector<std::string> objects;
+  std::vector<uint32_t> object;
+  std::vector<uint32_t> position;
+  std::vector<int64_t> ts;          // epoch milliseconds, UTC
+  NullableColumn<int64_t> user_id;  // null: logged out ("")
+  NullableColumn<int64_t> session_id, item_in_session;
+  NullableColumn<double> length;
+  std::vector<uint8_t> next_song;  // 1 when page == "NextSong"
+  StringColumn artist, song, first_name, last_name, gender, level, location, user_agent;
+
+  size_t size() const { return object.size(); }
+  void Serialize(std::string* out) const;
+  bool Deserialize(std::string_view* in);
+  bool operator==(const LogBatch&) const = default;
+};
+
+// A line or object left out of the tables, and why.
+struct Reject {
+  std::string input;   // "songs" or "logs"
+  std::string object;  // path relative to that input's root
+  uint64_t line = 0;   // 1-based line where the record starts; 0 for the whole object
+  std::string reason;
+  std::string raw;  // the record's text, cut to kMaxRejectRawBytes
+
+  bool operator==(const Reject&) const = default;
+};
+
+// Raw text kept per reject: enough to see what went wrong, bounded for huge lines.
+inline constexpr size_t kMaxRejectRawBytes = 1024;
+
+// Counters of one parse task; summed over tasks for the run summary.
+struct ParseStats {
+  uint64_t objects = 0;
+  uint64_t bytes = 0;               // as stored (compressed size for .gz/.zst)
+  uint64_t decompressed_bytes = 0;  // JSON text parsed
+  uint64_t records = 0;             // documents seen, valid or not
+  uint64_t rejects = 0;
+
+  void Add(const ParseStats& o) {
+    objects += o.objects;
+    bytes += o.bytes;
+    decompressed_bytes += o.decompressed_bytes;
+    records += o.records;
+    rejects += o.rejects;
+  }
+  bool operator==(const ParseStats&) const = default;
+};
+
+// What one parse task hands to the transform.
+struct SongShardOutput {
+  SongBatch batch;
+  std::vector<Reject> rejects;
+  ParseStats stats;
+
+  std::string Serialize() const;
+  static Status Deserialize(std::string_view bytes, SongShardOutput* out);
+  bool operator==(const SongShardOutput&) const = default;
+};
+
+struct LogShardOutput {
+  LogBatch batch;
+  std::vector<Reject> rejects;
+  ParseStats stats;
+
+  std::string Serialize() const;
+  static Status Deserialize(std::string_view bytes, LogShardOutput* out);
+  bool operator==(const LogShardOutput&) const = default;
+};
+
+}  // namespace sparkify::lake

@@ -1,0 +1,73 @@
+#include "lake/songplay_id.h"
+
+#include <algorithm>
+#include <cstring>
+#include <limits>
+#include <numeric>
+
+namespace sparkify::lake {
+
+namespace {
+
+constexpr uint64_t kFnvOffset = 0xcbf29ce484222325ULL;
+constexpr uint64_t kFnvPrime = 0x100000001b3ULL;
+constexpr uint64_t kIdMask = (1ULL << 63) - 1;  // ids are non-negative int64
+constexpr int64_t kNullField = std::numeric_limits<int64_t>::min();
+
+uint64_t FnvAdd(uint64_t h, int64_t value) {
+  auto v = static_cast<uint64_t>(value);
+  for (int i = 0; i < 8; ++i) {
+    h ^= (v >> (8 * i)) & 0xFF;  // little-endian byte order, whatever the host
+    h *= kFnvPrime;
+  }
+  return h;
+}
+
+uint64_t SplitMix64(uint64_t z) {
+  z += 0x9e3779b97f4a7c15ULL;
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+}  // namespace
+
+int64_t SongplayId(const EventIdentity& e, uint64_t salt) {
+  uint64_t h = kFnvOffset;
+  h = FnvAdd(h, e.ts);
+  h = FnvAdd(h, e.user_id);
+  h = FnvAdd(h, e.session_id.value_or(kNullField));
+  h = FnvAdd(h, e.item_in_session.value_or(kNullField));
+  h = FnvAdd(h, static_cast<int64_t>(salt));
+  return static_cast<int64_t>(SplitMix64(h) & kIdMask);
+}
+
+std::vector<int64_t> AssignSongplayIds(const std::vector<EventIdentity>& events) {
+  const size_t n = events.size();
+  std::vector<int64_t> ids(n);
+  std::vector<uint64_t> salts(n, 0);
+  for (size_t i = 0; i < n; ++i) ids[i] = SongplayId(events[i]);
+
+  // Find ids taken twice; the later event (by index) moves to its next salt.
+  // Repeat until unique: duplicates are rare, so this converges at once.
+  std::vector<size_t> order(n);
+  while (true) {
+    std::iota(order.begin(), order.end(), 0);
+    std::sort(order.begin(), order.end(),
+              [&](size_t a, size_t b) { return ids[a] != ids[b] ? ids[a] < ids[b] : a < b; });
+    bool moved = false;
+    for (size_t k = 1, first = 0; k < n; ++k) {
+      size_t i = order[k];
+      if (ids[i] != ids[order[first]]) {
+        first = k;  // a new run of equal ids starts here
+        continue;
+      }
+      ids[i] = SongplayId(events[i], ++salts[i]);
+      moved = true;
+    }
+    if (!moved) break;
+  }
+  return ids;
+}
+
+}  // namespace sparkify::lake

@@ -1,0 +1,61 @@
+#include "lake/thread_pool.h"
+
+#include <atomic>
+
+namespace sparkify::lake {
+
+ThreadPool::ThreadPool(int threads) {
+  if (threads <= 0) threads = static_cast<int>(std::thread::hardware_concurrency());
+  if (threads <= 0) threads = 1;
+  workers_.reserve(threads);
+  for (int i = 0; i < threads; ++i) workers_.emplace_back([this] { WorkerLoop(); });
+}
+
+ThreadPool::~ThreadPool() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  work_cv_.notify_all();
+  for (auto& t : workers_) t.join();
+}
+
+void ThreadPool::WorkerLoop() {
+  while (true) {
+    std::function<void()> task;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      work_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;
+      task = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    task();
+  }
+}
+
+void ThreadPool::ParallelFor(size_t n, const std::function<void(size_t)>& fn) {
+  if (n == 0) return;
+  // Workers pull indices from a shared counter, so uneven tasks balance out.
+  std::atomic<size_t> next{0};
+  std::mutex done_mu;
+  std::condition_variable done_cv;
+  size_t running = 0;
+  size_t runners = std::min(n, workers_.size());
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    running = runners;
+    for (size_t r = 0; r < runners; ++r) {
+      queue_.emplace_back([&] {
+        for (size_t i = next.fetch_add(1); i < n; i = next.fetch_add(1)) fn(i);
+        std::lock_guard<std::mutex> done_lock(done_mu);
+        if (--running == 0) done_cv.notify_one();
+      });
+    }
+  }
+  work_cv_.notify_all();
+  std::unique_lock<std::mutex> lock(done_mu);
+  done_cv.wait(lock, [&] { return running == 0; });
+}
+
+}  // namespace sparkify::lake

@@ -1,0 +1,43 @@
+// ThreadPool: a fixed set of worker threads, created once per run and shared
+// by the stages (no thread per file).
+//
+// How to use:
+//   ThreadPool pool(threads);
+//   pool.ParallelFor(tasks.size(), [&](size_t i) { Run(tasks[i]); });  // waits
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace sparkify::lake {
+
+class ThreadPool {
+ public:
+  // `threads` <= 0 means one per hardware thread.
+  explicit ThreadPool(int threads);
+  ~ThreadPool();
+  ThreadPool(const ThreadPool&) = delete;
+  ThreadPool& operator=(const ThreadPool&) = delete;
+
+  int size() const { return static_cast<int>(workers_.size()); }
+
+  // Runs fn(0) ... fn(n-1) on the workers, in any order, and returns when all
+  // have finished. Must not be called from a worker of this pool.
+  void ParallelFor(size_t n, const std::function<void(size_t)>& fn);
+
+ private:
+  void WorkerLoop();
+
+  std::mutex mu_;
+  std::condition_variable work_cv_;
+  std::deque<std::function<void()>> queue_;
+  bool stopping_ = false;
+  std::vector<std::thread> workers_;
+};
+
+}  // namespace sparkify::lake

@@ -1,0 +1,197 @@
+#include "lake/transform.h"
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <string>
+#include <tuple>
+#include <unordered_map>
+
+#include "lake/calendar.h"
+#include "lake/songplay_id.h"
+
+namespace sparkify::lake {
+
+namespace {
+
+constexpr int64_t kMicrosPerMilli = 1000;
+
+// A slack for decimal values that are exactly 0.01 apart but not in binary.
+constexpr double kToleranceSlack = 1e-9;
+
+int NonNullCount(const SongBatch& b, size_t r) {
+  return b.artist_name.Get(r).has_value() + b.artist_location.Get(r).has_value() +
+         b.artist_latitude.Get(r).has_value() + b.artist_longitude.Get(r).has_value();
+}
+
+struct PairHash {
+  size_t operator()(const std::pair<std::string_view, std::string_view>& p) const {
+    size_t h1 = std::hash<std::string_view>()(p.first);
+    size_t h2 = std::hash<std::string_view>()(p.second);
+    return h1 ^ (h2 + 0x9e3779b97f4a7c15ULL + (h1 << 6) + (h1 >> 2));
+  }
+};
+
+}  // namespace
+
+std::vector<SongRow> BuildSongs(const std::vector<const SongBatch*>& batches) {
+  std::unordered_map<std::string_view, SongRow> first;
+  for (const SongBatch* b : batches) {
+    for (size_t r = 0; r < b->size(); ++r) {
+      std::string_view id = *b->song_id.Get(r);
+      if (first.count(id)) continue;  // a later duplicate: the first one wins
+      first.emplace(id, SongRow{id, b->title.Get(r), b->artist_id.Get(r), b->year.Get(r),
+                                b->duration.Get(r), b->artist_name.Get(r)});
+    }
+  }
+  std::vector<SongRow> rows;
+  rows.reserve(first.size());
+  for (auto& [id, row] : first) rows.push_back(row);
+  std::sort(rows.begin(), rows.end(),
+            [](const SongRow& a, const SongRow& b) { return a.song_id < b.song_id; });
+  return rows;
+}
+
+std::vector<ArtistRow> BuildArtists(const std::vector<const SongBatch*>& batches) {
+  struct Best {
+    const SongBatch* batch;
+    size_t row;
+    int score;
+  };
+  std::unordered_map<std::string_view, Best> best;
+  for (const SongBatch* b : batches) {
+    for (size_t r = 0; r < b->size(); ++r) {
+      Text artist_id = b->artist_id.Get(r);
+      if (!artist_id) continue;  // no key: no artist row
+      int score = NonNullCount(*b, r);
+      auto [it, inserted] = best.try_emplace(*artist_id, Best{b, r, score});
+      if (inserted) continue;
+      Best& cur = it->second;
+      std::string_view cur_song = *cur.batch->song_id.Get(cur.row);
+      std::string_view song = *b->song_id.Get(r);
+      // Earlier records win full ties, so only a strictly better one replaces.
+      if (score > cur.score || (score == cur.score && song < cur_song)) cur = Best{b, r, score};
+    }
+  }
+  std::vector<ArtistRow> rows;
+  rows.reserve(best.size());
+  for (auto& [id, v] : best) {
+    const SongBatch& b = *v.batch;
+    rows.push_back(ArtistRow{id, b.artist_name.Get(v.row), b.artist_location.Get(v.row),
+                             b.artist_latitude.Get(v.row), b.artist_longitude.Get(v.row)});
+  }
+  std::sort(rows.begin(), rows.end(),
+            [](const ArtistRow& a, const ArtistRow& b) { return a.artist_id < b.artist_id; });
+  return rows;
+}
+
+std::vector<UserRow> BuildUsers(const std::vector<const LogBatch*>& batches) {
+  struct Latest {
+    const LogBatch* batch;
+    size_t row;
+  };
+  // Order key of an event; a null id sorts before every value.
+  auto key = [](const LogBatch& b, size_t r) {
+    auto s = b.session_id.Get(r);
+    auto i = b.item_in_session.Get(r);
+    return std::make_tuple(b.ts[r], s.has_value(), s.value_or(0), i.has_value(), i.value_or(0));
+  };
+  std::unordered_map<int64_t, Latest> latest;
+  for (const LogBatch* b : batches) {
+    for (size_t r = 0; r < b->size(); ++r) {
+      auto user = b->user_id.Get(r);
+      if (!user) continue;
+      auto [it, inserted] = latest.try_emplace(*user, Latest{b, r});
+      // `>=`: on a full tie the later event in input order is the latest.
+      if (!inserted && key(*b, r) >= key(*it->second.batch, it->second.row)) {
+        it->second = Latest{b, r};
+      }
+    }
+  }
+  std::vector<UserRow> rows;
+  rows.reserve(latest.size());
+  for (auto& [id, v] : latest) {
+    const LogBatch& b = *v.batch;
+    rows.push_back(UserRow{id, b.first_name.Get(v.row), b.last_name.Get(v.row), b.gender.Get(v.row),
+                           b.level.Get(v.row)});
+  }
+  std::sort(rows.begin(), rows.end(),
+            [](const UserRow& a, const UserRow& b) { return a.user_id < b.user_id; });
+  return rows;
+}
+
+class SongMatcher::Index {
+ public:
+  std::unordered_map<std::pair<std::string_view, std::string_view>, std::vector<const SongRow*>,
+                     PairHash>
+      by_title_artist;
+};
+
+SongMatcher::SongMatcher(const std::vector<SongRow>& songs) : songs_(songs), index_(new Index) {
+  for (const SongRow& s : songs_) {
+    if (!s.title || !s.artist_name || !s.duration) continue;  // can never match
+    index_->by_title_artist[{*s.title, *s.artist_name}].push_back(&s);
+  }
+}
+
+SongMatcher::~SongMatcher() { delete index_; }
+
+const SongRow* SongMatcher::Match(Text title, Text artist, std::optional<double> length) const {
+  if (!title || !artist || !length) return nullptr;
+  auto it = index_->by_title_artist.find({*title, *artist});
+  if (it == index_->by_title_artist.end()) return nullptr;
+  const SongRow* best = nullptr;
+  for (const SongRow* s : it->second) {
+    if (std::fabs(*s->duration - *length) > kDurationTolerance + kToleranceSlack) continue;
+    if (!best || s->song_id < best->song_id) best = s;
+  }
+  return best;
+}
+
+std::vector<SongplayRow> BuildSongplays(const std::vector<const LogBatch*>& batches,
+                                        const std::vector<SongRow>& songs) {
+  SongMatcher matcher(songs);
+  std::vector<SongplayRow> rows;
+  std::vector<EventIdentity> identities;
+  for (const LogBatch* b : batches) {
+    for (size_t r = 0; r < b->size(); ++r) {
+      if (!b->next_song[r] || !b->user_id.Get(r)) continue;
+      SongplayRow row;
+      row.start_time_us = b->ts[r] * kMicrosPerMilli;
+      row.user_id = *b->user_id.Get(r);
+      row.level = b->level.Get(r);
+      row.session_id = b->session_id.Get(r);
+      row.location = b->location.Get(r);
+      row.user_agent = b->user_agent.Get(r);
+      if (const SongRow* s = matcher.Match(b->song.Get(r), b->artist.Get(r), b->length.Get(r))) {
+        row.song_id = s->song_id;
+        row.artist_id = s->artist_id;
+      }
+      rows.push_back(row);
+      identities.push_back(
+          EventIdentity{b->ts[r], row.user_id, row.session_id, b->item_in_session.Get(r)});
+    }
+  }
+  std::vector<int64_t> ids = AssignSongplayIds(identities);
+  for (size_t i = 0; i < rows.size(); ++i) rows[i].songplay_id = ids[i];
+  return rows;
+}
+
+std::vector<TimeRow> BuildTime(const std::vector<SongplayRow>& songplays) {
+  std::vector<int64_t> starts;
+  starts.reserve(songplays.size());
+  for (const SongplayRow& s : songplays) starts.push_back(s.start_time_us);
+  std::sort(starts.begin(), starts.end());
+  starts.erase(std::unique(starts.begin(), starts.end()), starts.end());
+  std::vector<TimeRow> rows;
+  rows.reserve(starts.size());
+  for (int64_t us : starts) {
+    // Floor to milliseconds: start_time comes from `ts` in ms, so this is exact.
+    int64_t ms = us >= 0 ? us / kMicrosPerMilli : -((-us + kMicrosPerMilli - 1) / kMicrosPerMilli);
+    CivilTime c = ToCivilTime(ms);
+    rows.push_back(TimeRow{us, c.hour, c.day, c.week, c.month, c.year, c.weekday});
+  }
+  return rows;
+}
+
+}  // namespace sparkify::lake
