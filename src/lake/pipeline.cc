@@ -232,8 +232,8 @@ Status RunPipeline(const PipelineOptions& options, RunReport* report) {
 
   // 2. parse: one task per shard, songs and logs together so all threads stay busy.
   t = Clock::now();
-  std::vector<ShardRange> song_shards = PlanShards(song_objects);
-  std::vector<ShardRange> log_shards = PlanShards(log_objects);
+  std::vector<ShardRange> song_shards = PlanShards(song_objects, options.shard_target_bytes);
+  std::vector<ShardRange> log_shards = PlanShards(log_objects, options.shard_target_bytes);
   std::vector<SongShardOutput> song_outputs(song_shards.size());
   std::vector<LogShardOutput> log_outputs(log_shards.size());
   std::vector<Status> task_status(song_shards.size() + log_shards.size());
@@ -328,7 +328,7 @@ Status RunPipeline(const PipelineOptions& options, RunReport* report) {
   // Declare every table, so one that is empty this run replaces the old
   // content instead of being left as it was.
   for (const char* table : kTableNames) txn->SetTableMode(table, TableMode::kReplace);
-  std::vector<FileJob> jobs = PlanTableFiles(rows);
+  std::vector<FileJob> jobs = PlanTableFiles(rows, options.max_rows_per_file);
   parquet::WriterOptions writer_options;
   writer_options.codec = options.codec;
   if (incremental) {

@@ -25,7 +25,9 @@
 
 #include "common/status.h"
 #include "fs/open.h"
+#include "lake/input_list.h"
 #include "lake/records.h"
+#include "lake/table_layout.h"
 #include "parquet/writer.h"
 
 namespace sparkify::lake {
@@ -41,6 +43,9 @@ struct PipelineOptions {
   bool force_unlock = false;  // break a lock left by another run
   bool incremental = false;   // load only new inputs (commit protocol; see docs)
   bool progress = true;       // progress display on stderr for long runs
+  // Sizes of the units of work (tests make them small to get many shards and files).
+  uint64_t shard_target_bytes = kShardTargetBytes;
+  size_t max_rows_per_file = kMaxRowsPerFile;
 };
 
 // Where the run's side outputs go, relative to the output root.

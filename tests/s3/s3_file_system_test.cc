@@ -325,6 +325,23 @@ TEST_F(S3FileSystemTest, MissingBucketIsNotFound) {
   EXPECT_EQ(fs->stats().retries, 0u);
 }
 
+TEST_F(S3FileSystemTest, VirtualHostedAddressing) {
+  // bucket.localhost resolves to the loopback address; the server is set up
+  // with storage_domain = localhost.
+  S3Options options = OptionsFor(server_);
+  options.endpoint = "http://localhost:" + server_.endpoint.substr(server_.endpoint.rfind(':') + 1);
+  options.addressing = Addressing::kVirtual;
+  auto fs = Open(options);
+  Status s = fs->Write("virtual/year=2018/a b.json", "hosted");
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  std::vector<fs::FileInfo> files;
+  ASSERT_TRUE(fs->List("virtual/", &files).ok());
+  ASSERT_EQ(files.size(), 1u);
+  std::string got;
+  ASSERT_TRUE(fs_->Read("virtual/year=2018/a b.json", &got).ok());  // path-style sees it
+  EXPECT_EQ(got, "hosted");
+}
+
 TEST_F(S3FileSystemTest, OpenFileSystemReadsTheAwsEnvironment) {
   ASSERT_TRUE(fs_->Write("env/a.json", "via env").ok());
   setenv("AWS_ENDPOINT_URL", server_.endpoint.c_str(), 1);
