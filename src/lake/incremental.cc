@@ -325,7 +325,7 @@ Status IncrementalRun::MergeBatches(const std::vector<const SongBatch*>& new_son
 }
 
 Status IncrementalRun::SelectChangedFiles(const parquet::WriterOptions& options,
-                                          std::vector<FileJob>* jobs) {
+                                          size_t max_rows_per_file, std::vector<FileJob>* jobs) {
   Impl& m = *impl_;
   if (!m.had_state) {
     // Nothing known about the committed tables: replace them whole.
@@ -333,7 +333,7 @@ Status IncrementalRun::SelectChangedFiles(const parquet::WriterOptions& options,
     return Status::OK();
   }
   TableRows old_rows = Transform(m.old_song_ptrs, m.old_log_ptrs);
-  std::vector<FileJob> old_jobs = PlanTableFiles(old_rows);
+  std::vector<FileJob> old_jobs = PlanTableFiles(old_rows, max_rows_per_file);
   std::map<PartitionKey, std::vector<uint64_t>> before, after;
   SPARKIFY_RETURN_IF_ERROR(Fingerprints(old_jobs, options, &before));
   SPARKIFY_RETURN_IF_ERROR(Fingerprints(*jobs, options, &after));

@@ -16,7 +16,7 @@
 //   2. inc->SelectNewObjects(&songs, &logs)            before parsing
 //   3. inc->MergeBatches(new_songs, new_logs, &songs, &logs)   after parsing
 //   4. transform as usual; jobs = PlanTableFiles(rows)
-//   5. inc->SelectChangedFiles(writer_options, &jobs)  before writing
+//   5. inc->SelectChangedFiles(writer_options, max_rows, &jobs)  before writing
 //   6. inc->Finish()                                   before Commit
 // A full run calls ResetIncrementalState(txn) instead: the next incremental
 // run then starts from scratch (reads everything once).
@@ -60,7 +60,9 @@ class IncrementalRun {
   // lake's, and tells the transaction to replace exactly those partitions
   // (also those that became empty). Without an earlier state every table is
   // replaced whole, as in a full run.
-  Status SelectChangedFiles(const parquet::WriterOptions& options, std::vector<FileJob>* jobs);
+  // `max_rows_per_file` must be what `jobs` were planned with.
+  Status SelectChangedFiles(const parquet::WriterOptions& options, size_t max_rows_per_file,
+                            std::vector<FileJob>* jobs);
 
   // Stores this run's batches in `_inputs` and the new state.
   Status Finish();

@@ -333,7 +333,8 @@ Status RunPipeline(const PipelineOptions& options, RunReport* report) {
   writer_options.codec = options.codec;
   if (incremental) {
     // Only the partitions whose rows changed are rewritten.
-    SPARKIFY_RETURN_IF_ERROR(incremental->SelectChangedFiles(writer_options, &jobs));
+    SPARKIFY_RETURN_IF_ERROR(
+        incremental->SelectChangedFiles(writer_options, options.max_rows_per_file, &jobs));
   } else {
     ResetIncrementalState(txn.get());
   }
