@@ -6,13 +6,15 @@
 #
 #   bench/etl_bench.sh [--sizes small,1g,5g,catalogue] [--runs 3] [--threads 2]
 #                      [--engines sparkify,duckdb] [--cache DIR] [--sparkify BIN] [--seed 1]
+#                      [--duckdb-memory 8GB]
 #
 # Sizes (logs over 30 days; generated once, then reused from the cache):
 #   small      ~50 MB of logs,  110,000 events, 15,000-song catalogue
 #   1g         ~1 GB of logs,  2,150,000 events, 15,000-song catalogue
 #   5g         ~5 GB of logs, 10,750,000 events, 15,000-song catalogue
 #   catalogue  200,000 one-song files (~55 MB), 20,000 events
-# Without --sparkify the script builds a Release binary in build-release/.
+# Without --sparkify the script builds a Release binary in build-release/. Each lake
+# stays in the cache (out-ENGINE-SIZE) until the next run of that size replaces it.
 # Measurements come from /usr/bin/time (Debian package `time`); the page cache is
 # warm after generation, so these are warm-cache figures.
 set -euo pipefail
@@ -20,7 +22,7 @@ cd "$(dirname "$0")/.."
 
 sizes=small runs=3 threads=2 engines=sparkify,duckdb seed=1
 cache=${SPARKIFY_BENCH_CACHE:-.cache/bench}
-sparkify=""
+sparkify="" duckdb_memory=8GB
 while (($#)); do
   case "$1" in
     --sizes) sizes=$2; shift 2 ;;
@@ -30,7 +32,8 @@ while (($#)); do
     --cache) cache=$2; shift 2 ;;
     --sparkify) sparkify=$2; shift 2 ;;
     --seed) seed=$2; shift 2 ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    --duckdb-memory) duckdb_memory=$2; shift 2 ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
     *) echo "etl_bench: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -63,7 +66,7 @@ trap 'rm -rf "$tmp"' EXIT
 
 # --- helpers ---
 median() { sort -g | awk '{v[NR]=$1} END {if (NR%2) print v[(NR+1)/2]; else print (v[NR/2]+v[NR/2+1])/2}'; }
-file_bytes() { find "$1" -type f -name '*.json' -printf '%s\n' | awk '{s+=$1} END {print s+0}'; }
+file_bytes() { find "$1" -type f -name '*.json' -printf '%s\n' | awk '{s+=$1} END {printf "%.0f\n", s}'; }
 
 dataset() {  # generates data set $1 into the cache unless it is there already
   local size=$1 dir="$cache/$1" args
@@ -87,7 +90,7 @@ run_engine() {  # run_engine ENGINE DATA_DIR OUT_DIR -> "wall cpu rss_kb" on std
     sparkify) cmd=("$sparkify" etl --songs "$data/song_data" --logs "$data/log_data" --out "$out"
                    --threads "$threads") ;;
     duckdb) cmd=(node bench/etl_duckdb.mjs --songs "$data/song_data" --logs "$data/log_data"
-                 --out "$out" --threads "$threads") ;;
+                 --out "$out" --threads "$threads" --memory-limit "$duckdb_memory") ;;
     *) echo "etl_bench: unknown engine $engine" >&2; return 2 ;;
   esac
   if ! /usr/bin/time -f '%e %U %S %M' -o "$tmp/time" "${cmd[@]}" >"$tmp/out" 2>"$tmp/err"; then
@@ -95,6 +98,11 @@ run_engine() {  # run_engine ENGINE DATA_DIR OUT_DIR -> "wall cpu rss_kb" on std
     tail -20 "$tmp/err" >&2
     return 1
   fi
+  # What each engine says about its run (step timings, row counts), for docs/performance.md.
+  local keep="$cache/last-$engine-$(basename "$data")"
+  cp "$tmp/out" "$keep.out"
+  cp "$tmp/err" "$keep.err"
+  [[ -f "$out/_run_summary.json" ]] && cp "$out/_run_summary.json" "$keep.summary.json"
   awk '{printf "%s %.2f %s\n", $1, $2 + $3, $4}' "$tmp/time"
 }
 
@@ -112,7 +120,7 @@ for size in "${size_list[@]}"; do
   for engine in "${engine_list[@]}"; do
     : > "$tmp/runs"
     for ((r = 0; r < runs; r++)); do
-      run_engine "$engine" "$data" "$cache/out-$engine" >> "$tmp/runs"
+      run_engine "$engine" "$data" "$cache/out-$engine-$size" >> "$tmp/runs"
     done
     wall=$(cut -d' ' -f1 "$tmp/runs" | median)
     cpu=$(cut -d' ' -f2 "$tmp/runs" | median)
@@ -121,7 +129,7 @@ for size in "${size_list[@]}"; do
     awk -v s="$size" -v e="$engine" -v b="$bytes" -v n="$events" -v w="$wall" -v c="$cpu" \
         -v m="$rss" 'BEGIN {printf "%-10s %-9s %9.1f %11d %8.2f %8.2f %8.0f %9.1f %11.0f\n",
                             s, e, b/1e6, n, w, c, m/1024, b/1e6/w, n/w}'
-    counts=$(node bench/etl_count.mjs "$cache/out-$engine" 2>/dev/null || echo '{}')
+    counts=$(node bench/etl_count.mjs "$cache/out-$engine-$size" 2>/dev/null || echo '{}')
     summary+=("$size $engine rows $counts")
   done
   if [[ -n "${wall_of[sparkify]:-}" && -n "${wall_of[duckdb]:-}" ]]; then
@@ -131,5 +139,6 @@ for size in "${size_list[@]}"; do
   unset wall_of
 done
 echo
-echo "median of $runs run(s), $threads thread(s), warm page cache; $(nproc) cores on $(hostname)"
+echo "median of $runs run(s), $threads thread(s), warm page cache; $(nproc) cores on $(hostname);" \
+  "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%s\n' "${summary[@]}"

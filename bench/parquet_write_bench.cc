@@ -43,14 +43,17 @@ std::vector<Dataset> MakeDatasets(size_t rows) {
   std::mt19937_64 rng(42);
   std::vector<Dataset> out;
   {
-    Dataset d{"int64", {"v", PhysicalType::kInt64, LogicalType::kNone, Repetition::kOptional},
+    Dataset d{"int64",
+              {"v", PhysicalType::kInt64, LogicalType::kNone, Repetition::kOptional},
               ColumnVector(PhysicalType::kInt64)};
-    for (size_t i = 0; i < rows; ++i) d.column.AppendInt64(static_cast<int64_t>(rng() % 1000000000000ULL));
+    for (size_t i = 0; i < rows; ++i)
+      d.column.AppendInt64(static_cast<int64_t>(rng() % 1000000000000ULL));
     d.data_bytes = 8 * rows;
     out.push_back(std::move(d));
   }
   {
-    Dataset d{"double", {"v", PhysicalType::kDouble, LogicalType::kNone, Repetition::kOptional},
+    Dataset d{"double",
+              {"v", PhysicalType::kDouble, LogicalType::kNone, Repetition::kOptional},
               ColumnVector(PhysicalType::kDouble)};
     std::uniform_real_distribution<double> u(0, 1000);
     for (size_t i = 0; i < rows; ++i) d.column.AppendDouble(u(rng));
@@ -91,7 +94,8 @@ std::vector<Dataset> MakeDatasets(size_t rows) {
               ColumnVector(PhysicalType::kByteArray)};
     char buf[64];
     for (size_t i = 0; i < rows; ++i) {
-      int n = std::snprintf(buf, sizeof(buf), "SO%016llX%zu", static_cast<unsigned long long>(rng()), i);
+      int n = std::snprintf(buf, sizeof(buf), "SO%016llX%zu",
+                            static_cast<unsigned long long>(rng()), i);
       d.column.AppendString(std::string_view(buf, n));
       d.data_bytes += 4 + n;
     }
@@ -127,10 +131,12 @@ double Median(std::vector<double> v) {
 double CpuSeconds() {
   struct rusage ru;
   getrusage(RUSAGE_SELF, &ru);
-  return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+  return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
+         (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
 size_t g_page_size = WriterOptions{}.data_page_size;
+size_t g_page_rows = WriterOptions{}.max_page_rows;
 
 double WriteOnce(const Dataset& d, Codec codec, const std::string& path, uint64_t* file_size,
                  int zstd_level) {
@@ -141,6 +147,7 @@ double WriteOnce(const Dataset& d, Codec codec, const std::string& path, uint64_
     o.codec = codec;
     o.zstd_level = zstd_level;
     o.data_page_size = g_page_size;
+    o.max_page_rows = g_page_rows;
     FileWriter w(Schema{{d.schema}}, o, &sink);
     sparkify::Status s = w.WriteBatch({d.column});
     if (s.ok()) s = w.Close();
@@ -163,17 +170,26 @@ int main(int argc, char** argv) {
   std::string dir, only;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    if (a == "--rows" && i + 1 < argc) rows = std::stoull(argv[++i]);
-    else if (a == "--reps" && i + 1 < argc) reps = std::stoi(argv[++i]);
-    else if (a == "--no-duckdb") duckdb = false;
-    else if (a == "--dir" && i + 1 < argc) dir = argv[++i];
-    else if (a == "--only" && i + 1 < argc) only = argv[++i];
-    else if (a == "--page-size" && i + 1 < argc) g_page_size = std::stoull(argv[++i]);
-    else if (a == "--zstd-level" && i + 1 < argc) zstd_level = std::stoi(argv[++i]);
+    if (a == "--rows" && i + 1 < argc)
+      rows = std::stoull(argv[++i]);
+    else if (a == "--reps" && i + 1 < argc)
+      reps = std::stoi(argv[++i]);
+    else if (a == "--no-duckdb")
+      duckdb = false;
+    else if (a == "--dir" && i + 1 < argc)
+      dir = argv[++i];
+    else if (a == "--only" && i + 1 < argc)
+      only = argv[++i];
+    else if (a == "--page-size" && i + 1 < argc)
+      g_page_size = std::stoull(argv[++i]);
+    else if (a == "--page-rows" && i + 1 < argc)
+      g_page_rows = std::stoull(argv[++i]);
+    else if (a == "--zstd-level" && i + 1 < argc)
+      zstd_level = std::stoi(argv[++i]);
     else {
       std::fprintf(stderr,
                    "usage: %s [--rows N] [--reps R] [--no-duckdb] [--dir DIR] [--only DATASET] "
-                   "[--zstd-level L]\n",
+                   "[--zstd-level L] [--page-size BYTES] [--page-rows N]\n",
                    argv[0]);
       return 2;
     }
@@ -230,7 +246,8 @@ int main(int argc, char** argv) {
       long rss;
       if (std::sscanf(line, "duckdb %63s %31s %lf %llu", name, codec, &secs, &size) == 4) {
         const Dataset* d = nullptr;
-        for (const auto& x : data) if (x.name == name) d = &x;
+        for (const auto& x : data)
+          if (x.name == name) d = &x;
         if (d) {
           theirs[std::string(name) + " " + codec] = d->data_bytes / 1e6 / secs;
           their_sizes[std::string(name) + " " + codec] = size;
@@ -262,9 +279,49 @@ int main(int argc, char** argv) {
     }
   }
   std::printf("(size%%: our file size relative to DuckDB's)\n");
+  {
+    // Per-file overhead: the ETL writes thousands of small partition files per
+    // thread. 1000 rows of five columns each, snappy, into memory.
+    constexpr int kFiles = 2000;
+    constexpr size_t kRows = 1000;
+    Schema schema{
+        {{"id", PhysicalType::kInt64, LogicalType::kNone, Repetition::kRequired},
+         {"user", PhysicalType::kByteArray, LogicalType::kString, Repetition::kOptional},
+         {"ts", PhysicalType::kInt64, LogicalType::kTimestampMicros, Repetition::kOptional},
+         {"len", PhysicalType::kDouble, LogicalType::kNone, Repetition::kOptional},
+         {"n", PhysicalType::kInt32, LogicalType::kNone, Repetition::kOptional}}};
+    std::vector<ColumnVector> cols = {
+        ColumnVector(PhysicalType::kInt64), ColumnVector(PhysicalType::kByteArray),
+        ColumnVector(PhysicalType::kInt64), ColumnVector(PhysicalType::kDouble),
+        ColumnVector(PhysicalType::kInt32)};
+    for (size_t r = 0; r < kRows; ++r) {
+      cols[0].AppendInt64(static_cast<int64_t>(r));
+      cols[1].AppendString("user-" + std::to_string(r % 50));
+      cols[2].AppendInt64(1541105830796000LL + static_cast<int64_t>(r) * 1000);
+      if (r % 10 == 0)
+        cols[3].AppendNull();
+      else
+        cols[3].AppendDouble(r * 0.25);
+      cols[4].AppendInt32(static_cast<int32_t>(r % 7));
+    }
+    const double start = CpuSeconds();
+    uint64_t total = 0;
+    for (int f = 0; f < kFiles; ++f) {
+      StringSink sink;
+      FileWriter w(schema, WriterOptions{}, &sink);
+      if (!w.WriteBatch(cols).ok() || !w.Close().ok()) return 1;
+      total += sink.data().size();
+    }
+    const double secs = CpuSeconds() - start;
+    std::printf(
+        "small files: %d files of %zu rows x 5 columns (snappy, in memory): %.0f files/s, "
+        "%.0f us per file, %.0f bytes per file\n",
+        kFiles, kRows, kFiles / secs, secs / kFiles * 1e6, double(total) / kFiles);
+  }
   std::printf("peak RSS of this process: %.1f MB (%.1f MB after generating the data)\n",
               rss_peak_kb / 1024.0, rss_after_data_kb / 1024.0);
-  if (duckdb_rss_kb) std::printf("peak RSS of the DuckDB process: %.1f MB\n", duckdb_rss_kb / 1024.0);
+  if (duckdb_rss_kb)
+    std::printf("peak RSS of the DuckDB process: %.1f MB\n", duckdb_rss_kb / 1024.0);
   std::filesystem::remove_all(dir);
   return 0;
 }

@@ -382,8 +382,10 @@ Status ColumnChunkWriter::WriteTyped(const ColumnSchema& schema, const uint8_t* 
           use_dict = false;
           break;
         }
-        if (i + 1 == kDictionaryProbeValues) {
-          // Would dictionary + indices beat PLAIN for what we have seen?
+        if (i + 1 == kDictionaryProbeValues || i + 1 == num_values) {
+          // Would dictionary + indices beat PLAIN for what we have seen? (Also
+          // asked at the end of chunks shorter than the probe: a small file's
+          // unique ids are smaller PLAIN.)
           for (size_t k = 0; k <= i; ++k) plain_bits += O::PlainBits(values[k]);
           size_t idx_bits = (i + 1) * std::max(1, BitWidth(dict.size() - 1));
           if (dict.plain_bytes() * 8 + idx_bits >= plain_bits) {

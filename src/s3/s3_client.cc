@@ -160,6 +160,37 @@ void UnlockShare(CURL*, curl_lock_data data, void* userp) {
 
 }  // namespace
 
+RequestTarget ResolveTarget(const std::string& endpoint, const std::string& region,
+                            Addressing addressing, const S3Request& r) {
+  Endpoint ep =
+      ParseEndpoint(endpoint.empty() ? "https://s3." + region + ".amazonaws.com" : endpoint);
+  bool path_style;
+  switch (addressing) {
+    case Addressing::kPath:
+      path_style = true;
+      break;
+    case Addressing::kVirtual:
+      path_style = false;
+      break;
+    default:
+      path_style = IsIpOrLocal(ep.hostname) || !BucketFitsInHost(r.bucket, ep.scheme == "https");
+  }
+  RequestTarget target;
+  target.host = ep.host;
+  target.canonical_uri = "/";
+  if (path_style) {
+    target.canonical_uri += UriEncode(r.bucket, false);
+    if (!r.key.empty()) target.canonical_uri += "/" + UriEncode(r.key, true);
+  } else {
+    target.host = r.bucket + "." + ep.host;
+    target.canonical_uri += UriEncode(r.key, true);
+  }
+  std::string query = CanonicalQueryString(r.query);
+  target.url =
+      ep.scheme + "://" + target.host + target.canonical_uri + (query.empty() ? "" : "?" + query);
+  return target;
+}
+
 std::string DescribeTarget(const std::string& bucket, const std::string& key) {
   return "s3://" + bucket + "/" + key;
 }
@@ -226,31 +257,10 @@ void S3Client::Prepare(Transfer* t) {
   t->response = S3Response();
   t->error[0] = 0;
   std::string region = this->region();
-  std::string endpoint_url =
-      options_.endpoint.empty() ? "https://s3." + region + ".amazonaws.com" : options_.endpoint;
-  Endpoint ep = ParseEndpoint(endpoint_url);
-  bool path_style;
-  switch (options_.addressing) {
-    case Addressing::kPath:
-      path_style = true;
-      break;
-    case Addressing::kVirtual:
-      path_style = false;
-      break;
-    default:
-      path_style = IsIpOrLocal(ep.hostname) || !BucketFitsInHost(r.bucket, ep.scheme == "https");
-  }
-  std::string host = ep.host;
-  std::string path = "/";
-  if (path_style) {
-    path += UriEncode(r.bucket, false);
-    if (!r.key.empty()) path += "/" + UriEncode(r.key, true);
-  } else {
-    host = r.bucket + "." + host;
-    path += UriEncode(r.key, true);
-  }
-  std::string query = CanonicalQueryString(r.query);
-  t->url = ep.scheme + "://" + host + path + (query.empty() ? "" : "?" + query);
+  RequestTarget target = ResolveTarget(options_.endpoint, region, options_.addressing, r);
+  t->url = target.url;
+  const std::string& host = target.host;
+  const std::string& path = target.canonical_uri;
 
   std::vector<std::pair<std::string, std::string>> send_headers = r.headers;
   if (!options_.credentials.anonymous) {
@@ -371,6 +381,11 @@ Status S3Client::FinalStatus(const Transfer& t, int curl_code) const {
   const S3Request& r = *t.request;
   const S3Response& resp = t.response;
   std::string what = "S3 " + r.method + " " + DescribeTarget(r.bucket, r.key);
+  if (r.key.empty()) {  // a bucket-level request: name the prefix it was about
+    for (const auto& [name, value] : r.query) {
+      if (name == "prefix") what = "S3 list " + DescribeTarget(r.bucket, value);
+    }
+  }
   std::string attempts =
       " (" + std::to_string(t.attempt) + (t.attempt == 1 ? " attempt)" : " attempts)");
   if (curl_code != CURLE_OK) {
@@ -402,7 +417,8 @@ Status S3Client::FinalStatus(const Transfer& t, int curl_code) const {
                      (message.empty() ? "" : ": " + message);
   if (status == 404) return Status::NotFound(text);
   if (status == 401 || status == 403) return Status::PermissionDenied(text);
-  if (status == 412) return Status::AlreadyExists(text);
+  // 412 answers a conditional PUT (If-None-Match: *) whose key exists.
+  if (status == 412 && r.method == "PUT") return Status::AlreadyExists(text);
   if (status == 501) return Status::NotSupported(text);
   if (status >= 500 || status == 429) return Status::Unavailable(text + attempts);
   return Status::IOError(text);

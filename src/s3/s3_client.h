@@ -91,7 +91,7 @@ class S3Client {
   S3Client& operator=(const S3Client&) = delete;
 
   // Runs one request with retries. OK for 2xx; otherwise the mapped Status
-  // (NotFound for 404, PermissionDenied for 401/403, AlreadyExists for 412,
+  // (NotFound for 404, PermissionDenied for 401/403, AlreadyExists for 412 on PUT,
   // Unavailable when retries ran out, IOError otherwise). `response` holds the
   // last answer either way.
   Status Execute(const S3Request& request, S3Response* response);
@@ -129,6 +129,19 @@ class S3Client {
   std::string region_;
   std::vector<void*> handles_;
 };
+
+// Where a request goes. Path-style puts the bucket in the path
+// (http://host/bucket/key), virtual-hosted in the host name
+// (http://bucket.host/key); kAuto picks path-style for IP-address and
+// localhost endpoints and for buckets that cannot be a host name.
+struct RequestTarget {
+  std::string url;            // with the canonical query string
+  std::string host;           // the Host header (port kept unless default)
+  std::string canonical_uri;  // the encoded path, as sent and as signed
+};
+// `endpoint` empty = AWS's https://s3.REGION.amazonaws.com.
+RequestTarget ResolveTarget(const std::string& endpoint, const std::string& region,
+                            Addressing addressing, const S3Request& request);
 
 // "s3://bucket/key" form of a request's target, for messages.
 std::string DescribeTarget(const std::string& bucket, const std::string& key);

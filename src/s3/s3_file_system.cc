@@ -204,6 +204,23 @@ Status S3FileSystem::List(std::string_view prefix, std::vector<fs::FileInfo>* ou
   }
   std::sort(out->begin(), out->end(),
             [](const fs::FileInfo& a, const fs::FileInfo& b) { return a.path < b.path; });
+  if (out->empty() && !prefix_.empty()) {
+    // S3 has no directories: a root prefix without a single object is what a
+    // missing directory is on disk, and gets the same NotFound.
+    bool root_empty = prefix.empty();
+    if (!root_empty) {
+      S3Request probe;
+      probe.bucket = bucket_;
+      probe.query = {{"list-type", "2"}, {"prefix", prefix_}, {"max-keys", "1"}};
+      S3Response resp;
+      SPARKIFY_RETURN_IF_ERROR(client_->Execute(probe, &resp));
+      XmlNode root;
+      SPARKIFY_RETURN_IF_ERROR(
+          ParseResponse(resp, "ListBucketResult", &root, "S3 list " + Describe()));
+      root_empty = root.Children("Contents").empty();
+    }
+    if (root_empty) return Status::NotFound("no objects under " + Describe());
+  }
   return Status::OK();
 }
 
@@ -319,6 +336,7 @@ class S3FileSystem::Writer : public fs::WritableFile {
     while (!data.empty()) {
       size_t take = std::min(data.size(), part_size - buffer_.size());
       buffer_.append(data.substr(0, take));
+      bytes_ += take;
       data.remove_prefix(take);
       if (buffer_.size() == part_size) {
         // Keep the last full part back until more data arrives or Close(): a
@@ -432,14 +450,28 @@ class S3FileSystem::Writer : public fs::WritableFile {
     req.body = std::move(body);
     req.content_type = "application/xml";
     S3Response resp;
-    SPARKIFY_RETURN_IF_ERROR(fs_->client_->Execute(req, &resp));
+    Status s = fs_->client_->Execute(req, &resp);
+    if (s.IsNotFound() && resp.attempts > 1) {
+      // An earlier attempt completed the upload but its answer was lost; the
+      // retry then finds no such upload. The object is there if its size is.
+      fs::FileInfo info;
+      std::string path = key_.substr(fs_->prefix_.size());
+      if (fs_->Stat(path, &info).ok() && info.size == bytes_) {
+        upload_id_.clear();
+        return Status::OK();
+      }
+    }
+    SPARKIFY_RETURN_IF_ERROR(s);
     // S3 can answer 200 and still fail, with an <Error> body.
     XmlNode root;
-    return ParseResponse(resp, "CompleteMultipartUploadResult", &root,
-                         "S3 complete multipart upload " + Target());
+    SPARKIFY_RETURN_IF_ERROR(ParseResponse(resp, "CompleteMultipartUploadResult", &root,
+                                           "S3 complete multipart upload " + Target()));
+    upload_id_.clear();
+    return Status::OK();
   }
 
   void AbortUpload() {
+    if (upload_id_.empty()) return;
     S3Request req;
     req.method = "DELETE";
     req.bucket = fs_->bucket_;
@@ -454,6 +486,7 @@ class S3FileSystem::Writer : public fs::WritableFile {
   std::string key_;
   std::string buffer_;
   std::string upload_id_;
+  uint64_t bytes_ = 0;  // appended so far
   bool closed_ = false;
   std::deque<std::thread> threads_;
   std::mutex mu_;  // guards etags_, first_error_ (written by part threads)

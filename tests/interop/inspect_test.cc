@@ -44,7 +44,7 @@ TEST_F(InspectTest, PrintsSchemaRowGroupsStatisticsAndRows) {
   t.columns = {ColumnVector(PhysicalType::kByteArray), ColumnVector(PhysicalType::kInt64),
                ColumnVector(PhysicalType::kDouble)};
   for (int i = 0; i < 10; ++i) {
-    t.columns[0].AppendString("SOÜ" + std::to_string(100 + i));
+    t.columns[0].AppendString("SOÜ" + std::to_string(100 + i % 3));  // repeats: dictionary
     if (i == 3)
       t.columns[1].AppendNull();
     else
@@ -66,7 +66,7 @@ TEST_F(InspectTest, PrintsSchemaRowGroupsStatisticsAndRows) {
   for (const char* want :
        {"rows:        10", "row groups:  2", "song_id", "BYTE_ARRAY REQUIRED STRING",
         "INT64 OPTIONAL TIMESTAMP(MICROS, UTC)", "ZSTD", "RLE_DICTIONARY", "sparkify.table = songs",
-        "min=\"SOÜ100\"", "max=\"SOÜ105\"", "nulls=1", "min=2018-11-01T20:57:10.796000Z",
+        "min=\"SOÜ100\"", "max=\"SOÜ102\"", "nulls=1", "min=2018-11-01T20:57:10.796000Z",
         "first 5 rows:", "ts: null", "duration: 204.5", "[page index]"}) {
     EXPECT_NE(out.find(want), std::string::npos) << "missing '" << want << "' in:\n" << out;
   }
