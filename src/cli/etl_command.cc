@@ -27,9 +27,6 @@ int RunEtl(const EtlFlags& flags) {
       {"none", parquet::Codec::kUncompressed}};
   options.codec = kCodecs.at(flags.compression);  // CLI11 checked the choice
   options.progress = !flags.quiet;
-  if (options.incremental) {
-    std::fprintf(stderr, "sparkify etl: --incremental is not implemented yet; doing a full load\n");
-  }
   lake::RunReport report;
   Status s = lake::RunPipeline(options, &report);
   if (!s.ok()) {

@@ -230,7 +230,7 @@ int Inspect(const std::string& path, int rows) {
         if (!enc.empty()) enc += ",";
         enc += format::EncodingName(e);
       }
-      std::printf("  %-20s %-12s %-30s %10" PRId64 " -> %10" PRId64 " bytes", d.name.c_str(),
+      std::printf("  %-20s %-12s %-30s %10" PRId64 " raw %10" PRId64 " stored", d.name.c_str(),
                   format::CodecName(md.codec), enc.c_str(), md.total_uncompressed_size,
                   md.total_compressed_size);
       if (md.statistics) {

@@ -381,6 +381,11 @@ Status S3Client::FinalStatus(const Transfer& t, int curl_code) const {
   const S3Request& r = *t.request;
   const S3Response& resp = t.response;
   std::string what = "S3 " + r.method + " " + DescribeTarget(r.bucket, r.key);
+  if (r.key.empty()) {  // a bucket-level request: name the prefix it was about
+    for (const auto& [name, value] : r.query) {
+      if (name == "prefix") what = "S3 list " + DescribeTarget(r.bucket, value);
+    }
+  }
   std::string attempts =
       " (" + std::to_string(t.attempt) + (t.attempt == 1 ? " attempt)" : " attempts)");
   if (curl_code != CURLE_OK) {

@@ -204,6 +204,23 @@ Status S3FileSystem::List(std::string_view prefix, std::vector<fs::FileInfo>* ou
   }
   std::sort(out->begin(), out->end(),
             [](const fs::FileInfo& a, const fs::FileInfo& b) { return a.path < b.path; });
+  if (out->empty() && !prefix_.empty()) {
+    // S3 has no directories: a root prefix without a single object is what a
+    // missing directory is on disk, and gets the same NotFound.
+    bool root_empty = prefix.empty();
+    if (!root_empty) {
+      S3Request probe;
+      probe.bucket = bucket_;
+      probe.query = {{"list-type", "2"}, {"prefix", prefix_}, {"max-keys", "1"}};
+      S3Response resp;
+      SPARKIFY_RETURN_IF_ERROR(client_->Execute(probe, &resp));
+      XmlNode root;
+      SPARKIFY_RETURN_IF_ERROR(
+          ParseResponse(resp, "ListBucketResult", &root, "S3 list " + Describe()));
+      root_empty = root.Children("Contents").empty();
+    }
+    if (root_empty) return Status::NotFound("no objects under " + Describe());
+  }
   return Status::OK();
 }
 

@@ -9,6 +9,8 @@
 //   WriteIfAbsent  PUT with If-None-Match: * (see S3Options::conditional_put)
 //   Delete      POST ?delete, up to 1,000 keys per request
 //   CleanupTemporaries  aborts unfinished multipart uploads under a prefix
+// A root prefix holding no object at all is NotFound for List, as a missing
+// directory is on disk (S3 has no directories).
 // Memory: a writer holds at most (max_parts_in_flight + 1) parts; reads hold
 // what the caller asked for.
 #pragma once

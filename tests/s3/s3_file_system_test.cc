@@ -306,13 +306,32 @@ TEST_F(S3FileSystemTest, WrongSecretIsPermissionDeniedWithoutTheSecret) {
   EXPECT_EQ(s.ToString().find(wrong_secret), std::string::npos) << s.ToString();
   EXPECT_EQ(s.ToString().find(server_.secret_key), std::string::npos);
   EXPECT_NE(s.message().find("403"), std::string::npos) << s.ToString();
-  EXPECT_NE(s.message().find(server_.bucket), std::string::npos) << s.ToString();
+  EXPECT_NE(s.message().find("s3://" + server_.bucket + "/" + prefix_), std::string::npos)
+      << s.ToString();
   EXPECT_EQ(fs->stats().retries, 0u) << "an auth error must not be retried";
   std::string got;
   s = fs->Read("x", &got);
   EXPECT_TRUE(s.IsPermissionDenied()) << s.ToString();
   EXPECT_EQ(s.ToString().find(wrong_secret), std::string::npos);
   EXPECT_EQ(fs->Describe().find(wrong_secret), std::string::npos);
+}
+
+TEST_F(S3FileSystemTest, RootPrefixWithoutObjectsIsNotFoundLikeAMissingDirectory) {
+  ASSERT_TRUE(fs_->Write("song_data/a.json", "{}").ok());
+  auto missing = Open(OptionsFor(server_), prefix_ + "/no-such-folder");
+  std::vector<fs::FileInfo> files;
+  Status s = missing->List("", &files);
+  EXPECT_TRUE(s.IsNotFound()) << s.ToString();
+  EXPECT_NE(s.message().find(prefix_ + "/no-such-folder"), std::string::npos) << s.ToString();
+  s = missing->List("sub/", &files);
+  EXPECT_TRUE(s.IsNotFound()) << s.ToString();
+  // An existing root with nothing under the asked prefix is an empty list.
+  ASSERT_TRUE(fs_->List("log_data/", &files).ok());
+  EXPECT_TRUE(files.empty());
+  // "song_data" is a prefix of keys, so it exists.
+  auto songs = Open(OptionsFor(server_), prefix_ + "/song_data");
+  ASSERT_TRUE(songs->List("", &files).ok());
+  EXPECT_EQ(files.size(), 1u);
 }
 
 TEST_F(S3FileSystemTest, MissingBucketIsNotFound) {

@@ -4,8 +4,10 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <string>
+#include <thread>
 
 namespace sparkify::lake {
 
@@ -28,6 +30,20 @@ void Parse(std::string text, CrashSpec* s) {
   s->point = text;
 }
 
+// How long a stall point sleeps: long enough for a test to act, bounded so a
+// forgotten variable cannot hang a run forever.
+constexpr auto kStallTime = std::chrono::seconds(60);
+
+CrashSpec& StallSpec() {
+  static CrashSpec* spec = [] {
+    auto* s = new CrashSpec;
+    const char* env = std::getenv("SPARKIFY_STALL_AT");
+    if (env != nullptr) Parse(env, s);
+    return s;
+  }();
+  return *spec;
+}
+
 CrashSpec& Spec() {
   static CrashSpec* spec = [] {
     auto* s = new CrashSpec;
@@ -41,6 +57,11 @@ CrashSpec& Spec() {
 }  // namespace
 
 void CrashPoint(std::string_view point) {
+  CrashSpec& stall = StallSpec();
+  if (!stall.point.empty() && stall.point == point &&
+      stall.seen.fetch_add(1) + 1 == stall.occurrence) {
+    std::this_thread::sleep_for(kStallTime);
+  }
   CrashSpec& spec = Spec();
   if (spec.point.empty() || spec.point != point) return;
   if (spec.seen.fetch_add(1) + 1 != spec.occurrence) return;

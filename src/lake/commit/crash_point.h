@@ -4,6 +4,9 @@
 //   SPARKIFY_CRASH_AT=commit.after_current      die the first time that point is reached
 //   SPARKIFY_CRASH_AT=data.closed:3             die the 3rd time
 //
+//   SPARKIFY_STALL_AT=begin.recovered           sleep there (up to a minute), holding
+//                                               the lock: for tests of a second writer
+//
 // Dying is raise(SIGKILL): no destructor, no atexit handler, no flush runs,
 // exactly what `kill -9` does. Without the variable a crash point costs one
 // relaxed atomic load.

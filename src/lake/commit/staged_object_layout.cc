@@ -4,6 +4,8 @@
 #include <atomic>
 #include <mutex>
 #include <set>
+#include <thread>
+#include <vector>
 
 #include "lake/commit/crash_point.h"
 #include "lake/commit/table_layout.h"
@@ -11,6 +13,10 @@
 namespace sparkify::lake::commit {
 
 namespace {
+
+// Copies in flight while publishing: the publish step is the window in which
+// a listing reader can see a mix, so it is kept short.
+constexpr size_t kCopyThreads = 16;
 
 class StagedObjectLayout : public TableLayout {
  public:
@@ -57,26 +63,36 @@ class StagedObjectLayout : public TableLayout {
   }
 
  private:
-  // Object stores have no rename: a copy is a read and a write (ReadMany
-  // keeps many in flight). A server-side copy would shorten the window.
+  // Object stores have no rename: a copy is a read and a write, kCopyThreads
+  // at a time, since each costs a round trip or two. (A server-side copy
+  // would save the transfer; the FileSystem interface has none yet.)
   Status CopyFromStaging(const std::string& run_id, const std::string& table,
                          const std::vector<std::string>& files) {
-    std::vector<std::string> sources;
-    sources.reserve(files.size());
-    for (const std::string& f : files) sources.push_back(DataPath(table, run_id, f));
+    std::atomic<size_t> next{0};
     std::mutex mu;
     Status first_error;
-    fs_->ReadMany(sources, [&](size_t i, const Status& s, std::string&& contents) {
-      Status result = s;
-      if (s.IsNotFound()) {
-        result = Status::Corruption("committed data file " + table + "/" + files[i] +
-                                    " is neither in the table nor in the staging area");
+    auto worker = [&] {
+      for (size_t i = next++; i < files.size(); i = next++) {
+        std::string contents;
+        Status s = fs_->Read(DataPath(table, run_id, files[i]), &contents);
+        if (s.IsNotFound()) {
+          s = Status::Corruption("committed data file " + table + "/" + files[i] +
+                                 " is neither in the table nor in the staging area");
+        }
+        if (s.ok()) s = fs_->Write(table + "/" + files[i], contents);
+        if (s.ok()) CrashPoint("publish.step");
+        if (!s.ok()) {
+          std::lock_guard<std::mutex> lock(mu);
+          if (first_error.ok()) first_error = s;
+          next = files.size();  // stop the others
+        }
       }
-      if (result.ok()) result = fs_->Write(table + "/" + files[i], contents);
-      if (result.ok()) CrashPoint("publish.step");
-      std::lock_guard<std::mutex> lock(mu);
-      if (!result.ok() && first_error.ok()) first_error = result;
-    });
+    };
+    std::vector<std::thread> threads;
+    size_t n = std::min(files.size(), kCopyThreads);
+    for (size_t t = 1; t < n; ++t) threads.emplace_back(worker);
+    worker();
+    for (auto& t : threads) t.join();
     return first_error;
   }
 

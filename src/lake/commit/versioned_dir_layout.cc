@@ -1,12 +1,21 @@
 // VersionedDirLayout: the layout for local disk, where a symlink can be
 // switched atomically with rename(2). See table_layout.h and
 // docs/commit-protocol.md.
+//
+//   <lake>/songs -> _sparkify/current/songs                 fixed, made once per table
+//   _sparkify/current -> snapshots/<run>                    THE switch: one rename(2)
+//   _sparkify/snapshots/<run>/songs -> ../../versions/songs/<version_run>
+//   _sparkify/versions/songs/<version_run>/year=.../part-*.parquet
+//
+// One rename switches every table at once, so a reader never sees the new
+// songplays with the old songs.
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <set>
 #include <vector>
 
 #include "lake/commit/crash_point.h"
@@ -18,11 +27,13 @@ namespace {
 
 namespace stdfs = std::filesystem;
 
-// Temporary symlinks are made beside the table folder (rename(2) needs the
-// same directory), hidden so that no reader lists them.
+constexpr std::string_view kCurrentLink = "_sparkify/current";
+constexpr std::string_view kSnapshotsDir = "_sparkify/snapshots/";
+// Temporary symlinks are made beside the link they replace (rename(2) needs
+// the same directory), hidden so that no reader lists them.
 constexpr std::string_view kLinkMarker = ".sparkify-link-";
 // Where a table folder that predates the protocol (a real directory) is moved
-// when its first versioned state is published.
+// when the first versioned state is published.
 constexpr std::string_view kLegacyDir = "_sparkify/legacy/";
 // A version is renamed here before it is deleted, so that a reader that
 // resolved it finds it whole or not at all, never half-deleted.
@@ -30,6 +41,28 @@ constexpr std::string_view kTrashDir = "_sparkify/trash/";
 
 Status Errno(const std::string& what, const std::string& path) {
   return Status::IOError(what + " " + path + ": " + std::strerror(errno));
+}
+
+std::string ReadLink(const std::string& path) {
+  char buf[4096];
+  ssize_t n = ::readlink(path.c_str(), buf, sizeof(buf));
+  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string();
+}
+
+// Points `link` at `target` atomically (symlink a temporary, rename over).
+Status SwitchLink(const std::string& link, const std::string& target) {
+  if (ReadLink(link) == target) return Status::OK();
+  std::string dir = stdfs::path(link).parent_path().string();
+  std::string tmp = dir + "/." + stdfs::path(link).filename().string() + std::string(kLinkMarker) +
+                    std::to_string(::getpid());
+  ::unlink(tmp.c_str());
+  if (::symlink(target.c_str(), tmp.c_str()) != 0) return Errno("cannot create symlink", tmp);
+  if (::rename(tmp.c_str(), link.c_str()) != 0) {
+    Status s = Errno("cannot switch", link);
+    ::unlink(tmp.c_str());
+    return s;
+  }
+  return Status::OK();
 }
 
 class VersionedDirLayout : public TableLayout {
@@ -42,9 +75,12 @@ class VersionedDirLayout : public TableLayout {
   }
 
   Status Prepare(const Manifest* previous, const Manifest& next) override {
+    std::string snapshot = Full(std::string(kSnapshotsDir) + next.run_id);
+    std::error_code ec;
+    stdfs::create_directories(snapshot, ec);
+    if (ec) return Status::IOError("cannot create " + snapshot + ": " + ec.message());
     for (const auto& [table, state] : next.tables) {
       std::string dir = Full(VersionDir(table, state.version_run));
-      std::error_code ec;
       stdfs::create_directories(dir, ec);  // an empty table is an empty folder
       if (ec) return Status::IOError("cannot create " + dir + ": " + ec.message());
       const TableState* old = nullptr;
@@ -57,8 +93,9 @@ class VersionedDirLayout : public TableLayout {
       for (const std::string& f : state.files) {
         std::string path = dir + "/" + f;
         if (::access(path.c_str(), F_OK) == 0) continue;
-        // An appended table carries the previous version's files over: hard
-        // links cost no space and leave each version deletable on its own.
+        // A table that keeps some committed files (appended, or partitions
+        // not replaced) gets them as hard links: no copy, and each version
+        // stays deletable on its own.
         if (old == nullptr) return Status::Corruption("data file missing: " + path);
         std::string from = Full(VersionDir(table, old->version_run)) + "/" + f;
         stdfs::create_directories(stdfs::path(path).parent_path(), ec);
@@ -66,33 +103,35 @@ class VersionedDirLayout : public TableLayout {
           return Errno("cannot link " + from + " to", path);
         }
       }
+      // Relative targets keep the lake movable (cp -a, mv).
+      SPARKIFY_RETURN_IF_ERROR(
+          SwitchLink(snapshot + "/" + table, "../../versions/" + table + "/" + state.version_run));
     }
     return Status::OK();
   }
 
   Status PublishTables(const Manifest& m) override {
     for (const auto& [table, state] : m.tables) {
-      std::string target = VersionDir(table, state.version_run);
       std::string link = Full(table);
-      char buf[4096];
-      ssize_t n = ::readlink(link.c_str(), buf, sizeof(buf));
-      if (n > 0 && std::string_view(buf, static_cast<size_t>(n)) == target) continue;
-      std::string tmp = Full("." + table + std::string(kLinkMarker) + state.version_run);
-      ::unlink(tmp.c_str());
-      if (::symlink(target.c_str(), tmp.c_str()) != 0) return Errno("cannot create symlink", tmp);
+      std::string target = std::string(kCurrentLink) + "/" + table;
+      if (ReadLink(link) == target) continue;
       struct stat st;
-      if (n < 0 && ::lstat(link.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+      if (::lstat(link.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
         // A real folder from before the protocol: move it aside first (the
-        // only case where the table is briefly absent).
+        // only case where a table is briefly absent).
         std::string aside = Full(std::string(kLegacyDir) + table + "-" + m.run_id);
         std::error_code ec;
         stdfs::create_directories(Full(std::string(kLegacyDir)), ec);
         if (::rename(link.c_str(), aside.c_str()) != 0) return Errno("cannot move aside", link);
       }
-      // The switch: rename(2) replaces the old symlink atomically.
-      if (::rename(tmp.c_str(), link.c_str()) != 0) return Errno("cannot switch", link);
+      // Until `current` names a snapshot holding the table, this link
+      // dangles: a reader sees no table, as before it existed.
+      SPARKIFY_RETURN_IF_ERROR(SwitchLink(link, target));
       CrashPoint("publish.step");
     }
+    // The switch of every table at once.
+    SPARKIFY_RETURN_IF_ERROR(SwitchLink(Full(std::string(kCurrentLink)), "snapshots/" + m.run_id));
+    CrashPoint("publish.step");
     return Status::OK();
   }
 
@@ -100,7 +139,7 @@ class VersionedDirLayout : public TableLayout {
     std::error_code ec;
     std::string trash_dir = Full(std::string(kTrashDir));
     stdfs::remove_all(trash_dir, ec);                          // what a dead run's cleanup left
-    std::vector<std::pair<std::string, stdfs::path>> victims;  // (table-run, folder)
+    std::vector<std::pair<std::string, stdfs::path>> victims;  // (trash name, folder)
     stdfs::path versions = Full(std::string(kVersionsDir));
     if (stdfs::is_directory(versions, ec)) {
       for (const auto& table_dir : stdfs::directory_iterator(versions, ec)) {
@@ -110,6 +149,15 @@ class VersionedDirLayout : public TableLayout {
           if (!Uses(m, table, run) && !Uses(keep, table, run)) {
             victims.emplace_back(table + "-" + run, version_dir.path());
           }
+        }
+      }
+    }
+    stdfs::path snapshots = Full(std::string(kSnapshotsDir));
+    if (stdfs::is_directory(snapshots, ec)) {
+      for (const auto& snapshot : stdfs::directory_iterator(snapshots, ec)) {
+        std::string run = snapshot.path().filename().string();
+        if ((m == nullptr || m->run_id != run) && (keep == nullptr || keep->run_id != run)) {
+          victims.emplace_back("snapshot-" + run, snapshot.path());
         }
       }
     }
@@ -124,10 +172,12 @@ class VersionedDirLayout : public TableLayout {
     if (ec) return Status::IOError("cannot empty " + trash_dir + ": " + ec.message());
     stdfs::remove_all(Full(std::string(kLegacyDir)), ec);
     // Switch symlinks a dead run left half-made.
-    for (const auto& entry : stdfs::directory_iterator(root_, ec)) {
-      std::string name = entry.path().filename().string();
-      if (name.starts_with(".") && name.find(kLinkMarker) != std::string::npos) {
-        ::unlink(entry.path().c_str());
+    for (const std::string& dir : {root_, Full("_sparkify")}) {
+      for (const auto& entry : stdfs::directory_iterator(dir, ec)) {
+        std::string name = entry.path().filename().string();
+        if (name.starts_with(".") && name.find(kLinkMarker) != std::string::npos) {
+          ::unlink(entry.path().c_str());
+        }
       }
     }
     return Status::OK();
