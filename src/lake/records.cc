@@ -40,6 +40,7 @@ template <typename T>
 void PutVector(std::string* out, const std::vector<T>& v) {
   static_assert(std::is_trivially_copyable_v<T>);
   PutU64(out, v.size());
+  if (v.empty()) return;  // data() may be null: no memcpy from it
   out->append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
 }
 
@@ -48,6 +49,7 @@ bool GetVector(std::string_view* in, std::vector<T>* v) {
   uint64_t n;
   if (!GetU64(in, &n) || n > in->size() / sizeof(T)) return false;
   v->resize(n);
+  if (n == 0) return true;  // data() may be null: no memcpy to it
   std::memcpy(v->data(), in->data(), n * sizeof(T));
   in->remove_prefix(n * sizeof(T));
   return true;

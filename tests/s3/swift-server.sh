@@ -217,7 +217,7 @@ start() {
   start_one object /usr/bin/swift-object-server "$etc/object-server.conf"
   start_one proxy /usr/bin/swift-proxy-server "$etc/proxy-server.conf"
   local i
-  for i in $(seq 1 60); do
+  for i in $(seq 1 180); do
     if authenticated_ok; then
       create_bucket
       log "up at ${ENDPOINT} (state in ${STATE})"
@@ -226,7 +226,7 @@ start() {
     fi
     sleep 0.5
   done
-  log "did not come up in 60 s; logs:"
+  log "did not come up in 90 s; logs:"
   tail -n 30 "$STATE"/log/*.log >&2 || true
   return 1
 }
