@@ -628,24 +628,29 @@ Result<std::vector<ColumnVector>> FileReader::ReadAll(
   return out;
 }
 
+template <typename Index>
+Status FileReader::ParsePageIndex(const std::optional<int64_t>& offset,
+                                  const std::optional<int32_t>& length, const char* what,
+                                  Index* out) const {
+  if (!offset || !length) return Status::NotFound(file_name_ + ": no " + what);
+  int64_t off = *offset;
+  int64_t len = *length;
+  if (off < 0 || len < 0 ||
+      static_cast<uint64_t>(off) + static_cast<uint64_t>(len) > bytes_.size()) {
+    return Error(std::string(what) + " lies outside the file");
+  }
+  Status s = format::Parse(reinterpret_cast<const uint8_t*>(bytes_.data()) + off,
+                           static_cast<size_t>(len), out);
+  return s.ok() ? s : s.WithContext(file_name_);
+}
+
 Status FileReader::ReadColumnIndex(int row_group, int column, format::ColumnIndex* out) const {
   if (row_group < 0 || row_group >= num_row_groups() || column < 0 ||
       static_cast<size_t>(column) >= columns_.size()) {
     return Status::InvalidArgument("no such column chunk");
   }
   const auto& cc = meta_.row_groups[row_group].columns[column];
-  if (!cc.column_index_offset || !cc.column_index_length) {
-    return Status::NotFound(file_name_ + ": no column index");
-  }
-  int64_t off = *cc.column_index_offset;
-  int64_t len = *cc.column_index_length;
-  if (off < 0 || len < 0 ||
-      static_cast<uint64_t>(off) + static_cast<uint64_t>(len) > bytes_.size()) {
-    return Error("column index lies outside the file");
-  }
-  Status s = format::Parse(reinterpret_cast<const uint8_t*>(bytes_.data()) + off,
-                           static_cast<size_t>(len), out);
-  return s.ok() ? s : s.WithContext(file_name_);
+  return ParsePageIndex(cc.column_index_offset, cc.column_index_length, "column index", out);
 }
 
 Status FileReader::ReadOffsetIndex(int row_group, int column, format::OffsetIndex* out) const {
@@ -654,18 +659,7 @@ Status FileReader::ReadOffsetIndex(int row_group, int column, format::OffsetInde
     return Status::InvalidArgument("no such column chunk");
   }
   const auto& cc = meta_.row_groups[row_group].columns[column];
-  if (!cc.offset_index_offset || !cc.offset_index_length) {
-    return Status::NotFound(file_name_ + ": no offset index");
-  }
-  int64_t off = *cc.offset_index_offset;
-  int64_t len = *cc.offset_index_length;
-  if (off < 0 || len < 0 ||
-      static_cast<uint64_t>(off) + static_cast<uint64_t>(len) > bytes_.size()) {
-    return Error("offset index lies outside the file");
-  }
-  Status s = format::Parse(reinterpret_cast<const uint8_t*>(bytes_.data()) + off,
-                           static_cast<size_t>(len), out);
-  return s.ok() ? s : s.WithContext(file_name_);
+  return ParsePageIndex(cc.offset_index_offset, cc.offset_index_length, "offset index", out);
 }
 
 }  // namespace sparkify::parquet

@@ -91,6 +91,11 @@ class FileReader {
   Status ParseFooter();
   Status ReadChunk(int row_group, int column, ColumnVector* out) const;
   Status Error(std::string what) const;
+  // Parses the page-index structure stored at [offset, offset + length) of
+  // one column chunk; `what` names it in errors ("column index").
+  template <typename Index>
+  Status ParsePageIndex(const std::optional<int64_t>& offset, const std::optional<int32_t>& length,
+                        const char* what, Index* out) const;
 
   std::string file_name_;
   std::string bytes_;
