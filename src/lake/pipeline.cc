@@ -12,9 +12,12 @@
 #include "json/json_writer.h"
 #include "lake/commit/transaction.h"
 #include "lake/incremental.h"
+#include "lake/log_stream.h"
 #include "lake/input_list.h"
 #include "lake/parse_stage.h"
 #include "lake/progress.h"
+#include "lake/songplay_files.h"
+#include "lake/table_file_writer.h"
 #include "lake/table_layout.h"
 #include "lake/thread_pool.h"
 #include "lake/transform.h"
@@ -185,6 +188,284 @@ std::string RunReport::ToText() const {
   return out;
 }
 
+namespace {
+
+// What both kinds of run share once the inputs are listed and the lake is locked.
+struct RunContext {
+  const PipelineOptions& options;
+  RunReport* report;
+  fs::FileSystem* songs_fs;
+  fs::FileSystem* logs_fs;
+  fs::FileSystem* out_fs;
+  Transaction* txn;
+  std::vector<InputObject>& song_objects;
+  std::vector<InputObject>& log_objects;
+  ThreadPool* pool;
+  Progress* progress;
+};
+
+void FillInput(InputSummary* in, const ParseStats& st) {
+  in->objects = st.objects;
+  in->bytes = st.bytes;
+  in->decompressed_bytes = st.decompressed_bytes;
+  in->records = st.records;
+  in->rejects = st.rejects;
+}
+
+// Counts the rejects into the report; Aborted (after aborting the
+// transaction) when they exceed --max-rejects.
+Status CheckRejects(const RunContext& c, std::vector<Reject>* rejects) {
+  RunReport* report = c.report;
+  report->rejects = rejects->size();
+  report->rejects_by_reason.clear();
+  for (const Reject& r : *rejects) ++report->rejects_by_reason[r.reason];
+  const int64_t max = c.options.max_rejects;
+  if (max < 0 || report->rejects <= static_cast<uint64_t>(max)) return Status::OK();
+  std::string msg = std::to_string(report->rejects) + " rejected records exceed --max-rejects " +
+                    std::to_string(max) + "; first ones:";
+  std::sort(rejects->begin(), rejects->end(), [](const Reject& a, const Reject& b) {
+    return std::tie(a.input, a.object, a.line) < std::tie(b.input, b.object, b.line);
+  });
+  for (size_t i = 0; i < rejects->size() && i < kRejectsInError; ++i) {
+    const Reject& r = (*rejects)[i];
+    msg += "\n  " + r.input + "/" + r.object + ":" + std::to_string(r.line) + ": " + r.reason;
+    report->first_rejects.push_back(r);
+  }
+  c.txn->Abort();
+  return Status::Aborted(msg);
+}
+
+// Parses every song object (one task per shard).
+Status ParseSongs(const RunContext& c, std::vector<SongShardOutput>* outputs,
+                  std::atomic<uint64_t>* bytes_done) {
+  std::vector<ShardRange> shards = PlanShards(c.song_objects, c.options.shard_target_bytes);
+  outputs->assign(shards.size(), SongShardOutput());
+  std::vector<Status> status(shards.size());
+  c.pool->ParallelFor(shards.size(), [&](size_t i) {
+    status[i] = ParseSongShard(c.songs_fs, c.song_objects, shards[i].begin, shards[i].end,
+                               &(*outputs)[i], bytes_done);
+  });
+  for (const Status& s : status) SPARKIFY_RETURN_IF_ERROR(s);
+  return Status::OK();
+}
+
+// The jobs of `tables` only (PlanTableFiles plans every table of `rows`).
+std::vector<FileJob> JobsOf(const TableRows& rows, size_t max_rows_per_file,
+                            std::initializer_list<std::string_view> tables) {
+  std::vector<FileJob> jobs;
+  for (FileJob& job : PlanTableFiles(rows, max_rows_per_file)) {
+    if (std::find(tables.begin(), tables.end(), job.table) != tables.end()) {
+      jobs.push_back(std::move(job));
+    }
+  }
+  return jobs;
+}
+
+// A full run: songs in memory (the catalogue), logs streamed chunk by chunk
+// (log_stream.h), so memory does not grow with the logs.
+Status RunStreaming(const RunContext& c, std::string* rejects_jsonl) {
+  const PipelineOptions& options = c.options;
+  RunReport* report = c.report;
+  auto t = Clock::now();
+  uint64_t total_bytes = 0;
+  for (const auto& o : c.song_objects) total_bytes += o.size;
+  for (const auto& o : c.log_objects) total_bytes += o.size;
+  std::atomic<uint64_t> bytes_done{0};
+  c.progress->StartStage("parse", total_bytes, Progress::Unit::kBytes, &bytes_done);
+
+  // Songs first: every log chunk is matched against them.
+  std::vector<SongShardOutput> song_outputs;
+  Status s = ParseSongs(c, &song_outputs, &bytes_done);
+  if (!s.ok()) {
+    c.progress->EndStage();
+    return s;
+  }
+  std::vector<const SongBatch*> song_batches;
+  ParseStats song_stats;
+  std::vector<Reject> rejects;
+  for (auto& o : song_outputs) {
+    song_batches.push_back(&o.batch);
+    song_stats.Add(o.stats);
+    rejects.insert(rejects.end(), o.rejects.begin(), o.rejects.end());
+  }
+  FillInput(&report->songs, song_stats);
+  TableRows dims;
+  dims.songs = BuildSongs(song_batches);
+  dims.artists = BuildArtists(song_batches);
+  SongMatcher matcher(dims.songs);
+  report->seconds["songs"] = SecondsSince(t);
+
+  for (const char* table : kTableNames) c.txn->SetTableMode(table, TableMode::kReplace);
+  ResetIncrementalState(c.txn);
+  parquet::WriterOptions writer_options;
+  writer_options.codec = options.codec;
+  // Two songplay files per thread may wait: enough to keep every core busy.
+  TableFileWriter writer(c.txn, c.pool, writer_options, 2 * c.pool->size());
+  // The catalogue's files are written while the logs are parsed.
+  for (FileJob& job : JobsOf(dims, options.max_rows_per_file, {"songs", "artists"})) {
+    writer.Submit(std::move(job), /*wait_for_room=*/false);
+  }
+
+  // Logs, streamed.
+  auto t_logs = Clock::now();
+  LogStreamOptions stream_options;
+  stream_options.chunk_bytes = options.shard_target_bytes;
+  if (options.max_rejects >= 0) {
+    stream_options.max_rejects = options.max_rejects - static_cast<int64_t>(rejects.size());
+    if (stream_options.max_rejects < 0) {
+      writer.Finish();
+      return CheckRejects(c, &rejects);
+    }
+  }
+  SongplayFiles files(options.max_rows_per_file, kMaxBufferedSongplays);
+  LogStreamResult logs;
+  s = StreamLogs(c.logs_fs, c.log_objects, matcher, stream_options, c.pool, &files, &writer,
+                 &logs, &bytes_done);
+  c.progress->EndStage();
+  report->seconds["logs"] = SecondsSince(t_logs);
+  report->seconds["parse"] = SecondsSince(t);
+  if (!s.ok()) {
+    writer.Finish();
+    return s.WithContext("writing " + c.out_fs->Describe());
+  }
+  FillInput(&report->logs, logs.stats);
+  for (Reject& r : logs.rejects) rejects.push_back(std::move(r));
+  if (options.max_rejects >= 0) {
+    writer.Finish();  // no file may be written once the transaction is aborted
+    SPARKIFY_RETURN_IF_ERROR(CheckRejects(c, &rejects));
+  } else {
+    CheckRejects(c, &rejects);  // counts only
+  }
+  *rejects_jsonl = RejectsToJsonLines(rejects);
+
+  // What could only be written once every event was seen.
+  t = Clock::now();
+  std::vector<FileJob> jobs;
+  files.Finish(&jobs);
+  TableRows users;
+  users.users = files.Users();
+  for (FileJob& job : JobsOf(users, options.max_rows_per_file, {"users"})) {
+    jobs.push_back(std::move(job));
+  }
+  for (FileJob& job : jobs) writer.Submit(std::move(job), /*wait_for_room=*/false);
+  s = writer.Finish();
+  if (!s.ok()) return s.WithContext("writing " + c.out_fs->Describe());
+  for (const auto& [table, st] : writer.stats()) {
+    report->tables[table] = TableSummary{st.rows, st.files, st.bytes};
+  }
+  for (const char* table : kTableNames) report->tables[table];  // every table appears
+  report->matched_songplays = files.matched();
+  report->seconds["write"] = SecondsSince(t);
+  return Status::OK();
+}
+
+// An incremental run: the transform needs the batches of every object loaded
+// so far (incremental.h), so it runs on all of them in memory.
+Status RunInMemory(const RunContext& c, IncrementalRun* incremental, std::string* rejects_jsonl) {
+  const PipelineOptions& options = c.options;
+  RunReport* report = c.report;
+  ThreadPool& pool = *c.pool;
+  auto t = Clock::now();
+  std::vector<ShardRange> song_shards = PlanShards(c.song_objects, options.shard_target_bytes);
+  std::vector<ShardRange> log_shards = PlanShards(c.log_objects, options.shard_target_bytes);
+  std::vector<SongShardOutput> song_outputs(song_shards.size());
+  std::vector<LogShardOutput> log_outputs(log_shards.size());
+  std::vector<Status> task_status(song_shards.size() + log_shards.size());
+  uint64_t total_bytes = 0;
+  for (const auto& o : c.song_objects) total_bytes += o.size;
+  for (const auto& o : c.log_objects) total_bytes += o.size;
+  std::atomic<uint64_t> bytes_done{0};
+  c.progress->StartStage("parse", total_bytes, Progress::Unit::kBytes, &bytes_done);
+  pool.ParallelFor(task_status.size(), [&](size_t i) {
+    if (i < song_shards.size()) {
+      const ShardRange& r = song_shards[i];
+      task_status[i] = ParseSongShard(c.songs_fs, c.song_objects, r.begin, r.end,
+                                      &song_outputs[i], &bytes_done);
+    } else {
+      size_t k = i - song_shards.size();
+      const ShardRange& r = log_shards[k];
+      task_status[i] = ParseLogShard(c.logs_fs, c.log_objects, r.begin, r.end, &log_outputs[k],
+                                     &bytes_done);
+    }
+  });
+  c.progress->EndStage();
+  for (const Status& ts : task_status) SPARKIFY_RETURN_IF_ERROR(ts);
+
+  std::vector<Reject> rejects;
+  std::vector<const SongBatch*> song_batches;
+  std::vector<const LogBatch*> log_batches;
+  ParseStats song_stats, log_stats;
+  for (auto& o : song_outputs) {
+    song_batches.push_back(&o.batch);
+    song_stats.Add(o.stats);
+    rejects.insert(rejects.end(), o.rejects.begin(), o.rejects.end());
+  }
+  for (auto& o : log_outputs) {
+    log_batches.push_back(&o.batch);
+    log_stats.Add(o.stats);
+    rejects.insert(rejects.end(), o.rejects.begin(), o.rejects.end());
+  }
+  FillInput(&report->songs, song_stats);
+  FillInput(&report->logs, log_stats);
+  report->seconds["parse"] = SecondsSince(t);
+  SPARKIFY_RETURN_IF_ERROR(CheckRejects(c, &rejects));
+  *rejects_jsonl = RejectsToJsonLines(rejects);
+
+  {
+    std::vector<const SongBatch*> new_songs = song_batches;
+    std::vector<const LogBatch*> new_logs = log_batches;
+    SPARKIFY_RETURN_IF_ERROR(
+        incremental->MergeBatches(new_songs, new_logs, &song_batches, &log_batches));
+  }
+
+  // 3. transform
+  t = Clock::now();
+  TableRows rows;
+  rows.songs = BuildSongs(song_batches);
+  rows.artists = BuildArtists(song_batches);
+  pool.ParallelFor(2, [&](size_t i) {
+    if (i == 0) {
+      rows.users = BuildUsers(log_batches);
+    } else {
+      rows.songplays = BuildSongplays(log_batches, rows.songs);
+    }
+  });
+  rows.time = BuildTime(rows.songplays);
+  for (const SongplayRow& p : rows.songplays) report->matched_songplays += p.song_id.has_value();
+  report->seconds["transform"] = SecondsSince(t);
+
+  // 4. write
+  t = Clock::now();
+  // Declare every table, so one that is empty this run replaces the old
+  // content instead of being left as it was.
+  for (const char* table : kTableNames) c.txn->SetTableMode(table, TableMode::kReplace);
+  std::vector<FileJob> jobs = PlanTableFiles(rows, options.max_rows_per_file);
+  parquet::WriterOptions writer_options;
+  writer_options.codec = options.codec;
+  // Only the partitions whose rows changed are rewritten.
+  SPARKIFY_RETURN_IF_ERROR(
+      incremental->SelectChangedFiles(writer_options, options.max_rows_per_file, &jobs));
+  std::map<std::string, TableWriteStats> write_stats;
+  std::atomic<uint64_t> files_done{0};
+  c.progress->StartStage("write", jobs.size(), Progress::Unit::kFiles, &files_done);
+  Status s = WriteTableFiles(jobs, writer_options, c.txn, &pool, &write_stats, &files_done);
+  c.progress->EndStage();
+  if (!s.ok()) return s.WithContext("writing " + c.out_fs->Describe());
+  for (const auto& [table, st] : write_stats) {
+    report->tables[table] = TableSummary{st.rows, st.files, st.bytes};
+  }
+  // Rows in the lake, not only in the partitions this run rewrote.
+  report->tables["songs"].rows = rows.songs.size();
+  report->tables["artists"].rows = rows.artists.size();
+  report->tables["users"].rows = rows.users.size();
+  report->tables["time"].rows = rows.time.size();
+  report->tables["songplays"].rows = rows.songplays.size();
+  report->seconds["write"] = SecondsSince(t);
+  return incremental->Finish();
+}
+
+}  // namespace
+
 Status RunPipeline(const PipelineOptions& options, RunReport* report) {
   const auto run_start = Clock::now();
   *report = RunReport();
@@ -229,137 +510,17 @@ Status RunPipeline(const PipelineOptions& options, RunReport* report) {
   ThreadPool pool(options.threads);
   report->threads = pool.size();
   Progress progress(options.progress ? Progress::Mode::kAuto : Progress::Mode::kOff);
+  RunContext context{options,      report,      songs_fs.get(), logs_fs.get(), out_fs.get(),
+                     txn.get(),    song_objects, log_objects,   &pool,         &progress};
 
-  // 2. parse: one task per shard, songs and logs together so all threads stay busy.
-  t = Clock::now();
-  std::vector<ShardRange> song_shards = PlanShards(song_objects, options.shard_target_bytes);
-  std::vector<ShardRange> log_shards = PlanShards(log_objects, options.shard_target_bytes);
-  std::vector<SongShardOutput> song_outputs(song_shards.size());
-  std::vector<LogShardOutput> log_outputs(log_shards.size());
-  std::vector<Status> task_status(song_shards.size() + log_shards.size());
-  uint64_t total_bytes = 0;
-  for (const auto& o : song_objects) total_bytes += o.size;
-  for (const auto& o : log_objects) total_bytes += o.size;
-  std::atomic<uint64_t> bytes_done{0};
-  progress.StartStage("parse", total_bytes, Progress::Unit::kBytes, &bytes_done);
-  pool.ParallelFor(task_status.size(), [&](size_t i) {
-    if (i < song_shards.size()) {
-      const ShardRange& r = song_shards[i];
-      task_status[i] = ParseSongShard(songs_fs.get(), song_objects, r.begin, r.end,
-                                      &song_outputs[i], &bytes_done);
-    } else {
-      size_t k = i - song_shards.size();
-      const ShardRange& r = log_shards[k];
-      task_status[i] =
-          ParseLogShard(logs_fs.get(), log_objects, r.begin, r.end, &log_outputs[k], &bytes_done);
-    }
-  });
-  progress.EndStage();
-  for (const Status& ts : task_status) SPARKIFY_RETURN_IF_ERROR(ts);
-
-  std::vector<Reject> rejects;
-  std::vector<const SongBatch*> song_batches;
-  std::vector<const LogBatch*> log_batches;
-  ParseStats song_stats, log_stats;
-  for (auto& o : song_outputs) {
-    song_batches.push_back(&o.batch);
-    song_stats.Add(o.stats);
-    rejects.insert(rejects.end(), o.rejects.begin(), o.rejects.end());
-  }
-  for (auto& o : log_outputs) {
-    log_batches.push_back(&o.batch);
-    log_stats.Add(o.stats);
-    rejects.insert(rejects.end(), o.rejects.begin(), o.rejects.end());
-  }
-  auto fill_input = [](InputSummary* in, const ParseStats& st) {
-    in->objects = st.objects;
-    in->bytes = st.bytes;
-    in->decompressed_bytes = st.decompressed_bytes;
-    in->records = st.records;
-    in->rejects = st.rejects;
-  };
-  fill_input(&report->songs, song_stats);
-  fill_input(&report->logs, log_stats);
-  report->rejects = rejects.size();
-  for (const Reject& r : rejects) ++report->rejects_by_reason[r.reason];
-  std::string rejects_jsonl = RejectsToJsonLines(rejects);
-  report->seconds["parse"] = SecondsSince(t);
-
-  if (options.max_rejects >= 0 && report->rejects > static_cast<uint64_t>(options.max_rejects)) {
-    std::string msg = std::to_string(report->rejects) + " rejected records exceed --max-rejects " +
-                      std::to_string(options.max_rejects) + "; first ones:";
-    std::sort(rejects.begin(), rejects.end(), [](const Reject& a, const Reject& b) {
-      return std::tie(a.input, a.object, a.line) < std::tie(b.input, b.object, b.line);
-    });
-    for (size_t i = 0; i < rejects.size() && i < kRejectsInError; ++i) {
-      msg += "\n  " + rejects[i].input + "/" + rejects[i].object + ":" +
-             std::to_string(rejects[i].line) + ": " + rejects[i].reason;
-      report->first_rejects.push_back(rejects[i]);
-    }
-    txn->Abort();
-    return Status::Aborted(msg);
-  }
-
-  if (incremental) {
-    std::vector<const SongBatch*> new_songs = song_batches;
-    std::vector<const LogBatch*> new_logs = log_batches;
-    SPARKIFY_RETURN_IF_ERROR(
-        incremental->MergeBatches(new_songs, new_logs, &song_batches, &log_batches));
-  }
-
-  // 3. transform
-  t = Clock::now();
-  TableRows rows;
-  rows.songs = BuildSongs(song_batches);
-  rows.artists = BuildArtists(song_batches);
-  pool.ParallelFor(2, [&](size_t i) {
-    if (i == 0) {
-      rows.users = BuildUsers(log_batches);
-    } else {
-      rows.songplays = BuildSongplays(log_batches, rows.songs);
-    }
-  });
-  rows.time = BuildTime(rows.songplays);
-  for (const SongplayRow& p : rows.songplays) report->matched_songplays += p.song_id.has_value();
-  report->seconds["transform"] = SecondsSince(t);
-
-  // 4. write
-  t = Clock::now();
-  // Declare every table, so one that is empty this run replaces the old
-  // content instead of being left as it was.
-  for (const char* table : kTableNames) txn->SetTableMode(table, TableMode::kReplace);
-  std::vector<FileJob> jobs = PlanTableFiles(rows, options.max_rows_per_file);
-  parquet::WriterOptions writer_options;
-  writer_options.codec = options.codec;
-  if (incremental) {
-    // Only the partitions whose rows changed are rewritten.
-    SPARKIFY_RETURN_IF_ERROR(
-        incremental->SelectChangedFiles(writer_options, options.max_rows_per_file, &jobs));
-  } else {
-    ResetIncrementalState(txn.get());
-  }
-  std::map<std::string, TableWriteStats> write_stats;
-  std::atomic<uint64_t> files_done{0};
-  progress.StartStage("write", jobs.size(), Progress::Unit::kFiles, &files_done);
-  s = WriteTableFiles(jobs, writer_options, txn.get(), &pool, &write_stats, &files_done);
-  progress.EndStage();
-  if (!s.ok()) return s.WithContext("writing " + out_fs->Describe());
-  for (const auto& [table, st] : write_stats) {
-    report->tables[table] = TableSummary{st.rows, st.files, st.bytes};
-  }
-  if (incremental) {
-    // Rows in the lake, not only in the partitions this run rewrote.
-    report->tables["songs"].rows = rows.songs.size();
-    report->tables["artists"].rows = rows.artists.size();
-    report->tables["users"].rows = rows.users.size();
-    report->tables["time"].rows = rows.time.size();
-    report->tables["songplays"].rows = rows.songplays.size();
-  }
-  report->seconds["write"] = SecondsSince(t);
+  // 2-4. parse, transform, write
+  std::string rejects_jsonl;
+  s = incremental ? RunInMemory(context, incremental.get(), &rejects_jsonl)
+                  : RunStreaming(context, &rejects_jsonl);
+  if (!s.ok()) return s;
 
   // 5. commit
   t = Clock::now();
-  if (incremental) SPARKIFY_RETURN_IF_ERROR(incremental->Finish());
   s = txn->WriteRunFile(kRejectsPath, rejects_jsonl);
   if (!s.ok()) return s.WithContext("writing " + std::string(kRejectsPath));
   report->seconds["total"] = SecondsSince(run_start);

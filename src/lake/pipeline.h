@@ -48,6 +48,10 @@ struct PipelineOptions {
   size_t max_rows_per_file = kMaxRowsPerFile;
 };
 
+// Songplay rows that may wait in memory for their partition's file to fill
+// (songplay_files.h); beyond this the biggest partition is written early.
+inline constexpr size_t kMaxBufferedSongplays = 1u << 20;
+
 // Where the run's side outputs go, relative to the output root.
 inline constexpr std::string_view kRejectsPath = "_rejects/rejects.jsonl";
 

@@ -4,6 +4,7 @@
 // How to use:
 //   ThreadPool pool(threads);
 //   pool.ParallelFor(tasks.size(), [&](size_t i) { Run(tasks[i]); });  // waits
+//   pool.Submit([&] { Run(task); });                                  // does not wait
 #pragma once
 
 #include <condition_variable>
@@ -29,6 +30,11 @@ class ThreadPool {
   // Runs fn(0) ... fn(n-1) on the workers, in any order, and returns when all
   // have finished. Must not be called from a worker of this pool.
   void ParallelFor(size_t n, const std::function<void(size_t)>& fn);
+
+  // Queues `task` to run on a worker and returns at once. The caller tracks
+  // completion itself (the streaming stage keeps a window of tasks in flight).
+  // Tasks run in the order they were queued, as workers become free.
+  void Submit(std::function<void()> task);
 
  private:
   void WorkerLoop();

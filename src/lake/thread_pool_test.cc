@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <vector>
 
 namespace sparkify::lake {
@@ -17,6 +19,23 @@ TEST(ThreadPool, RunsEveryIndexOnceAndIsReusable) {
     for (auto& h : hits) EXPECT_EQ(h.load(), 1);
   }
   pool.ParallelFor(0, [](size_t) { FAIL(); });
+}
+
+TEST(ThreadPool, SubmittedTasksAllRun) {
+  ThreadPool pool(2);
+  std::mutex mu;
+  std::condition_variable cv;
+  int done = 0;
+  for (int i = 0; i < 100; ++i) {
+    pool.Submit([&] {
+      std::lock_guard<std::mutex> lock(mu);
+      ++done;
+      cv.notify_all();
+    });
+  }
+  std::unique_lock<std::mutex> lock(mu);
+  cv.wait(lock, [&] { return done == 100; });
+  EXPECT_EQ(done, 100);
 }
 
 }  // namespace

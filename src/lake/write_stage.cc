@@ -30,6 +30,22 @@ Status EncodeFile(const FileJob& job, const parquet::WriterOptions& options, par
   return Status::OK();
 }
 
+Status WriteFile(const FileJob& job, const parquet::WriterOptions& options, Transaction* txn,
+                 uint64_t* bytes) {
+  std::unique_ptr<fs::WritableFile> file;
+  std::string path;
+  Status s = txn->NewDataFile(job.table, job.partition, &file, &path);
+  if (!s.ok()) return s;
+  WritableFileSink sink(file.get());
+  s = EncodeFile(job, options, &sink, bytes);
+  if (s.ok()) {
+    s = file->Close();
+  } else {
+    file->Abort();
+  }
+  return s.ok() ? s : s.WithContext(path);
+}
+
 Status WriteTableFiles(const std::vector<FileJob>& jobs, const parquet::WriterOptions& options,
                        Transaction* txn, ThreadPool* pool,
                        std::map<std::string, TableWriteStats>* stats,
@@ -48,20 +64,8 @@ Status WriteTableFiles(const std::vector<FileJob>& jobs, const parquet::WriterOp
   pool->ParallelFor(jobs.size(), [&](size_t k) {
     if (failed.load()) return;
     const FileJob& job = jobs[order[k]];
-    std::unique_ptr<fs::WritableFile> file;
-    std::string path;
-    Status s = txn->NewDataFile(job.table, job.partition, &file, &path);
     uint64_t bytes = 0;
-    if (s.ok()) {
-      WritableFileSink sink(file.get());
-      s = EncodeFile(job, options, &sink, &bytes);
-      if (s.ok()) {
-        s = file->Close();
-      } else {
-        file->Abort();
-      }
-      if (!s.ok()) s = s.WithContext(path);
-    }
+    Status s = WriteFile(job, options, txn, &bytes);
     std::lock_guard<std::mutex> lock(mu);
     if (!s.ok()) {
       if (first_error.ok()) first_error = s;

@@ -31,6 +31,11 @@ Status WriteTableFiles(const std::vector<FileJob>& jobs, const parquet::WriterOp
                        std::map<std::string, TableWriteStats>* stats,
                        std::atomic<uint64_t>* files_done);
 
+// Encodes one job and writes it as a new data file of the transaction;
+// `bytes` is the file's size.
+Status WriteFile(const FileJob& job, const parquet::WriterOptions& options, Transaction* txn,
+                 uint64_t* bytes);
+
 // Encodes one job to Parquet bytes (what WriteTableFiles writes for it).
 Status EncodeFile(const FileJob& job, const parquet::WriterOptions& options, parquet::Sink* sink,
                   uint64_t* bytes);

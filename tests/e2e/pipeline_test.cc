@@ -58,6 +58,67 @@ TEST(Pipeline, OutputIsIdenticalWhateverTheThreadCount) {
   }
 }
 
+// Every row of every table, as DuckDB reads the lake, sorted.
+std::vector<std::vector<Row>> AllRows(const std::string& lake) {
+  return Duck({
+      "SELECT * FROM " + Table(lake, "songplays") + " ORDER BY songplay_id",
+      "SELECT * FROM " + Table(lake, "users") + " ORDER BY user_id",
+      "SELECT * FROM " + Table(lake, "time") + " ORDER BY start_time",
+      "SELECT * FROM " + Table(lake, "songs") + " ORDER BY song_id",
+      "SELECT * FROM " + Table(lake, "artists") + " ORDER BY artist_id",
+  });
+}
+
+TEST(Pipeline, LogsCutIntoSmallChunksGiveTheSameRows) {
+  TempDir tmp;
+  lake::PipelineOptions options;
+  options.songs_uri = SampleDir() + "/song_data";
+  options.logs_uri = tmp / "logs";
+  options.progress = false;
+  // The sample's logs in one big file, plus a file with bad lines at known
+  // places: line numbers of rejects must count the lines of earlier chunks.
+  std::string all;
+  for (auto& [path, bytes] : ListFiles(SampleDir() + "/log_data")) all += bytes;
+  WriteFile(tmp / "logs/all.json", all);
+  std::string bad;
+  for (int i = 1; i <= 3000; ++i) {
+    bad += i % 1000 == 0 ? "{\"ts\": \"broken\"}\n"
+                         : "{\"ts\": " + std::to_string(1541030400000 + i) + ", \"userId\": \"" +
+                               std::to_string(i % 7 + 1) + "\", \"page\": \"Home\"}\n";
+  }
+  WriteFile(tmp / "logs/bad.json", bad);
+
+  options.out_uri = tmp / "whole";
+  lake::RunReport whole;
+  ASSERT_TRUE(lake::RunPipeline(options, &whole).ok());
+  options.out_uri = tmp / "chunked";
+  options.shard_target_bytes = 8 << 10;  // hundreds of chunks
+  options.max_rows_per_file = 700;
+  lake::RunReport chunked;
+  Status s = lake::RunPipeline(options, &chunked);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(chunked.tables["songplays"].rows, 6820u);
+  EXPECT_GE(chunked.tables["songplays"].files, 10u);
+  EXPECT_EQ(chunked.tables["users"].rows, whole.tables["users"].rows);
+  EXPECT_EQ(chunked.logs.records, whole.logs.records);
+  EXPECT_EQ(chunked.logs.bytes, whole.logs.bytes);
+  EXPECT_EQ(chunked.logs.objects, 2u);
+  EXPECT_EQ(chunked.rejects, 3u);
+  EXPECT_EQ(ReadFile(tmp / "chunked/_rejects/rejects.jsonl"),
+            ReadFile(tmp / "whole/_rejects/rejects.jsonl"));
+  for (int line : {1000, 2000, 3000}) {
+    EXPECT_NE(ReadFile(tmp / "chunked/_rejects/rejects.jsonl")
+                  .find("\"object\":\"bad.json\",\"line\":" + std::to_string(line) + ","),
+              std::string::npos)
+        << line;
+  }
+  auto a = AllRows(tmp / "whole");
+  auto b = AllRows(tmp / "chunked");
+  ASSERT_EQ(a.size(), 5u);
+  EXPECT_EQ(a[0].size(), 6820u);
+  for (size_t t = 0; t < a.size(); ++t) EXPECT_TRUE(a[t] == b[t]) << "table " << t;
+}
+
 TEST(Pipeline, ARerunReplacesEveryTableEvenWithEmptyInput) {
   TempDir tmp;
   lake::PipelineOptions options;

@@ -1,0 +1,170 @@
+#include "lake/songplay_files.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "lake/calendar.h"
+#include "lake/songplay_id.h"
+
+namespace sparkify::lake {
+namespace {
+
+constexpr int64_t kNov2018 = 1541030400000;  // 2018-11-01T00:00:00Z in ms
+constexpr int64_t kDec2018 = 1543622400000;  // 2018-12-01T00:00:00Z
+
+void AddEvent(LogBatch* b, int64_t ts, std::optional<int64_t> user, int64_t session, int64_t item,
+              std::string_view level, bool next_song = true, std::string_view first = "Ann") {
+  b->object.push_back(0);
+  b->position.push_back(static_cast<uint32_t>(b->size()));
+  b->ts.push_back(ts);
+  b->user_id.Append(user);
+  b->session_id.Append(session);
+  b->item_in_session.Append(item);
+  b->length.Append(200.0);
+  b->next_song.push_back(next_song ? 1 : 0);
+  b->artist.Append("Artist");
+  b->song.Append("Song");
+  b->first_name.Append(first);
+  b->last_name.Append("Lee");
+  b->gender.Append("F");
+  b->level.Append(level);
+  b->location.Append("Here");
+  b->user_agent.Append("Agent");
+}
+
+struct Written {
+  std::string table, partition;
+  std::vector<parquet::ColumnVector> columns;
+};
+
+std::vector<Written> RunChunks(const std::vector<LogBatch>& chunks, size_t max_rows, size_t max_buffered,
+                         SongplayFiles* files, std::vector<size_t>* jobs_after_chunk = nullptr) {
+  std::vector<SongRow> songs;
+  SongMatcher matcher(songs);
+  std::vector<FileJob> jobs;
+  for (const LogBatch& b : chunks) {
+    files->Add(DeriveChunkRows(b, matcher), &jobs);
+    if (jobs_after_chunk) jobs_after_chunk->push_back(jobs.size());
+  }
+  files->Finish(&jobs);
+  std::vector<Written> out;
+  for (FileJob& j : jobs) {
+    out.push_back(Written{j.table, j.partition, j.build_columns()});
+    EXPECT_EQ(out.back().columns[0].size(), j.rows);
+    EXPECT_LE(j.rows, max_rows);
+  }
+  return out;
+}
+
+TEST(SongplayFiles, IdsAreUniqueAcrossChunksAsInTheInMemoryTransform) {
+  // The same event three times (twice in one chunk, once in the next) and others.
+  std::vector<LogBatch> chunks(2);
+  AddEvent(&chunks[0], kNov2018 + 5, 1, 10, 0, "free");
+  AddEvent(&chunks[0], kNov2018 + 5, 1, 10, 0, "free");
+  AddEvent(&chunks[0], kNov2018 + 9, 2, 11, 0, "paid");
+  AddEvent(&chunks[1], kNov2018 + 5, 1, 10, 0, "free");
+  AddEvent(&chunks[1], kNov2018 + 7, 3, 12, 1, "paid");
+  std::vector<EventIdentity> all;
+  for (const LogBatch& b : chunks) {
+    for (size_t r = 0; r < b.size(); ++r) {
+      all.push_back(EventIdentity{b.ts[r], *b.user_id.Get(r), b.session_id.Get(r),
+                                  b.item_in_session.Get(r)});
+    }
+  }
+  std::vector<int64_t> expected = AssignSongplayIds(all);
+  SongplayFiles files(100, 1000);
+  std::vector<Written> out = RunChunks(chunks, 100, 1000, &files);
+  std::multiset<int64_t> got;
+  for (const Written& w : out) {
+    if (w.table != "songplays") continue;
+    got.insert(w.columns[0].i64.begin(), w.columns[0].i64.end());
+  }
+  EXPECT_EQ(got, std::multiset<int64_t>(expected.begin(), expected.end()));
+  EXPECT_EQ(std::set<int64_t>(got.begin(), got.end()).size(), 5u);
+  EXPECT_EQ(files.songplays(), 5u);
+}
+
+TEST(SongplayFiles, FilesAreCutAtMaxRowsAndSortedInside) {
+  std::vector<LogBatch> chunks(3);
+  for (int i = 0; i < 10; ++i) {
+    // Times decrease within a chunk, so sorting inside a file is visible.
+    AddEvent(&chunks[i % 3], kNov2018 + 1000 - i, i, i, 0, "free");
+  }
+  SongplayFiles files(3, 1000);
+  std::vector<size_t> jobs_after;
+  std::vector<Written> out = RunChunks(chunks, 3, 1000, &files, &jobs_after);
+  // 4 rows after chunk 0: one file; 7 after chunk 1: two; then the rest.
+  EXPECT_EQ(jobs_after, (std::vector<size_t>{1, 2, 3}));
+  size_t rows = 0, songplay_files = 0;
+  std::set<int64_t> starts;
+  for (const Written& w : out) {
+    if (w.table == "time") {
+      EXPECT_EQ(w.partition, "year=2018/month=11");
+      starts.insert(w.columns[0].i64.begin(), w.columns[0].i64.end());
+      EXPECT_TRUE(std::is_sorted(w.columns[0].i64.begin(), w.columns[0].i64.end()));
+      continue;
+    }
+    ++songplay_files;
+    EXPECT_EQ(w.partition, "year=2018/month=11");
+    const auto& t = w.columns[1].i64;
+    EXPECT_TRUE(std::is_sorted(t.begin(), t.end()));
+    rows += t.size();
+  }
+  EXPECT_EQ(songplay_files, 4u);
+  EXPECT_EQ(rows, 10u);
+  EXPECT_EQ(starts.size(), 10u);
+  EXPECT_EQ(files.time_rows(), 10u);
+}
+
+TEST(SongplayFiles, TooManyBufferedRowsWriteTheBiggestPartitionEarly) {
+  std::vector<LogBatch> chunks(1);
+  for (int i = 0; i < 3; ++i) AddEvent(&chunks[0], kNov2018 + i, 1, 1, i, "free");
+  for (int i = 0; i < 2; ++i) AddEvent(&chunks[0], kDec2018 + i, 1, 2, i, "free");
+  SongplayFiles small(3, /*max_buffered_rows=*/3);
+  std::vector<size_t> jobs_after;
+  std::vector<Written> out = RunChunks(chunks, 3, 3, &small, &jobs_after);
+  // November (3 rows) is full; then 2 rows wait: within the budget.
+  ASSERT_EQ(jobs_after, (std::vector<size_t>{1}));
+  EXPECT_EQ(out[0].partition, "year=2018/month=11");
+  EXPECT_EQ(out[1].partition, "year=2018/month=12");
+  EXPECT_EQ(out[1].table, "songplays");
+  EXPECT_EQ(small.buffered_rows(), 0u);
+
+  std::vector<LogBatch> more(1);
+  for (int i = 0; i < 2; ++i) AddEvent(&more[0], kNov2018 + i, 1, 1, i, "free");
+  for (int i = 0; i < 2; ++i) AddEvent(&more[0], kDec2018 + i, 1, 2, i, "free");
+  SongplayFiles budget(3, 3);
+  jobs_after.clear();
+  out = RunChunks(more, 3, 3, &budget, &jobs_after);
+  // 4 rows wait, over the budget of 3: the first biggest partition (November) goes.
+  ASSERT_EQ(jobs_after, (std::vector<size_t>{1}));
+  EXPECT_EQ(out[0].partition, "year=2018/month=11");
+  EXPECT_EQ(out[0].columns[0].size(), 2u);
+}
+
+TEST(SongplayFiles, UsersKeepTheirLatestEventAcrossChunks) {
+  std::vector<LogBatch> chunks(3);
+  AddEvent(&chunks[0], kNov2018 + 50, 7, 1, 5, "free", false, "Early");
+  AddEvent(&chunks[0], kNov2018 + 10, 8, 1, 1, "free", true, "Only");
+  AddEvent(&chunks[1], kNov2018 + 90, 7, 1, 0, "paid", true, "Latest");
+  AddEvent(&chunks[2], kNov2018 + 40, 7, 9, 9, "free", true, "Older");
+  // A full tie with user 8's event: the later one (in input order) wins.
+  AddEvent(&chunks[2], kNov2018 + 10, 8, 1, 1, "paid", false, "Tie");
+  AddEvent(&chunks[2], kNov2018 + 10, std::nullopt, 1, 1, "free", false, "Nobody");
+  SongplayFiles files(100, 1000);
+  RunChunks(chunks, 100, 1000, &files);
+  std::vector<UserRow> users = files.Users();
+  ASSERT_EQ(users.size(), 2u);
+  EXPECT_EQ(users[0].user_id, 7);
+  EXPECT_EQ(users[0].first_name, "Latest");
+  EXPECT_EQ(users[0].level, "paid");
+  EXPECT_EQ(users[1].user_id, 8);
+  EXPECT_EQ(users[1].first_name, "Tie");
+  EXPECT_EQ(users[1].level, "paid");
+  // Only NextSong events with a user are songplays.
+  EXPECT_EQ(files.songplays(), 3u);
+}
+
+}  // namespace
+}  // namespace sparkify::lake

@@ -1,0 +1,152 @@
+#include "lake/songplay_rows.h"
+
+#include <algorithm>
+#include <numeric>
+#include <tuple>
+#include <unordered_map>
+
+#include "lake/calendar.h"
+#include "lake/songplay_id.h"
+
+namespace sparkify::lake {
+
+namespace {
+
+constexpr int64_t kMicrosPerMilli = 1000;
+constexpr int64_t kMillisPerDay = 86'400'000;
+
+auto OrderKey(const UserCandidate& u) {
+  return std::make_tuple(u.ts, u.session_id.has_value(), u.session_id.value_or(0),
+                         u.item_in_session.has_value(), u.item_in_session.value_or(0));
+}
+
+auto EventKey(const LogBatch& b, size_t r) {
+  auto s = b.session_id.Get(r);
+  auto i = b.item_in_session.Get(r);
+  return std::make_tuple(b.ts[r], s.has_value(), s.value_or(0), i.has_value(), i.value_or(0));
+}
+
+std::optional<std::string> Own(Text t) {
+  return t ? std::optional<std::string>(*t) : std::nullopt;
+}
+
+// The (year, month) of epoch milliseconds, remembering the last month's
+// bounds: events of a chunk mostly share a month, and ToCivilTime is the
+// costly part.
+class MonthOf {
+ public:
+  std::pair<int32_t, int32_t> operator()(int64_t ms) {
+    if (ms < begin_ms_ || ms >= end_ms_) {
+      CivilTime c = ToCivilTime(ms);
+      year_ = c.year;
+      month_ = c.month;
+      begin_ms_ = DaysFromCivil(c.year, c.month, 1) * kMillisPerDay;
+      int next_year = c.month == 12 ? c.year + 1 : c.year;
+      unsigned next_month = c.month == 12 ? 1 : c.month + 1;
+      end_ms_ = DaysFromCivil(next_year, next_month, 1) * kMillisPerDay;
+    }
+    return {year_, month_};
+  }
+
+ private:
+  int64_t begin_ms_ = 0, end_ms_ = 0;  // empty range: the first call computes
+  int32_t year_ = 0, month_ = 0;
+};
+
+}  // namespace
+
+bool ReplacesLatest(const UserCandidate& later, const UserCandidate& current) {
+  return OrderKey(later) >= OrderKey(current);
+}
+
+ChunkRows DeriveChunkRows(const LogBatch& b, const SongMatcher& matcher) {
+  ChunkRows out;
+  std::vector<std::shared_ptr<SongplaySegment>>& segments = out.segments;
+  std::unordered_map<int64_t, size_t> latest_row;  // user_id -> row of its latest event
+  MonthOf month_of;
+  SongplaySegment* current = nullptr;
+  uint32_t current_index = 0;
+  for (size_t r = 0; r < b.size(); ++r) {
+    std::optional<int64_t> user = b.user_id.Get(r);
+    if (!user) continue;
+    // users: the latest event of each user in the chunk (rows in input order,
+    // so a later row wins a full tie).
+    {
+      auto [it, inserted] = latest_row.try_emplace(*user, r);
+      if (!inserted && EventKey(b, r) >= EventKey(b, it->second)) it->second = r;
+    }
+    if (!b.next_song[r]) continue;
+    auto [year, month] = month_of(b.ts[r]);
+    if (current == nullptr || current->year != year || current->month != month) {
+      auto found = std::find_if(segments.begin(), segments.end(), [&](const auto& s) {
+        return s->year == year && s->month == month;
+      });
+      if (found == segments.end()) {
+        segments.push_back(std::make_shared<SongplaySegment>());
+        segments.back()->year = year;
+        segments.back()->month = month;
+        found = segments.end() - 1;
+      }
+      current = found->get();
+      current_index = static_cast<uint32_t>(found - segments.begin());
+    }
+    SongplaySegment& s = *current;
+    const int64_t start_us = b.ts[r] * kMicrosPerMilli;
+    std::optional<int64_t> session = b.session_id.Get(r);
+    std::optional<int64_t> item = b.item_in_session.Get(r);
+    s.songplay_id.push_back(SongplayId(EventIdentity{b.ts[r], *user, session, item}));
+    s.start_time_us.push_back(start_us);
+    s.user_id.push_back(*user);
+    s.session_id.Append(session);
+    s.item_in_session.Append(item);
+    s.level.Append(b.level.Get(r));
+    s.location.Append(b.location.Get(r));
+    s.user_agent.Append(b.user_agent.Get(r));
+    const SongRow* song = matcher.Match(b.song.Get(r), b.artist.Get(r), b.length.Get(r));
+    s.song.push_back(song);
+    out.matched += song != nullptr;
+    out.segment_of_row.push_back(current_index);
+  }
+
+  // Segments in partition order; renumber the rows' segment indices.
+  std::vector<uint32_t> order(segments.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    return std::tie(segments[a]->year, segments[a]->month) <
+           std::tie(segments[b]->year, segments[b]->month);
+  });
+  std::vector<uint32_t> new_index(segments.size());
+  std::vector<std::shared_ptr<SongplaySegment>> sorted;
+  for (uint32_t i = 0; i < order.size(); ++i) {
+    new_index[order[i]] = i;
+    sorted.push_back(std::move(segments[order[i]]));
+  }
+  segments = std::move(sorted);
+  for (uint32_t& s : out.segment_of_row) s = new_index[s];
+
+  for (auto& s : segments) {
+    s->distinct_start_us = s->start_time_us;
+    std::sort(s->distinct_start_us.begin(), s->distinct_start_us.end());
+    s->distinct_start_us.erase(
+        std::unique(s->distinct_start_us.begin(), s->distinct_start_us.end()),
+        s->distinct_start_us.end());
+  }
+  out.users.reserve(latest_row.size());
+  for (const auto& [user, r] : latest_row) {
+    UserCandidate u;
+    u.user_id = user;
+    u.ts = b.ts[r];
+    u.session_id = b.session_id.Get(r);
+    u.item_in_session = b.item_in_session.Get(r);
+    u.first_name = Own(b.first_name.Get(r));
+    u.last_name = Own(b.last_name.Get(r));
+    u.gender = Own(b.gender.Get(r));
+    u.level = Own(b.level.Get(r));
+    out.users.push_back(std::move(u));
+  }
+  std::sort(out.users.begin(), out.users.end(),
+            [](const UserCandidate& a, const UserCandidate& b) { return a.user_id < b.user_id; });
+  return out;
+}
+
+}  // namespace sparkify::lake

@@ -1,0 +1,63 @@
+// What one chunk of log events adds to the tables, computed on a worker
+// thread with no shared state (the streaming log stage, log_stream.h):
+//
+//   LogBatch + SongMatcher --DeriveChunkRows--> ChunkRows
+//     songplays, grouped by (year, month) partition, text owned (the batch is
+//     freed right after), ids with salt 0 (SongplayFiles makes them unique);
+//     the distinct start times of each partition (for the time table);
+//     each user's latest event in the chunk (for the users table).
+//
+// Same rules as the in-memory transform (transform.h): every NextSong event
+// with a user is a songplay, matched with SongMatcher; users keep their
+// latest event by (ts, sessionId, itemInSession), the later one in input
+// order on a full tie.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lake/records.h"
+#include "lake/transform.h"
+
+namespace sparkify::lake {
+
+// Songplays of one (year, month) partition from one chunk, in input order.
+struct SongplaySegment {
+  int32_t year = 0, month = 0;
+  std::vector<int64_t> songplay_id;
+  std::vector<int64_t> start_time_us;
+  std::vector<int64_t> user_id;
+  NullableColumn<int64_t> session_id, item_in_session;
+  StringColumn level, location, user_agent;
+  std::vector<const SongRow*> song;  // the matched song (owned by the songs table) or nullptr
+  std::vector<int64_t> distinct_start_us;  // sorted, unique
+
+  size_t size() const { return start_time_us.size(); }
+};
+
+// A user's latest event within some set of events, with its text owned.
+struct UserCandidate {
+  int64_t user_id = 0;
+  int64_t ts = 0;
+  std::optional<int64_t> session_id, item_in_session;
+  std::optional<std::string> first_name, last_name, gender, level;
+};
+
+// True when `later` replaces `current` as a user's latest event, `later`
+// coming after `current` in input order: its (ts, sessionId, itemInSession)
+// key is greater or equal (a null sorts first).
+bool ReplacesLatest(const UserCandidate& later, const UserCandidate& current);
+
+struct ChunkRows {
+  std::vector<std::shared_ptr<SongplaySegment>> segments;  // ascending (year, month)
+  std::vector<uint32_t> segment_of_row;  // the chunk's songplays in input order -> segment
+  std::vector<UserCandidate> users;      // one per user_id, ascending user_id
+  uint64_t matched = 0;                  // songplays matched to a song
+};
+
+ChunkRows DeriveChunkRows(const LogBatch& batch, const SongMatcher& matcher);
+
+}  // namespace sparkify::lake

@@ -1,0 +1,55 @@
+#include "lake/table_file_writer.h"
+
+#include <memory>
+#include <utility>
+
+namespace sparkify::lake {
+
+TableFileWriter::TableFileWriter(Transaction* txn, ThreadPool* pool,
+                                 const parquet::WriterOptions& options, size_t max_in_flight,
+                                 std::atomic<uint64_t>* files_done)
+    : txn_(txn),
+      pool_(pool),
+      options_(options),
+      max_in_flight_(max_in_flight == 0 ? 1 : max_in_flight),
+      files_done_(files_done) {}
+
+TableFileWriter::~TableFileWriter() { Finish(); }
+
+void TableFileWriter::Submit(FileJob job, bool wait_for_room) {
+  {
+    std::unique_lock<std::mutex> lock(mu_);
+    stats_[job.table];  // every table appears, even with 0 rows
+    if (wait_for_room) cv_.wait(lock, [&] { return bounded_in_flight_ < max_in_flight_; });
+    if (failed_.load()) return;
+    ++in_flight_;
+    if (wait_for_room) ++bounded_in_flight_;
+  }
+  auto shared = std::make_shared<FileJob>(std::move(job));
+  pool_->Submit([this, shared, wait_for_room] {
+    uint64_t bytes = 0;
+    Status s = failed_.load() ? Status::OK() : WriteFile(*shared, options_, txn_, &bytes);
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!s.ok()) {
+      if (first_error_.ok()) first_error_ = s;
+      failed_ = true;
+    } else if (!failed_.load()) {
+      TableWriteStats& t = stats_[shared->table];
+      t.rows += shared->rows;
+      t.files += 1;
+      t.bytes += bytes;
+      if (files_done_) files_done_->fetch_add(1, std::memory_order_relaxed);
+    }
+    --in_flight_;
+    if (wait_for_room) --bounded_in_flight_;
+    cv_.notify_all();
+  });
+}
+
+Status TableFileWriter::Finish() {
+  std::unique_lock<std::mutex> lock(mu_);
+  cv_.wait(lock, [&] { return in_flight_ == 0; });
+  return first_error_;
+}
+
+}  // namespace sparkify::lake

@@ -1,0 +1,71 @@
+// TableFileWriter: writes file jobs (table_layout.h) in the background on the
+// run's thread pool, so that the streaming log stage can hand over a full
+// partition's file and go on parsing. At most `max_in_flight` jobs wait or
+// run at once: Submit() blocks beyond that, which bounds the memory held by
+// rows waiting to be encoded.
+//
+// How to use:
+//   TableFileWriter writer(txn, &pool, writer_options, /*max_in_flight=*/4);
+//   writer.Submit(std::move(job), true);  // from one thread (the stage's driver)
+//   Status s = writer.Finish();        // waits; the first error of any job
+//   writer.stats()                     // rows, files, bytes per table
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstddef>
+#include <map>
+#include <mutex>
+#include <string>
+
+#include "common/status.h"
+#include "lake/commit/transaction.h"
+#include "lake/table_layout.h"
+#include "lake/thread_pool.h"
+#include "lake/write_stage.h"
+#include "parquet/writer.h"
+
+namespace sparkify::lake {
+
+class TableFileWriter {
+ public:
+  TableFileWriter(Transaction* txn, ThreadPool* pool, const parquet::WriterOptions& options,
+                  size_t max_in_flight, std::atomic<uint64_t>* files_done = nullptr);
+  // Waits for the jobs still running.
+  ~TableFileWriter();
+  TableFileWriter(const TableFileWriter&) = delete;
+  TableFileWriter& operator=(const TableFileWriter&) = delete;
+
+  // Queues `job`. With `wait_for_room`, first waits until fewer than
+  // `max_in_flight` jobs are queued or running (for jobs whose rows are made
+  // as fast as the caller can go); without, queues at once (rows that are in
+  // memory anyway, like the dimension tables). After a job failed, further
+  // jobs are dropped (Finish() returns the error).
+  void Submit(FileJob job, bool wait_for_room);
+
+  // True once a job failed: the caller may stop early.
+  bool failed() const { return failed_.load(); }
+
+  // Waits for every queued job; returns the first error.
+  Status Finish();
+
+  // Per table, every table that had a job (also with 0 rows). After Finish().
+  const std::map<std::string, TableWriteStats>& stats() const { return stats_; }
+
+ private:
+  Transaction* const txn_;
+  ThreadPool* const pool_;
+  const parquet::WriterOptions options_;
+  const size_t max_in_flight_;
+  std::atomic<uint64_t>* const files_done_;
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  size_t in_flight_ = 0;          // every queued or running job
+  size_t bounded_in_flight_ = 0;  // those submitted with wait_for_room
+  Status first_error_;
+  std::atomic<bool> failed_{false};
+  std::map<std::string, TableWriteStats> stats_;
+};
+
+}  // namespace sparkify::lake
