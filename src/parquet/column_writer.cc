@@ -6,6 +6,7 @@
 #include <string_view>
 #include <type_traits>
 
+#include "parquet/delta_encoder.h"
 #include "parquet/dictionary_encoder.h"
 #include "parquet/rle_bitpacked.h"
 #include "parquet/statistics.h"
@@ -17,6 +18,10 @@ namespace {
 // The dictionary is judged after this many values: if by then it would not
 // make the data smaller than PLAIN, the chunk is written PLAIN.
 constexpr size_t kDictionaryProbeValues = 16384;
+// DELTA_BINARY_PACKED is chosen when the chunk's first values (up to the probe
+// count) encode to at most this fraction of PLAIN: a smaller gain is not
+// worth a less common encoding.
+constexpr size_t kDeltaGainPercent = 90;
 
 // Per-value-type behaviour: PLAIN encoding, size, statistics.
 template <typename V>
@@ -413,6 +418,16 @@ Status ColumnChunkWriter::WriteTyped(const ColumnSchema& schema, const uint8_t* 
     }
   }
 
+  // 3b. Integers without a dictionary: DELTA_BINARY_PACKED if a sample says it pays.
+  bool use_delta = false;
+  if constexpr (std::is_same_v<V, int32_t> || std::is_same_v<V, int64_t>) {
+    if (!use_dict && options_.enable_delta_encoding && num_values > 0) {
+      const size_t sample = std::min(num_values, kDictionaryProbeValues);
+      use_delta =
+          DeltaBinaryPackedSize(values, sample) * 100 <= sample * sizeof(V) * kDeltaGainPercent;
+    }
+  }
+
   // 4. Pages.
   std::vector<PageRange> pages;
   {
@@ -487,11 +502,17 @@ Status ColumnChunkWriter::WriteTyped(const ColumnSchema& schema, const uint8_t* 
     if (use_dict) {
       page_.push_back(static_cast<char>(bit_width));
       RleBpEncode(indices_.data() + p.val_begin, vals, bit_width, &page_);
+    } else if (use_delta) {
+      if constexpr (std::is_same_v<V, int32_t> || std::is_same_v<V, int64_t>) {
+        DeltaBinaryPackedEncode(values + p.val_begin, vals, &page_);
+      }
     } else {
       O::Plain(values + p.val_begin, vals, &page_);
     }
     format::PageHeader h;
-    const int32_t encoding = use_dict ? format::RLE_DICTIONARY : format::PLAIN;
+    const int32_t encoding = use_dict    ? format::RLE_DICTIONARY
+                             : use_delta ? format::DELTA_BINARY_PACKED
+                                         : format::PLAIN;
     if (v2) {
       h.type = format::DATA_PAGE_V2;
       format::DataPageHeaderV2 dh;
@@ -567,12 +588,16 @@ Status ColumnChunkWriter::WriteTyped(const ColumnSchema& schema, const uint8_t* 
     md.encodings = {format::PLAIN, format::RLE_DICTIONARY};
     md.encoding_stats = {
         {format::DICTIONARY_PAGE, format::PLAIN, 1},
-        {format::DATA_PAGE, format::RLE_DICTIONARY, static_cast<int32_t>(pages.size())}};
+        {data_page_type, format::RLE_DICTIONARY, static_cast<int32_t>(pages.size())}};
+  } else if (use_delta) {
+    md.encodings = {format::DELTA_BINARY_PACKED};
+    md.encoding_stats = {
+        {data_page_type, format::DELTA_BINARY_PACKED, static_cast<int32_t>(pages.size())}};
   } else {
     md.encodings = {format::PLAIN};
     md.encoding_stats = {{data_page_type, format::PLAIN, static_cast<int32_t>(pages.size())}};
   }
-  if (optional) md.encodings.insert(md.encodings.begin() + 1, format::RLE);
+  if (optional) md.encodings.insert(md.encodings.begin() + (use_delta ? 0 : 1), format::RLE);
   md.total_uncompressed_size = uncompressed_total;
   md.total_compressed_size = compressed_total;
   if (options_.write_statistics) {

@@ -2,6 +2,8 @@
 // footer (statistics, page index, schema annotations) against the spec.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "parquet/metadata.h"
 #include "parquet/reader.h"
 #include "parquet/statistics.h"
@@ -109,6 +111,40 @@ TEST(RoundTrip, DictionaryFallsBackToPlainPastTheLimit) {
   auto cols = r->ReadAll();
   ASSERT_TRUE(cols.ok());
   EXPECT_EQ(CanonicalRows(*r, *cols), CanonicalRows(t));
+}
+
+// Integers that take no dictionary: DELTA_BINARY_PACKED when it pays (growing
+// timestamps and ids), PLAIN when the values are noise or the option is off.
+TEST(RoundTrip, IntegersChooseDeltaBinaryPackedBySample) {
+  Table t = AllTypesTable(40000, 9, 6, 100000);
+  for (bool delta : {true, false}) {
+    for (int version : {1, 2}) {
+      WriterOptions o;
+      o.enable_delta_encoding = delta;
+      o.data_page_version = version;
+      o.codec = Codec::kZstd;
+      auto bytes = WriteTable(t, o);
+      ASSERT_TRUE(bytes.ok());
+      auto r = OpenOrDie(*bytes);
+      const auto& cols = r->metadata().row_groups[0].columns;
+      auto has = [&](int col, int32_t enc) {
+        const auto& e = cols[col].meta_data->encodings;
+        return std::find(e.begin(), e.end(), enc) != e.end();
+      };
+      // "id" counts up; "ts" are random microseconds within 12 days (41-bit deltas).
+      EXPECT_EQ(has(0, format::DELTA_BINARY_PACKED), delta);
+      EXPECT_EQ(has(7, format::DELTA_BINARY_PACKED), delta);
+      EXPECT_NE(has(7, format::PLAIN), delta);
+      // "i64" is full-width noise: deltas need 64 bits, PLAIN stays.
+      EXPECT_FALSE(has(2, format::DELTA_BINARY_PACKED));
+      EXPECT_TRUE(has(2, format::PLAIN));
+      // "i32" has 100000 distinct values in 40000 rows: no dictionary, deltas of 17 bits.
+      EXPECT_EQ(has(1, format::DELTA_BINARY_PACKED), delta);
+      auto read = r->ReadAll();
+      ASSERT_TRUE(read.ok()) << read.status().ToString();
+      EXPECT_EQ(CanonicalRows(*r, *read), CanonicalRows(t));
+    }
+  }
 }
 
 TEST(RoundTrip, LongStrings) {
