@@ -87,6 +87,7 @@ class StagedObjectLayout : public TableLayout {
       }
     }
     timer.Lap("publish: list the table folders");
+    StepTimer window;
     Status s = fs_->CopyMany(copies);
     if (s.IsNotFound()) {
       return Status::Corruption(
@@ -94,11 +95,14 @@ class StagedObjectLayout : public TableLayout {
           ")");
     }
     SPARKIFY_RETURN_IF_ERROR(s);
+    timer.Lap("publish: copies");
     CrashPoint("publish.step");
     SPARKIFY_RETURN_IF_ERROR(WriteAll(manifests));
+    timer.Lap("publish: symlink manifests");
     CrashPoint("publish.step");
     SPARKIFY_RETURN_IF_ERROR(fs_->Delete(superseded));
-    timer.Lap("publish: the listing readers' window (copies, manifests, deletes)");
+    timer.Lap("publish: deletes");
+    window.Lap("publish: the listing readers' window (copies, manifests, deletes)");
     CrashPoint("publish.step");
     return Status::OK();
   }
