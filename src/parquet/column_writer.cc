@@ -18,6 +18,10 @@ namespace {
 // The dictionary is judged after this many values: if by then it would not
 // make the data smaller than PLAIN, the chunk is written PLAIN.
 constexpr size_t kDictionaryProbeValues = 16384;
+// An earlier, cheaper look: if the first this-many values are all distinct,
+// the column is ids, timestamps or measurements, and a dictionary will not pay
+// (a column with fewer distinct values than ~100x this would show a repeat).
+constexpr size_t kDictionaryFirstLookValues = 2048;
 // DELTA_BINARY_PACKED is chosen when the chunk's first values (up to the probe
 // count) encode to at most this fraction of PLAIN: a smaller gain is not
 // worth a less common encoding.
@@ -108,10 +112,13 @@ struct Ops<Bool> {
 };
 
 // Min and max of values[0, n) as statistics; false if there is none (no
-// values, or only NaNs).
-bool MinMax(const int32_t* v, size_t n, std::string* mn, std::string* mx) {
+// values, or only NaNs). Kept out of line: inlined into the large WriteTyped,
+// the running bounds were spilled to the stack and every value waited on a
+// store-to-load round trip.
+template <typename T>
+[[gnu::noinline]] bool MinMaxInt(const T* v, size_t n, std::string* mn, std::string* mx) {
   if (n == 0) return false;
-  int32_t lo = v[0], hi = v[0];
+  T lo = v[0], hi = v[0];
   for (size_t i = 1; i < n; ++i) {
     lo = std::min(lo, v[i]);
     hi = std::max(hi, v[i]);
@@ -119,28 +126,31 @@ bool MinMax(const int32_t* v, size_t n, std::string* mn, std::string* mx) {
   *mn = EncodeStat(lo);
   *mx = EncodeStat(hi);
   return true;
+}
+bool MinMax(const int32_t* v, size_t n, std::string* mn, std::string* mx) {
+  return MinMaxInt(v, n, mn, mx);
 }
 bool MinMax(const int64_t* v, size_t n, std::string* mn, std::string* mx) {
-  if (n == 0) return false;
-  int64_t lo = v[0], hi = v[0];
-  for (size_t i = 1; i < n; ++i) {
-    lo = std::min(lo, v[i]);
-    hi = std::max(hi, v[i]);
-  }
-  *mn = EncodeStat(lo);
-  *mx = EncodeStat(hi);
-  return true;
+  return MinMaxInt(v, n, mn, mx);
 }
-bool MinMax(const double* v, size_t n, std::string* mn, std::string* mx) {
-  double lo = INFINITY, hi = -INFINITY;
-  bool any = false;
-  for (size_t i = 0; i < n; ++i) {
-    if (std::isnan(v[i])) continue;  // NaN has no place in an order
-    any = true;
-    lo = std::min(lo, v[i]);
-    hi = std::max(hi, v[i]);
+[[gnu::noinline]] bool MinMax(const double* v, size_t n, std::string* mn, std::string* mx) {
+  // A NaN compares false both ways, so it never replaces a bound: NaN has no
+  // place in an order. Two sets of bounds halve the dependency chain.
+  double lo0 = INFINITY, hi0 = -INFINITY, lo1 = INFINITY, hi1 = -INFINITY;
+  size_t i = 0;
+  for (; i + 2 <= n; i += 2) {
+    const double x = v[i], y = v[i + 1];
+    lo0 = x < lo0 ? x : lo0;
+    hi0 = x > hi0 ? x : hi0;
+    lo1 = y < lo1 ? y : lo1;
+    hi1 = y > hi1 ? y : hi1;
   }
-  if (!any) return false;
+  if (i < n) {
+    lo0 = v[i] < lo0 ? v[i] : lo0;
+    hi0 = v[i] > hi0 ? v[i] : hi0;
+  }
+  double lo = lo1 < lo0 ? lo1 : lo0, hi = hi1 > hi0 ? hi1 : hi0;
+  if (!(lo <= hi)) return false;  // nothing but NaNs (or nothing)
   // Readers cannot tell which zero was seen: widen to both (LogicalTypes.md).
   if (lo == 0) lo = -0.0;
   if (hi == 0) hi = +0.0;
@@ -164,7 +174,7 @@ inline uint64_t Prefix(std::string_view s) {
   return __builtin_bswap64(w);
 }
 
-bool MinMax(StrAcc v, size_t n, std::string* mn, std::string* mx) {
+[[gnu::noinline]] bool MinMax(StrAcc v, size_t n, std::string* mn, std::string* mx) {
   if (n == 0) return false;
   std::string_view lo = v[0], hi = v[0];
   uint64_t lo_p = Prefix(lo), hi_p = lo_p;
@@ -384,6 +394,10 @@ Status ColumnChunkWriter::WriteTyped(const ColumnSchema& schema, const uint8_t* 
       for (size_t i = 0; i < num_values; ++i) {
         indices_[i] = dict.Insert(values[i]);
         if (dict.plain_bytes() > options_.dictionary_page_size_limit) {
+          use_dict = false;
+          break;
+        }
+        if (i + 1 == kDictionaryFirstLookValues && dict.size() == i + 1 && i + 1 < num_values) {
           use_dict = false;
           break;
         }

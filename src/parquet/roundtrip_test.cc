@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <optional>
 
 #include "parquet/metadata.h"
 #include "parquet/reader.h"
@@ -253,6 +256,42 @@ TEST(Footer, StatisticsAreExact) {
   double dmax;
   std::memcpy(&dmax, dst.max_value->data(), 8);
   EXPECT_EQ(dmax, 1e300);
+}
+
+// Double bounds skip NaN, keep infinities, and widen a zero bound to both zeros
+// (LogicalTypes.md); a chunk of only NaNs gets no bounds.
+TEST(Footer, DoubleStatisticsSkipNaNKeepInfinitiesWidenZeros) {
+  auto stats_of = [](std::vector<double> values) {
+    Table t;
+    t.schema.columns = {{"d", PhysicalType::kDouble, LogicalType::kNone, Repetition::kRequired}};
+    t.columns = {ColumnVector(PhysicalType::kDouble)};
+    for (double v : values) t.columns[0].AppendDouble(v);
+    auto bytes = WriteTable(t, WriterOptions{});
+    EXPECT_TRUE(bytes.ok());
+    auto r = OpenOrDie(*bytes);
+    return *r->metadata().row_groups[0].columns[0].meta_data->statistics;
+  };
+  auto as_double = [](const std::optional<std::string>& s) {
+    double d = 0;
+    EXPECT_TRUE(s.has_value() && s->size() == 8);
+    if (s) std::memcpy(&d, s->data(), 8);
+    return d;
+  };
+  const double nan = std::nan("");
+  auto st = stats_of({nan, 3.5, -INFINITY, nan, 2.0, nan});  // odd and even positions
+  EXPECT_EQ(as_double(st.min_value), -INFINITY);
+  EXPECT_EQ(as_double(st.max_value), 3.5);
+  st = stats_of({nan, INFINITY, nan});
+  EXPECT_EQ(as_double(st.min_value), INFINITY);
+  EXPECT_EQ(as_double(st.max_value), INFINITY);
+  st = stats_of({0.0, 0.0, 1.0});
+  EXPECT_TRUE(std::signbit(as_double(st.min_value)));  // -0.0
+  EXPECT_EQ(as_double(st.max_value), 1.0);
+  st = stats_of({-2.0, -0.0});
+  EXPECT_FALSE(std::signbit(as_double(st.max_value)));  // +0.0
+  st = stats_of({nan, nan, nan});
+  EXPECT_FALSE(st.min_value.has_value());
+  EXPECT_FALSE(st.max_value.has_value());
 }
 
 TEST(PageIndex, OffsetIndexPointsAtPagesAndColumnIndexMatches) {
