@@ -432,15 +432,23 @@ Status ColumnChunkWriter::WriteTyped(const ColumnSchema& schema, const uint8_t* 
     }
   }
 
-  // 3b. Integers without a dictionary: DELTA_BINARY_PACKED if a sample says it pays.
-  bool use_delta = false;
-  if constexpr (std::is_same_v<V, int32_t> || std::is_same_v<V, int64_t>) {
-    if (!use_dict && options_.enable_delta_encoding && num_values > 0) {
+  // 3b. Without a dictionary: integers take DELTA_BINARY_PACKED if a sample
+  // says it pays; strings take DELTA_LENGTH_BYTE_ARRAY (lengths delta-packed,
+  // then the bytes back to back), which is never larger than PLAIN and spares
+  // the codec PLAIN's 4-byte length before every value.
+  int32_t value_encoding = format::PLAIN;
+  if (!use_dict && options_.enable_delta_encoding) {
+    if constexpr (std::is_same_v<V, int32_t> || std::is_same_v<V, int64_t>) {
       const size_t sample = std::min(num_values, kDictionaryProbeValues);
-      use_delta =
-          DeltaBinaryPackedSize(values, sample) * 100 <= sample * sizeof(V) * kDeltaGainPercent;
+      if (num_values > 0 &&
+          DeltaBinaryPackedSize(values, sample) * 100 <= sample * sizeof(V) * kDeltaGainPercent) {
+        value_encoding = format::DELTA_BINARY_PACKED;
+      }
+    } else if constexpr (std::is_same_v<V, std::string_view>) {
+      value_encoding = format::DELTA_LENGTH_BYTE_ARRAY;
     }
   }
+  if (use_dict) value_encoding = format::RLE_DICTIONARY;
 
   // 4. Pages.
   std::vector<PageRange> pages;
@@ -516,17 +524,26 @@ Status ColumnChunkWriter::WriteTyped(const ColumnSchema& schema, const uint8_t* 
     if (use_dict) {
       page_.push_back(static_cast<char>(bit_width));
       RleBpEncode(indices_.data() + p.val_begin, vals, bit_width, &page_);
-    } else if (use_delta) {
+    } else if (value_encoding == format::DELTA_BINARY_PACKED) {
       if constexpr (std::is_same_v<V, int32_t> || std::is_same_v<V, int64_t>) {
         DeltaBinaryPackedEncode(values + p.val_begin, vals, &page_);
+      }
+    } else if (value_encoding == format::DELTA_LENGTH_BYTE_ARRAY) {
+      if constexpr (std::is_same_v<V, std::string_view>) {
+        // The values are contiguous (the caller's bytes or the gathered
+        // non-null ones), so the page's bytes are one copy.
+        const uint32_t* off = values.off + p.val_begin;
+        std::vector<int32_t>& lengths = scratch_->lengths;
+        lengths.resize(vals);
+        for (size_t k = 0; k < vals; ++k) lengths[k] = static_cast<int32_t>(off[k + 1] - off[k]);
+        DeltaBinaryPackedEncode(lengths.data(), vals, &page_);
+        page_.append(values.data + off[0], off[vals] - off[0]);
       }
     } else {
       O::Plain(values + p.val_begin, vals, &page_);
     }
     format::PageHeader h;
-    const int32_t encoding = use_dict    ? format::RLE_DICTIONARY
-                             : use_delta ? format::DELTA_BINARY_PACKED
-                                         : format::PLAIN;
+    const int32_t encoding = value_encoding;
     if (v2) {
       h.type = format::DATA_PAGE_V2;
       format::DataPageHeaderV2 dh;
@@ -603,15 +620,12 @@ Status ColumnChunkWriter::WriteTyped(const ColumnSchema& schema, const uint8_t* 
     md.encoding_stats = {
         {format::DICTIONARY_PAGE, format::PLAIN, 1},
         {data_page_type, format::RLE_DICTIONARY, static_cast<int32_t>(pages.size())}};
-  } else if (use_delta) {
-    md.encodings = {format::DELTA_BINARY_PACKED};
-    md.encoding_stats = {
-        {data_page_type, format::DELTA_BINARY_PACKED, static_cast<int32_t>(pages.size())}};
   } else {
-    md.encodings = {format::PLAIN};
-    md.encoding_stats = {{data_page_type, format::PLAIN, static_cast<int32_t>(pages.size())}};
+    md.encodings = {value_encoding};
+    md.encoding_stats = {{data_page_type, value_encoding, static_cast<int32_t>(pages.size())}};
   }
-  if (optional) md.encodings.insert(md.encodings.begin() + (use_delta ? 0 : 1), format::RLE);
+  // Definition levels: RLE, listed among the chunk's encodings.
+  if (optional) md.encodings.push_back(format::RLE);
   md.total_uncompressed_size = uncompressed_total;
   md.total_compressed_size = compressed_total;
   if (options_.write_statistics) {

@@ -116,9 +116,10 @@ TEST(RoundTrip, DictionaryFallsBackToPlainPastTheLimit) {
   EXPECT_EQ(CanonicalRows(*r, *cols), CanonicalRows(t));
 }
 
-// Integers that take no dictionary: DELTA_BINARY_PACKED when it pays (growing
-// timestamps and ids), PLAIN when the values are noise or the option is off.
-TEST(RoundTrip, IntegersChooseDeltaBinaryPackedBySample) {
+// Chunks that take no dictionary: integers DELTA_BINARY_PACKED when it pays
+// (growing timestamps and ids) and PLAIN when the values are noise; strings
+// DELTA_LENGTH_BYTE_ARRAY; PLAIN for everything when the option is off.
+TEST(RoundTrip, WithoutADictionaryDeltaEncodingsAreChosen) {
   Table t = AllTypesTable(40000, 9, 6, 100000);
   for (bool delta : {true, false}) {
     for (int version : {1, 2}) {
@@ -143,6 +144,10 @@ TEST(RoundTrip, IntegersChooseDeltaBinaryPackedBySample) {
       EXPECT_TRUE(has(2, format::PLAIN));
       // "i32" has 100000 distinct values in 40000 rows: no dictionary, deltas of 17 bits.
       EXPECT_EQ(has(1, format::DELTA_BINARY_PACKED), delta);
+      // "name" has too many distinct values for a dictionary; "city" has 10.
+      EXPECT_EQ(has(5, format::DELTA_LENGTH_BYTE_ARRAY), delta);
+      EXPECT_NE(has(5, format::PLAIN), delta);
+      EXPECT_TRUE(has(6, format::RLE_DICTIONARY));
       auto read = r->ReadAll();
       ASSERT_TRUE(read.ok()) << read.status().ToString();
       EXPECT_EQ(CanonicalRows(*r, *read), CanonicalRows(t));
