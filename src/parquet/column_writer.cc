@@ -433,9 +433,11 @@ Status ColumnChunkWriter::WriteTyped(const ColumnSchema& schema, const uint8_t* 
   }
 
   // 3b. Without a dictionary: integers take DELTA_BINARY_PACKED if a sample
-  // says it pays; strings take DELTA_LENGTH_BYTE_ARRAY (lengths delta-packed,
-  // then the bytes back to back), which is never larger than PLAIN and spares
-  // the codec PLAIN's 4-byte length before every value.
+  // says it pays. Strings take DELTA_LENGTH_BYTE_ARRAY (lengths delta-packed,
+  // then the bytes back to back) under SNAPPY or no codec, which would store
+  // PLAIN's 4-byte length before every value nearly as is. ZSTD and GZIP
+  // entropy-code those lengths to almost nothing and match on them (length +
+  // shared prefix): on unique ids their files came out 15% larger without them.
   int32_t value_encoding = format::PLAIN;
   if (!use_dict && options_.enable_delta_encoding) {
     if constexpr (std::is_same_v<V, int32_t> || std::is_same_v<V, int64_t>) {
@@ -445,7 +447,9 @@ Status ColumnChunkWriter::WriteTyped(const ColumnSchema& schema, const uint8_t* 
         value_encoding = format::DELTA_BINARY_PACKED;
       }
     } else if constexpr (std::is_same_v<V, std::string_view>) {
-      value_encoding = format::DELTA_LENGTH_BYTE_ARRAY;
+      if (options_.codec == Codec::kSnappy || options_.codec == Codec::kUncompressed) {
+        value_encoding = format::DELTA_LENGTH_BYTE_ARRAY;
+      }
     }
   }
   if (use_dict) value_encoding = format::RLE_DICTIONARY;
