@@ -415,10 +415,13 @@ bool FlatObjectReader::Read(std::string_view doc, F&& on_field) {
     const char* key_end = FindSpecial(p, end);
     if (key_end >= end || *key_end != '"') return false;
     std::string_view key(key_start, static_cast<size_t>(key_end - key_start));
-    p = SkipSpace(key_end + 1);
-    if (p >= end || *p != ':') return false;
-    p = SkipSpace(p + 1);
-    if (p >= end) return false;
+    // Whitespace is rare between tokens: test for it before skipping it. The
+    // document's last byte is '}', so p stays inside it throughout.
+    p = key_end + 1;
+    if (static_cast<uint8_t>(*p) <= ' ') p = SkipSpace(p);
+    if (*p != ':') return false;
+    ++p;
+    if (static_cast<uint8_t>(*p) <= ' ') p = SkipSpace(p);
 
     FlatValue value;
     const char c = *p;
@@ -443,12 +446,11 @@ bool FlatObjectReader::Read(std::string_view doc, F&& on_field) {
       return false;  // nested container or invalid
     }
     // A value ends at a separator: "1x", "nullx" and "truex" are not ours.
-    p = SkipSpace(p);
-    if (p >= end) return false;
+    if (static_cast<uint8_t>(*p) <= ' ') p = SkipSpace(p);
     if (!on_field(key, static_cast<const FlatValue&>(value))) return false;
     if (*p == ',') {
-      p = SkipSpace(p + 1);
-      if (p >= end) return false;
+      ++p;
+      if (static_cast<uint8_t>(*p) <= ' ') p = SkipSpace(p);
       continue;
     }
     return *p == '}' && p + 1 == end;
