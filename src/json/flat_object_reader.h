@@ -81,13 +81,14 @@ class FlatObjectReader {
   // Reads the string whose opening quote is at p[-1]; on success *p is past
   // the closing quote and `out` holds the unescaped text.
   bool ReadString(const char*& p, const char* end, FlatValue* out);
-  // ReadString's part for strings with escapes or non-ASCII bytes, from the
-  // first such byte `q` on.
-  bool UnescapeString(const char*& p, const char* run, const char* q, const char* end,
-                      FlatValue* out);
+  // ReadString's part for strings with escapes or non-ASCII bytes.
+  bool UnescapeString(const char*& p, const char* end, FlatValue* out);
   bool ReadNumber(const char*& p, const char* end, FlatValue* out);
 
+  // Room for the unescaped strings of an n-byte document, plus CopyPlain's slack.
+  static constexpr size_t kSlack = 16;
   char* Reserve(size_t n) {
+    n += kSlack;
     if (n > capacity_) {
       capacity_ = n * 2;
       buffer_.reset(new char[capacity_]);
@@ -130,14 +131,34 @@ inline uint64_t EightDigits(uint64_t w) {
 
 // Reads digits from p on, adding them to *value; returns the end of the digits.
 // Past kMaxDigits the value wraps, but the caller rejects those numbers anyway.
-inline const char* ReadDigits(const char* p, const char* end, uint64_t* value) {
+inline __attribute__((always_inline)) const char* ReadDigits(const char* p, const char* end,
+                                                             uint64_t* value) {
+  static constexpr uint64_t kPow10[] = {1,      10,      100,      1000,     10000,
+                                        100000, 1000000, 10000000, 100000000};
   uint64_t v = *value;
   while (end - p >= 8) {
     uint64_t w;
     std::memcpy(&w, p, 8);
-    if (!AllDigits(w)) break;
-    v = v * 100000000 + EightDigits(w);
-    p += 8;
+    // A byte of t is zero where w has a digit (exact up to the first
+    // non-digit: only a byte >= 0xFA carries into the next one).
+    uint64_t t = ((w & 0xF0F0F0F0F0F0F0F0ULL) ^ 0x3030303030303030ULL) |
+                 (((w + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL) ^ 0x3030303030303030ULL);
+    uint64_t non_digit =
+        (((t & 0x7F7F7F7F7F7F7F7FULL) + 0x7F7F7F7F7F7F7F7FULL) | t) & 0x8080808080808080ULL;
+    if (non_digit == 0) {
+      v = v * 100000000 + EightDigits(w);
+      p += 8;
+      continue;
+    }
+    const int k = __builtin_ctzll(non_digit) >> 3;  // digits before the first non-digit
+    if (k > 0) {
+      // The k digits moved to the end of the word, behind '0's.
+      uint64_t padded = (w << (64 - 8 * k)) | (0x3030303030303030ULL >> (8 * k));
+      v = v * kPow10[k] + EightDigits(padded);
+      p += k;
+    }
+    *value = v;
+    return p;
   }
   while (p < end && static_cast<unsigned>(*p - '0') <= 9) {
     v = v * 10 + static_cast<uint64_t>(*p - '0');
@@ -167,7 +188,7 @@ inline uint64_t SpecialBytes(uint64_t w) {
 inline bool IsSpecial(uint8_t c) { return c == '"' || c == '\\' || c < 0x20 || c >= 0x80; }
 
 // Position of the first special byte in [p, end), or end.
-inline const char* FindSpecial(const char* p, const char* end) {
+inline __attribute__((always_inline)) const char* FindSpecial(const char* p, const char* end) {
 #if defined(__SSE2__)
   const __m128i quote = _mm_set1_epi8('"');
   const __m128i backslash = _mm_set1_epi8('\\');
@@ -195,6 +216,37 @@ inline const char* FindSpecial(const char* p, const char* end) {
   return p;
 }
 
+// Copies the bytes from p up to the first special byte (see SpecialBytes) to
+// *o, advancing *o past them; returns the special byte's position, or end.
+// May write up to 16 bytes beyond what it copies: the buffer has kSlack spare.
+inline const char* CopyPlain(const char* p, const char* end, char** o) {
+  char* out = *o;
+#if defined(__SSE2__)
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i backslash = _mm_set1_epi8('\\');
+  const __m128i space = _mm_set1_epi8(' ');
+  while (end - p >= 16) {
+    __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out), x);
+    __m128i special =
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, backslash)),
+                     _mm_cmplt_epi8(x, space));
+    int m = _mm_movemask_epi8(special);
+    if (m) {
+      const int k = __builtin_ctz(static_cast<unsigned>(m));
+      *o = out + k;
+      return p + k;
+    }
+    p += 16;
+    out += 16;
+  }
+#endif
+  const char* q = FindSpecial(p, end);
+  std::memcpy(out, p, static_cast<size_t>(q - p));
+  *o = out + (q - p);
+  return q;
+}
+
 inline int HexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -215,19 +267,21 @@ inline __attribute__((always_inline)) bool FlatObjectReader::ReadString(const ch
     p = q + 1;
     return true;
   }
-  return UnescapeString(p, p, q, end, out);
+  return UnescapeString(p, end, out);
 }
 
-inline __attribute__((noinline)) bool FlatObjectReader::UnescapeString(
-    const char*& p, const char* run, const char* q, const char* end, FlatValue* out) {
+inline __attribute__((noinline)) bool FlatObjectReader::UnescapeString(const char*& p,
+                                                                       const char* end,
+                                                                       FlatValue* out) {
   using namespace flat_detail;
   // Unescape into the buffer (never longer than the source text).
   char* start = out_;
   char* o = out_;
   bool ascii = true;
+  const char* run = p;
+  const char* q;
   while (true) {
-    std::memcpy(o, run, static_cast<size_t>(q - run));
-    o += q - run;
+    q = CopyPlain(run, end, &o);
     if (q >= end) return false;  // no closing quote
     const auto c = static_cast<uint8_t>(*q);
     if (c == '"') break;
@@ -291,7 +345,6 @@ inline __attribute__((noinline)) bool FlatObjectReader::UnescapeString(
           return false;
       }
     }
-    q = FindSpecial(run, end);
   }
   out->text = std::string_view(start, static_cast<size_t>(o - start));
   out->ascii = ascii;
@@ -303,7 +356,9 @@ inline __attribute__((noinline)) bool FlatObjectReader::UnescapeString(
   return true;
 }
 
-inline bool FlatObjectReader::ReadNumber(const char*& p, const char* end, FlatValue* out) {
+inline __attribute__((always_inline)) bool FlatObjectReader::ReadNumber(const char*& p,
+                                                                        const char* end,
+                                                                        FlatValue* out) {
   const char* start = p;
   const char* q = p;
   bool negative = false;
@@ -360,10 +415,13 @@ bool FlatObjectReader::Read(std::string_view doc, F&& on_field) {
     const char* key_end = FindSpecial(p, end);
     if (key_end >= end || *key_end != '"') return false;
     std::string_view key(key_start, static_cast<size_t>(key_end - key_start));
-    p = SkipSpace(key_end + 1);
-    if (p >= end || *p != ':') return false;
-    p = SkipSpace(p + 1);
-    if (p >= end) return false;
+    // Whitespace is rare between tokens: test for it before skipping it. The
+    // document's last byte is '}', so p stays inside it throughout.
+    p = key_end + 1;
+    if (static_cast<uint8_t>(*p) <= ' ') p = SkipSpace(p);
+    if (*p != ':') return false;
+    ++p;
+    if (static_cast<uint8_t>(*p) <= ' ') p = SkipSpace(p);
 
     FlatValue value;
     const char c = *p;
@@ -388,12 +446,11 @@ bool FlatObjectReader::Read(std::string_view doc, F&& on_field) {
       return false;  // nested container or invalid
     }
     // A value ends at a separator: "1x", "nullx" and "truex" are not ours.
-    p = SkipSpace(p);
-    if (p >= end) return false;
+    if (static_cast<uint8_t>(*p) <= ' ') p = SkipSpace(p);
     if (!on_field(key, static_cast<const FlatValue&>(value))) return false;
     if (*p == ',') {
-      p = SkipSpace(p + 1);
-      if (p >= end) return false;
+      ++p;
+      if (static_cast<uint8_t>(*p) <= ' ') p = SkipSpace(p);
       continue;
     }
     return *p == '}' && p + 1 == end;

@@ -78,16 +78,17 @@ bool IsValidUtf8(std::string_view text) {
 
 bool RepairDoubleEncoding(std::string_view text, std::string* out) {
   if (!HasHighByte(text)) return false;  // pure ASCII: nothing can be double-encoded
-  std::string current(text);
+  // The first round reads `text` in place: most non-ASCII text is not
+  // double-encoded and needs no copy.
   std::string next;
-  bool changed = false;
+  if (!LatinBytes(text, &next) || next == text || !IsValidUtf8(next)) return false;
+  std::string current = std::move(next);
   while (HasHighByte(current) && LatinBytes(current, &next) && next != current &&
          IsValidUtf8(next)) {
     current.swap(next);
-    changed = true;
   }
-  if (changed) *out = std::move(current);
-  return changed;
+  *out = std::move(current);
+  return true;
 }
 
 std::string SanitizeUtf8(std::string_view bytes) {

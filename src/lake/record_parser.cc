@@ -146,7 +146,7 @@ void ForEachDocument(std::string_view input, std::string_view object_path, std::
       if (p[last - 1] == '}') {
         json::Document doc{std::string_view(p + pos, last - pos), line, ordinal, false};
         if (fast(doc) || parse(doc, true).empty()) {
-          finish(doc, "");
+          ++stats->records;
           ++ordinal;
           pos = end;
           continue;
@@ -362,6 +362,9 @@ struct LogRow {
 // bytes): text.size() / kLogRecordBytesHint rows is a generous estimate.
 constexpr size_t kLogRecordBytesHint = 200;
 constexpr size_t kSongRecordBytesHint = 200;
+// Below this, reserving costs more than it saves (one-song files): the
+// columns' own growth is enough.
+constexpr size_t kReserveMinBytes = 64 << 10;
 
 // Room for `rows` more rows in every column; text columns get the bytes per
 // row seen so far (none for the first object: they grow as needed).
@@ -482,7 +485,9 @@ void RecordParser::ParseSongs(std::string_view object_path, std::string_view tex
                               std::vector<Reject>* rejects, ParseStats* stats) {
   const auto object_index = static_cast<uint32_t>(batch->objects.size());
   batch->objects.emplace_back(object_path);
-  ReserveSongs(batch, text.size() / kSongRecordBytesHint + 1);
+  if (text.size() >= kReserveMinBytes) {
+    ReserveSongs(batch, text.size() / kSongRecordBytesHint + 1);
+  }
   auto fast = [&](const json::Document& doc) {
     if (!fast_path_) return false;
     SongRow row;
@@ -550,7 +555,7 @@ void RecordParser::ParseLogs(std::string_view object_path, std::string_view text
                              std::vector<Reject>* rejects, ParseStats* stats) {
   const auto object_index = static_cast<uint32_t>(batch->objects.size());
   batch->objects.emplace_back(object_path);
-  ReserveLogs(batch, text.size() / kLogRecordBytesHint + 1);
+  if (text.size() >= kReserveMinBytes) ReserveLogs(batch, text.size() / kLogRecordBytesHint + 1);
   auto fast = [&](const json::Document& doc) {
     if (!fast_path_) return false;
     LogRow row;
