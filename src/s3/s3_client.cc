@@ -431,7 +431,8 @@ void S3Client::Prepare(Transfer* t) {
   curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->error);
   curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, options_.connect_timeout_ms);
   curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
-  curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, options_.stall_timeout_s);
+  curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME,
+                   r.stall_timeout_s > 0 ? r.stall_timeout_s : options_.stall_timeout_s);
   curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
   if (r.method == "GET") {
     curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);

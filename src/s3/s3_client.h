@@ -63,6 +63,10 @@ struct S3Request {
   std::vector<std::pair<std::string, std::string>> headers;  // sent and signed
   std::string body;
   std::string content_type = "application/octet-stream";  // for requests with a body
+  // Overrides S3ClientOptions::stall_timeout_s (0 = the client's) for a
+  // request the server may work on for long before answering a byte
+  // (DeleteObjects of 1,000 keys on a busy server).
+  long stall_timeout_s = 0;
 };
 
 struct S3Response {

@@ -26,6 +26,9 @@ int HexValue(char c) {
   return -1;
 }
 
+// How long a DeleteObjects request may go without a byte from the server.
+constexpr long kDeleteStallTimeoutS = 300;
+
 // Undoes S3's encoding-type=url (form encoding: %XX, and '+' for a space).
 std::string UrlDecode(std::string_view in) {
   std::string out;
@@ -635,6 +638,9 @@ Status S3FileSystem::Delete(const std::vector<std::string>& paths) {
     req.headers = {{"Content-MD5", Md5Base64(body)}};
     req.body = std::move(body);
     req.content_type = "application/xml";
+    // The server answers only once every key is deleted: Swift takes tens of
+    // seconds for 1,000 keys when busy, which is not a stalled transfer.
+    req.stall_timeout_s = kDeleteStallTimeoutS;
     requests.push_back(std::move(req));
   }
   Status first;
