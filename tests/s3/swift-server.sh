@@ -12,7 +12,7 @@
 # Settings (environment): SPARKIFY_SWIFT_DIR (state, default /tmp/sparkify-swift),
 # SPARKIFY_SWIFT_PORT (proxy port, default 18480; the storage servers and memcached use the
 # next four), SPARKIFY_SWIFT_PROXY_WORKERS (default 2) and SPARKIFY_SWIFT_STORAGE_WORKERS
-# (object/container/account servers, default 1): processes per server (read at the first
+# (object/container/account servers, default 2): processes per server (read at the first
 # start, when the configuration is written).
 set -euo pipefail
 
@@ -23,7 +23,7 @@ CONTAINER_PORT=$((PROXY_PORT + 2))
 OBJECT_PORT=$((PROXY_PORT + 3))
 MEMCACHE_PORT=$((PROXY_PORT + 4))
 PROXY_WORKERS=${SPARKIFY_SWIFT_PROXY_WORKERS:-2}
-STORAGE_WORKERS=${SPARKIFY_SWIFT_STORAGE_WORKERS:-1}
+STORAGE_WORKERS=${SPARKIFY_SWIFT_STORAGE_WORKERS:-2}
 PY=/usr/bin/python3
 ACCESS_KEY="test:tester"
 SECRET_KEY="testing"
