@@ -69,7 +69,11 @@ TEST(DeltaEncoder, EveryBitWidth) {
   // Miniblocks whose spread needs exactly w bits, for every w.
   std::vector<int64_t> v = {0};
   for (int w = 1; w <= 63; ++w) {
-    for (int i = 0; i < 32; ++i) v.push_back(v.back() + ((i % 2) ? (int64_t{1} << (w - 1)) : 0));
+    for (int i = 0; i < 32; ++i) {
+      // Wrapping addition (in uint64_t: signed overflow would be undefined).
+      const uint64_t step = (i % 2) ? (uint64_t{1} << (w - 1)) : 0;
+      v.push_back(static_cast<int64_t>(static_cast<uint64_t>(v.back()) + step));
+    }
   }
   EXPECT_EQ(RoundTrip(v), v);
 }

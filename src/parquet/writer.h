@@ -53,10 +53,12 @@ struct WriterOptions {
       128u << 20;  // bytes of encoded data per row group (128 MiB, HDFS-block-sized)
   size_t max_row_group_rows = 1u << 20;  // also cut row groups by rows to bound memory
   bool enable_dictionary = true;
-  // INT32/INT64 chunks that take no dictionary are written DELTA_BINARY_PACKED when their first
-  // values (a 16 Ki sample) encode to at most 90% of PLAIN: timestamps, growing ids. DuckDB,
-  // hyparquet, pyarrow, Trino and Spark 3.3+ read it; set false for a reader that knows only
-  // PLAIN and dictionaries (Spark before 3.3 with its vectorized reader).
+  // Chunks that take no dictionary: INT32/INT64 are written DELTA_BINARY_PACKED when their first
+  // values (a 16 Ki sample) encode to at most 90% of PLAIN (timestamps, growing ids); strings
+  // DELTA_LENGTH_BYTE_ARRAY with SNAPPY or no codec (with ZSTD/GZIP, PLAIN compresses smaller).
+  // DuckDB, hyparquet, pyarrow, Trino and Spark 3.3+ read both; set false for a reader that knows
+  // only PLAIN and dictionaries (Spark before 3.3 with its vectorized reader). Doubles and
+  // booleans are PLAIN either way.
   bool enable_delta_encoding = true;
   size_t dictionary_page_size_limit = 1 << 20;  // fall back to PLAIN past this (parquet-mr: 1 MiB)
   bool write_statistics = true;

@@ -170,15 +170,17 @@ std::vector<Case> WriterCases() {
   }
   for (Codec c : {Codec::kSnappy, Codec::kZstd}) {
     // DELTA_BINARY_PACKED (chosen by sample): growing timestamps with nulls, int32 counters,
-    // and jumps across the whole range that only wrapping arithmetic restores.
+    // and jumps across the whole range that only wrapping arithmetic restores;
+    // DELTA_LENGTH_BYTE_ARRAY: unique strings (empty, long, non-ASCII) with nulls.
     Case k;
     k.name = std::string("delta-integers-") + codec_names[static_cast<int>(c)];
     k.table.schema.columns = {
         {"ts", PhysicalType::kInt64, LogicalType::kTimestampMicros, Repetition::kOptional},
         {"n", PhysicalType::kInt32, LogicalType::kNone, Repetition::kRequired},
-        {"big", PhysicalType::kInt64, LogicalType::kNone, Repetition::kRequired}};
+        {"big", PhysicalType::kInt64, LogicalType::kNone, Repetition::kRequired},
+        {"id", PhysicalType::kByteArray, LogicalType::kString, Repetition::kOptional}};
     k.table.columns = {ColumnVector(PhysicalType::kInt64), ColumnVector(PhysicalType::kInt32),
-                       ColumnVector(PhysicalType::kInt64)};
+                       ColumnVector(PhysicalType::kInt64), ColumnVector(PhysicalType::kByteArray)};
     int64_t ts = 1541105830796000LL;
     for (int i = 0; i < 3000; ++i) {
       ts += (i * 7919) % 2000000;
@@ -190,6 +192,13 @@ std::vector<Case> WriterCases() {
       k.table.columns[1].AppendInt32(n);
       const int64_t big = i == 1000 ? INT64_MAX : i == 1001 ? INT64_MIN : -5000000000LL + i;
       k.table.columns[2].AppendInt64(big);
+      if (i % 13 == 4) {
+        k.table.columns[3].AppendNull();
+      } else if (i % 97 == 0) {
+        k.table.columns[3].AppendString(i % 2 ? std::string(3000 + i, 'x') : std::string());
+      } else {
+        k.table.columns[3].AppendString("SO-Łódź-" + std::to_string(i * 7919));
+      }
     }
     k.options.codec = c;
     k.options.data_page_size = 4096;
@@ -232,12 +241,17 @@ TEST(Interop, OurFilesReadIdenticallyByDuckDBAndHyparquet) {
     expected[file] = testing::CanonicalRows(k.table);
     file_args += " " + Quote(file);
     if (k.name.rfind("delta-", 0) == 0) {
-      // The point of these cases: every column really is DELTA_BINARY_PACKED.
+      // The point of these cases: the integers really are DELTA_BINARY_PACKED, and the
+      // strings DELTA_LENGTH_BYTE_ARRAY under SNAPPY.
       auto r = FileReader::Open(file, *bytes);
       ASSERT_TRUE(r.ok()) << r.status().ToString();
       for (const auto& cc : (*r)->metadata().row_groups[0].columns) {
         const auto& e = cc.meta_data->encodings;
-        EXPECT_NE(std::find(e.begin(), e.end(), format::DELTA_BINARY_PACKED), e.end())
+        const bool strings_delta = k.options.codec == Codec::kSnappy;
+        const int32_t want = cc.meta_data->type != format::BYTE_ARRAY ? format::DELTA_BINARY_PACKED
+                             : strings_delta ? format::DELTA_LENGTH_BYTE_ARRAY
+                                             : format::PLAIN;
+        EXPECT_NE(std::find(e.begin(), e.end(), want), e.end())
             << k.name << " column " << cc.meta_data->path_in_schema[0];
       }
     }
