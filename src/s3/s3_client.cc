@@ -190,6 +190,9 @@ class S3Client::Loop {
       finish_(t, s);
     }
     if (active_ < max_active && !ready_.empty()) return;  // more to start at once
+    // Nothing running and no retry due: waiting would only add latency (with
+    // no transfer, curl_multi_poll sleeps the whole timeout).
+    if (active_ == 0 && waiting_.empty()) return;
     int timeout_ms = max_wait_ms;
     if (!waiting_.empty()) {
       auto until = std::chrono::duration_cast<std::chrono::milliseconds>(waiting_.begin()->first -

@@ -4,6 +4,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -43,10 +44,24 @@ class StagedObjectLayout : public TableLayout {
     std::vector<std::pair<std::string, std::string>> copies;     // staging -> table folder
     std::vector<std::pair<std::string, std::string>> manifests;  // path, contents
     std::vector<std::string> superseded;
+    // One listing per table, all at once: each is a round trip.
+    std::vector<std::string> tables;
+    for (const auto& [table, state] : m.tables) tables.push_back(table);
+    std::vector<std::vector<fs::FileInfo>> listings(tables.size());
+    std::vector<Status> listed_status(tables.size());
+    {
+      std::vector<std::thread> listers;
+      for (size_t i = 0; i < tables.size(); ++i) {
+        listers.emplace_back(
+            [&, i] { listed_status[i] = fs_->List(tables[i] + "/", &listings[i]); });
+      }
+      for (auto& t : listers) t.join();
+    }
+    size_t index = 0;
     for (const auto& [table, state] : m.tables) {
       std::string folder = table + "/";
-      std::vector<fs::FileInfo> listed;
-      Status s = fs_->List(folder, &listed);
+      std::vector<fs::FileInfo>& listed = listings[index];
+      Status s = listed_status[index++];
       if (!s.ok() && !s.IsNotFound()) return s;
       std::set<std::string> visible_files, visible_manifests;
       for (auto& f : listed) {
@@ -72,6 +87,7 @@ class StagedObjectLayout : public TableLayout {
       }
     }
     timer.Lap("publish: list the table folders");
+    StepTimer window;
     Status s = fs_->CopyMany(copies);
     if (s.IsNotFound()) {
       return Status::Corruption(
@@ -79,11 +95,14 @@ class StagedObjectLayout : public TableLayout {
           ")");
     }
     SPARKIFY_RETURN_IF_ERROR(s);
+    timer.Lap("publish: copies");
     CrashPoint("publish.step");
     SPARKIFY_RETURN_IF_ERROR(WriteAll(manifests));
+    timer.Lap("publish: symlink manifests");
     CrashPoint("publish.step");
     SPARKIFY_RETURN_IF_ERROR(fs_->Delete(superseded));
-    timer.Lap("publish: the listing readers' window (copies, manifests, deletes)");
+    timer.Lap("publish: deletes");
+    window.Lap("publish: the listing readers' window (copies, manifests, deletes)");
     CrashPoint("publish.step");
     return Status::OK();
   }
