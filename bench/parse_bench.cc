@@ -15,7 +15,7 @@
 //
 // For instruction counts (repeatable while the machine is busy):
 //   parse_bench --keep /tmp/pb --events 20000 --songs 2000 --reps 0
-//   valgrind --tool=callgrind --toggle-collect="*RecordParser::ParseLogs*"
+//   valgrind --tool=callgrind --toggle-collect="*Pass<*"
 //            parse_bench --dir /tmp/pb --reps 1 --only logs
 // and divide the instructions by the log bytes printed.
 #include <time.h>

@@ -68,6 +68,9 @@ class FlatObjectReader {
   // Integers and decimals with more digits than this go to the full parser
   // (they may not fit an int64 or may round differently).
   static constexpr size_t kMaxDigits = 18;
+  // Larger documents are not records of the usual shape: the full parser
+  // takes them (and the reader's buffer stays small).
+  static constexpr size_t kMaxDocumentBytes = 1 << 20;
 
   FlatObjectReader() = default;
   FlatObjectReader(const FlatObjectReader&) = delete;
@@ -85,11 +88,13 @@ class FlatObjectReader {
   bool UnescapeString(const char*& p, const char* end, FlatValue* out);
   bool ReadNumber(const char*& p, const char* end, FlatValue* out);
 
-  // Room for the unescaped strings of an n-byte document, plus CopyPlain's slack.
+  // Room for the unescaped strings of an n-byte document, plus CopyPlain's
+  // slack; null for documents over kMaxDocumentBytes.
   static constexpr size_t kSlack = 16;
   char* Reserve(size_t n) {
     n += kSlack;
     if (n > capacity_) {
+      if (n > kMaxDocumentBytes + kSlack) return nullptr;
       capacity_ = n * 2;
       buffer_.reset(new char[capacity_]);
     }
@@ -405,6 +410,7 @@ bool FlatObjectReader::Read(std::string_view doc, F&& on_field) {
   const char* const end = p + doc.size();
   if (doc.size() < 2 || *p != '{' || end[-1] != '}') return false;
   out_ = Reserve(doc.size());
+  if (out_ == nullptr) return false;
   ++p;
   p = SkipSpace(p);
   if (*p == '}') return p + 1 == end;

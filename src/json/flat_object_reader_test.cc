@@ -94,6 +94,14 @@ TEST(FlatObjectReader, LeavesEverythingElseToTheFullParser) {
   }
 }
 
+TEST(FlatObjectReader, LeavesHugeDocumentsToTheFullParser) {
+  FlatObjectReader reader;
+  std::vector<Field> f;
+  std::string big = "{\"a\":\"" + std::string(FlatObjectReader::kMaxDocumentBytes, 'x') + "\"}";
+  EXPECT_FALSE(ReadAll(reader, big, &f));
+  EXPECT_TRUE(ReadAll(reader, R"({"a":"x"})", &f));  // and it still reads small ones
+}
+
 TEST(FlatObjectReader, CallbackCanAbandon) {
   FlatObjectReader reader;
   int calls = 0;
