@@ -2,7 +2,7 @@
 // table, then times COPY t TO ... (FORMAT PARQUET, COMPRESSION c) with one
 // thread, REPS times, and prints "duckdb <dataset> <codec> <median CPU s> <bytes>"
 // (CPU time of the process, user + system, like the C++ side).
-//   node parquet_duckdb_write.mjs DIR REPS ZSTD_LEVEL DATASET...
+//   node parquet_duckdb_write.mjs DIR REPS ZSTD_LEVEL|default DATASET...
 import fs from 'node:fs';
 import path from 'node:path';
 import { duckdb } from '../tests/interop/node_deps.mjs';
@@ -21,7 +21,7 @@ for (const name of datasets) {
     const out = path.join(dir, 'duckdb.parquet');
     const times = [];
     for (let r = 0; r < reps; r++) {
-      const level = codec === 'zstd' ? `, COMPRESSION_LEVEL ${levelArg}` : '';
+      const level = codec === 'zstd' && levelArg !== 'default' ? `, COMPRESSION_LEVEL ${levelArg}` : '';
       const start = process.cpuUsage();
       await conn.run(`COPY t TO '${out}' (FORMAT PARQUET, COMPRESSION ${sql}${level})`);
       const used = process.cpuUsage(start);

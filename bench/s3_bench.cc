@@ -3,8 +3,11 @@
 //       uploads N song-like JSON objects (skips if the prefix already holds N)
 //   s3_bench read  --uri s3://bucket/prefix [--max-in-flight N]
 //       lists the prefix and reads every object with ReadMany
-//   s3_bench write --uri s3://bucket/prefix --from DIR [--threads T]
-//       uploads every file under DIR (a lake), T writers at once
+//   s3_bench write --uri s3://bucket/prefix --from DIR [--threads T] [--write-behind 0|1]
+//       uploads every file under DIR (a lake), T writers at once; with
+//       write-behind (default), as the ETL does: WritableFile::Close() queues
+//       each PUT and WaitForWrites() waits for all; without, FileSystem::Write
+//       (one PUT at a time per writer)
 //   s3_bench genlake --from DIR --count N
 //       writes a local lake of N small partition files under DIR
 //   s3_bench delete --uri s3://bucket/prefix
@@ -73,6 +76,33 @@ Status ParallelWrite(sparkify::fs::FileSystem* fs,
   }
   for (auto& t : pool) t.join();
   return first;
+}
+
+// As the ETL's pool threads write data files: NewWritableFile, Append, Close
+// (write-behind on S3), then one WaitForWrites for all.
+Status WriteBehind(sparkify::fs::FileSystem* fs,
+                   const std::vector<std::pair<std::string, std::string>>& files, int threads) {
+  std::atomic<size_t> next{0};
+  std::mutex mu;
+  Status first;
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t) {
+    pool.emplace_back([&] {
+      for (size_t i = next++; i < files.size(); i = next++) {
+        std::unique_ptr<sparkify::fs::WritableFile> file;
+        Status s = fs->NewWritableFile(files[i].first, &file);
+        if (s.ok()) s = file->Append(files[i].second);
+        if (s.ok()) s = file->Close();
+        if (!s.ok()) {
+          std::lock_guard<std::mutex> lock(mu);
+          if (first.ok()) first = s;
+        }
+      }
+    });
+  }
+  for (auto& t : pool) t.join();
+  Status waited = fs->WaitForWrites();
+  return first.ok() ? waited : first;
 }
 
 void PrintStats(sparkify::fs::FileSystem* fs) {
@@ -167,8 +197,10 @@ int main(int argc, char** argv) {
       ss << in.rdbuf();
       files.emplace_back(std::filesystem::relative(e.path(), dir).string(), ss.str());
     }
+    const bool write_behind = flag("--write-behind", "1") != "0";
     auto start = Clock::now();
-    s = ParallelWrite(fs.get(), files, threads);
+    s = write_behind ? WriteBehind(fs.get(), files, threads)
+                     : ParallelWrite(fs.get(), files, threads);
     double secs = Seconds(start);
     std::cout << "files=" << files.size() << " seconds=" << secs
               << " files_per_s=" << files.size() / secs;

@@ -5,10 +5,12 @@
 #   1. read: N small song-like objects (default 15,000; the size of the public
 #      song_data prefix) - list + ReadMany at the default concurrency vs
 #      `aws s3 sync s3://... DIR`;
-#   2. write: a local lake of M partition files (default 3,000) - parallel
-#      writers vs `aws s3 sync DIR s3://...`.
+#   2. write: a local lake of M partition files (default 3,000) - 2 writer
+#      threads with write-behind, as the ETL's pool writes (Close() queues the
+#      PUT, one WaitForWrites() at the end) vs `aws s3 sync DIR s3://...`.
 # Prints objects/s (files/s) for each and the ratio.
 #   bench/s3_bench.sh [--objects N] [--files M] [--latency-ms L] [--threads T]
+#                     [--write-threads W] [--skip-read]
 # The N objects stay in the bucket between runs (uploading them takes minutes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,12 +18,16 @@ OBJECTS=15000
 FILES=3000
 LATENCY=20
 THREADS=32
+WRITE_THREADS=2
+SKIP_READ=0
 while (($#)); do
   case $1 in
     --objects) OBJECTS=$2; shift 2 ;;
     --files) FILES=$2; shift 2 ;;
     --latency-ms) LATENCY=$2; shift 2 ;;
     --threads) THREADS=$2; shift 2 ;;
+    --write-threads) WRITE_THREADS=$2; shift 2 ;;
+    --skip-read) SKIP_READ=1; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -63,29 +69,41 @@ rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.1f", n / s }'; }
 cpu_per() { awk -v n="$2" '{ printf "%.2f", ($1 + $2) * 1000 / n }' "$1"; }
 TIME=(/usr/bin/time -f "%U %S")
 
-echo "== read: sparkify (list + ReadMany, default concurrency)" >&2
-ours=$("${TIME[@]}" -o "$WORK/cpu-read-ours" "$BENCH" read --uri "$SRC" --endpoint "$PROXY")
-echo "$ours" >&2
-ours_rate=$(sed -E 's/.*objects_per_s=([0-9.]+).*/\1/' <<<"$ours")
+ours_rate=0 aws_rate=1
+echo "0 0" >"$WORK/cpu-read-ours"; echo "0 0" >"$WORK/cpu-read-aws"
+if ((!SKIP_READ)); then
+  echo "== read: sparkify (list + ReadMany, default concurrency)" >&2
+  ours=$("${TIME[@]}" -o "$WORK/cpu-read-ours" "$BENCH" read --uri "$SRC" --endpoint "$PROXY")
+  echo "$ours" >&2
+  ours_rate=$(sed -E 's/.*objects_per_s=([0-9.]+).*/\1/' <<<"$ours")
 
-echo "== read: aws s3 sync (awscli defaults)" >&2
-t0=$(now)
-"${TIME[@]}" -o "$WORK/cpu-read-aws" \
-  aws s3 sync "$SRC" "$WORK/aws-read" --endpoint-url "$PROXY" --only-show-errors
-t1=$(now)
-aws_count=$(find "$WORK/aws-read" -type f | wc -l)
-aws_rate=$(rate "$aws_count" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')")
-echo "objects=$aws_count objects_per_s=$aws_rate" >&2
+  echo "== read: aws s3 sync (awscli defaults)" >&2
+  t0=$(now)
+  "${TIME[@]}" -o "$WORK/cpu-read-aws" \
+    aws s3 sync "$SRC" "$WORK/aws-read" --endpoint-url "$PROXY" --only-show-errors
+  t1=$(now)
+  aws_count=$(find "$WORK/aws-read" -type f | wc -l)
+  aws_rate=$(rate "$aws_count" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')")
+  echo "objects=$aws_count objects_per_s=$aws_rate" >&2
+fi
 
 echo "== write: generating a local lake of $FILES partition files" >&2
 "$BENCH" genlake --from "$WORK/lake" --count "$FILES"
 LAKE_OURS="s3://$BUCKET/bench/lake-ours-$$"
 LAKE_AWS="s3://$BUCKET/bench/lake-aws-$$"
-echo "== write: sparkify ($THREADS writers)" >&2
+echo "== write: sparkify ($WRITE_THREADS writers, write-behind)" >&2
 wours=$("${TIME[@]}" -o "$WORK/cpu-write-ours" "$BENCH" write --uri "$LAKE_OURS" \
-          --from "$WORK/lake" --threads "$THREADS" --endpoint "$PROXY")
+          --from "$WORK/lake" --threads "$WRITE_THREADS" --endpoint "$PROXY")
 echo "$wours" >&2
 wours_rate=$(sed -E 's/.*files_per_s=([0-9.]+).*/\1/' <<<"$wours")
+# The previous way, for the before/after comparison: FileSystem::Write from
+# $THREADS threads, one PUT at a time each.
+LAKE_SYNC="s3://$BUCKET/bench/lake-sync-$$"
+echo "== write: sparkify ($THREADS writers, Write(), no write-behind)" >&2
+wsync=$("$BENCH" write --uri "$LAKE_SYNC" --from "$WORK/lake" --threads "$THREADS" \
+          --write-behind 0 --endpoint "$PROXY")
+echo "$wsync" >&2
+wsync_rate=$(sed -E 's/.*files_per_s=([0-9.]+).*/\1/' <<<"$wsync")
 echo "== write: aws s3 sync (awscli defaults)" >&2
 t0=$(now)
 "${TIME[@]}" -o "$WORK/cpu-write-aws" \
@@ -94,6 +112,7 @@ t1=$(now)
 waws_rate=$(rate "$FILES" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')")
 echo "files=$FILES files_per_s=$waws_rate" >&2
 "$BENCH" delete --uri "$LAKE_OURS" --endpoint "$SPARKIFY_TEST_S3_ENDPOINT" >/dev/null
+"$BENCH" delete --uri "$LAKE_SYNC" --endpoint "$SPARKIFY_TEST_S3_ENDPOINT" >/dev/null
 "$BENCH" delete --uri "$LAKE_AWS" --endpoint "$SPARKIFY_TEST_S3_ENDPOINT" >/dev/null
 
 echo
@@ -102,6 +121,8 @@ printf '%-34s %12s %12s %8s\n' "read $OBJECTS small objects (obj/s)" "$ours_rate
   "$(awk -v a="$ours_rate" -v b="$aws_rate" 'BEGIN { printf "%.2fx", a / b }')"
 printf '%-34s %12s %12s %8s\n' "write $FILES lake files (files/s)" "$wours_rate" "$waws_rate" \
   "$(awk -v a="$wours_rate" -v b="$waws_rate" 'BEGIN { printf "%.2fx", a / b }')"
+printf '%-34s %12s %12s %8s\n' "write, $THREADS x Write() (files/s)" "$wsync_rate" "$waws_rate" \
+  "$(awk -v a="$wsync_rate" -v b="$waws_rate" 'BEGIN { printf "%.2fx", a / b }')"
 printf '%-34s %12s %12s\n' "read: client CPU ms per object" \
   "$(cpu_per "$WORK/cpu-read-ours" "$OBJECTS")" "$(cpu_per "$WORK/cpu-read-aws" "$OBJECTS")"
 printf '%-34s %12s %12s\n' "write: client CPU ms per file" \

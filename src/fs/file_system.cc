@@ -21,4 +21,19 @@ Status FileSystem::Write(std::string_view path, std::string_view contents) {
   return file->Close();
 }
 
+Status FileSystem::Copy(std::string_view from, std::string_view to) {
+  std::string contents;
+  SPARKIFY_RETURN_IF_ERROR(Read(from, &contents));
+  return Write(to, contents);
+}
+
+Status FileSystem::CopyMany(const std::vector<std::pair<std::string, std::string>>& copies) {
+  Status first;
+  for (const auto& [from, to] : copies) {
+    Status s = Copy(from, to);
+    if (!s.ok() && first.ok()) first = s;
+  }
+  return first;
+}
+
 }  // namespace sparkify::fs

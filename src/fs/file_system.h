@@ -15,7 +15,10 @@
 //   3. fs->NewWritableFile(path) to stream an output; Close() makes it visible
 //      whole, or not at all (a crashed writer leaves no partial object under
 //      `path`; it may leave temporaries that CleanupTemporaries() removes).
-//   4. fs->Delete(paths) to clean up.
+//      Close() may hand the upload to the background (write-behind, S3): call
+//      fs->WaitForWrites() before anything that relies on the files existing.
+//   4. fs->Copy / fs->CopyMany to copy files inside the store (S3: server side).
+//   5. fs->Delete(paths) to clean up.
 #pragma once
 
 #include <cstdint>
@@ -23,6 +26,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/status.h"
@@ -45,6 +49,14 @@ class WritableFile {
   // Makes the whole file visible under its path atomically (rename on local
   // disk, PUT or CompleteMultipartUpload on S3). After an error nothing is
   // visible under the path and temporaries are removed (best effort).
+  //
+  // Write-behind: an implementation may return OK before the file is stored
+  // and finish the upload in the background (S3 does, for files that fit in
+  // one PUT). Such a file is guaranteed visible to every reader only once the
+  // owning FileSystem's WaitForWrites() has returned OK; if its upload fails,
+  // WaitForWrites() returns the error (and later Close() calls may too). Read,
+  // ReadRange, Stat and Delete of its path through the same FileSystem wait
+  // for it first, so a writer always reads its own writes.
   virtual Status Close() = 0;
   // Abandons the file: nothing becomes visible. Also done by the destructor
   // when Close() was not called.
@@ -96,6 +108,27 @@ class FileSystem {
 
   // Deletes files; missing ones are not an error. Batches where it can.
   virtual Status Delete(const std::vector<std::string>& paths) = 0;
+
+  // Waits until every write-behind upload started by WritableFile::Close() on
+  // this FileSystem (from any thread) has finished, and returns the first
+  // error among those that finished since the previous call, or OK. Each
+  // error is returned once. Callers call it before anything that depends on
+  // those files (a manifest naming them, a commit point). Implementations
+  // without write-behind (local disk, memory) return OK at once.
+  virtual Status WaitForWrites() { return Status::OK(); }
+
+  // Copies file `from` to `to` (replacing `to`), which becomes visible whole
+  // or not at all, as with Write(); `from` is unchanged. NotFound if `from`
+  // does not exist. Files are never modified in place by this interface, so an
+  // implementation may share storage between the two (local disk: a hard
+  // link). S3: a server-side CopyObject (no bytes go through the client;
+  // objects up to 5 GB). The default reads the file and writes it.
+  virtual Status Copy(std::string_view from, std::string_view to);
+
+  // Copies many files ({from, to} pairs), with copies in flight at once where
+  // the store allows (S3: up to max_in_flight CopyObject requests). Every copy
+  // is attempted; returns the first error. The default copies one by one.
+  virtual Status CopyMany(const std::vector<std::pair<std::string, std::string>>& copies);
 
   // Removes what crashed writers left behind (local temporaries, S3
   // unfinished multipart uploads) under `prefix`. Returns how many were removed.

@@ -161,6 +161,51 @@ TEST_P(FileSystemContractTest, ReadManyVisitsEveryPath) {
 INSTANTIATE_TEST_SUITE_P(AllImplementations, FileSystemContractTest,
                          ::testing::Values("local", "memory"));
 
+TEST_P(FileSystemContractTest, CopyMakesAnIndependentWholeFile) {
+  ASSERT_TRUE(fs_->Write("_staging/run/songs/year=1969/part-0.parquet", "abc").ok());
+  ASSERT_TRUE(fs_->Write("songs/year=1969/part-old.parquet", "old").ok());
+  ASSERT_TRUE(
+      fs_->Copy("_staging/run/songs/year=1969/part-0.parquet", "songs/year=1969/part-0.parquet")
+          .ok());
+  std::string data;
+  ASSERT_TRUE(fs_->Read("songs/year=1969/part-0.parquet", &data).ok());
+  EXPECT_EQ(data, "abc");
+  // A copy replaces its target, and deleting the source leaves the copy.
+  ASSERT_TRUE(fs_->Copy("songs/year=1969/part-0.parquet", "songs/year=1969/part-old.parquet").ok());
+  ASSERT_TRUE(fs_->Delete({"_staging/run/songs/year=1969/part-0.parquet"}).ok());
+  ASSERT_TRUE(fs_->Read("songs/year=1969/part-old.parquet", &data).ok());
+  EXPECT_EQ(data, "abc");
+  // Overwriting the source later does not change the copy.
+  ASSERT_TRUE(fs_->Write("songs/year=1969/part-0.parquet", "new").ok());
+  ASSERT_TRUE(fs_->Read("songs/year=1969/part-old.parquet", &data).ok());
+  EXPECT_EQ(data, "abc");
+  EXPECT_TRUE(fs_->Copy("missing", "somewhere").IsNotFound());
+  EXPECT_TRUE(fs_->Read("somewhere", &data).IsNotFound());
+  std::vector<FileInfo> files;
+  ASSERT_TRUE(fs_->List("", &files).ok());
+  EXPECT_EQ(files.size(), 2u);  // no temporaries or leftovers are listed
+}
+
+TEST_P(FileSystemContractTest, CopyManyCopiesEveryFileAndReportsAFailure) {
+  std::vector<std::pair<std::string, std::string>> copies;
+  for (int i = 0; i < 20; ++i) {
+    std::string from = "a/f" + std::to_string(i);
+    ASSERT_TRUE(fs_->Write(from, "contents " + std::to_string(i)).ok());
+    copies.emplace_back(from, "b/x=" + std::to_string(i) + "/f");
+  }
+  ASSERT_TRUE(fs_->CopyMany(copies).ok());
+  for (int i = 0; i < 20; ++i) {
+    std::string data;
+    ASSERT_TRUE(fs_->Read(copies[i].second, &data).ok());
+    EXPECT_EQ(data, "contents " + std::to_string(i));
+  }
+  copies.insert(copies.begin(), {"a/missing", "b/missing"});
+  EXPECT_TRUE(fs_->CopyMany(copies).IsNotFound());
+  EXPECT_TRUE(fs_->CopyMany({}).ok());
+  // Nothing to wait for on stores without write-behind.
+  EXPECT_TRUE(fs_->WaitForWrites().ok());
+}
+
 TEST(LocalFileSystemTest, MissingRootIsNotFound) {
   auto fs = NewLocalFileSystem("/nonexistent/sparkify/root");
   std::vector<FileInfo> files;

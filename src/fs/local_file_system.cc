@@ -217,6 +217,35 @@ class LocalFileSystem : public FileSystem {
     return Status::OK();
   }
 
+  // A hard link under a temporary name, renamed into place: no bytes are
+  // copied, and `to` appears whole. Files are never modified in place (writes
+  // go to a temporary and are renamed), so sharing the inode is safe. Where
+  // links are impossible (another device, a file system without them) the
+  // bytes are copied.
+  Status Copy(std::string_view from, std::string_view to) override {
+    SPARKIFY_RETURN_IF_ERROR(ValidateRelative(from));
+    std::string source = Full(from);
+    std::string final_path, tmp_path;
+    int fd = -1;
+    SPARKIFY_RETURN_IF_ERROR(OpenTemporary(to, &final_path, &tmp_path, &fd));
+    ::close(fd);
+    ::unlink(tmp_path.c_str());  // only the unique name was wanted
+    if (::link(source.c_str(), tmp_path.c_str()) != 0) {
+      int err = errno;
+      if (err == ENOENT) return ErrnoStatus("cannot copy", source, err);
+      if (err != EXDEV && err != EPERM && err != EMLINK && err != ENOTSUP) {
+        return ErrnoStatus("cannot link " + source + " to", tmp_path, err);
+      }
+      return FileSystem::Copy(from, to);
+    }
+    if (::rename(tmp_path.c_str(), final_path.c_str()) != 0) {
+      int err = errno;
+      ::unlink(tmp_path.c_str());
+      return ErrnoStatus("cannot rename into place", final_path, err);
+    }
+    return Status::OK();
+  }
+
   Status CleanupTemporaries(std::string_view prefix, size_t* removed) override {
     *removed = 0;
     std::vector<std::string> tmps;

@@ -33,20 +33,22 @@ size_t ValidSequenceLength(std::string_view s, size_t i) {
 // One round of the repair: code points <= U+00FF taken as bytes. False when
 // some code point is above U+00FF (the text cannot be Latin-1 read as UTF-8).
 bool LatinBytes(std::string_view utf8, std::string* bytes) {
-  bytes->clear();
+  bytes->resize(utf8.size());  // never longer than the input
+  char* out = bytes->data();
   const auto* p = reinterpret_cast<const uint8_t*>(utf8.data());
   for (size_t i = 0; i < utf8.size();) {
     uint8_t c = p[i];
     if (c < 0x80) {
-      bytes->push_back(static_cast<char>(c));
+      *out++ = static_cast<char>(c);
       ++i;
     } else if ((c == 0xC2 || c == 0xC3) && i + 1 < utf8.size() && (p[i + 1] & 0xC0) == 0x80) {
-      bytes->push_back(static_cast<char>(((c & 0x1F) << 6) | (p[i + 1] & 0x3F)));
+      *out++ = static_cast<char>(((c & 0x1F) << 6) | (p[i + 1] & 0x3F));
       i += 2;
     } else {
       return false;
     }
   }
+  bytes->resize(static_cast<size_t>(out - bytes->data()));
   return true;
 }
 
@@ -78,16 +80,17 @@ bool IsValidUtf8(std::string_view text) {
 
 bool RepairDoubleEncoding(std::string_view text, std::string* out) {
   if (!HasHighByte(text)) return false;  // pure ASCII: nothing can be double-encoded
-  std::string current(text);
+  // The first round reads `text` in place: most non-ASCII text is not
+  // double-encoded and needs no copy.
   std::string next;
-  bool changed = false;
+  if (!LatinBytes(text, &next) || next == text || !IsValidUtf8(next)) return false;
+  std::string current = std::move(next);
   while (HasHighByte(current) && LatinBytes(current, &next) && next != current &&
          IsValidUtf8(next)) {
     current.swap(next);
-    changed = true;
   }
-  if (changed) *out = std::move(current);
-  return changed;
+  *out = std::move(current);
+  return true;
 }
 
 std::string SanitizeUtf8(std::string_view bytes) {

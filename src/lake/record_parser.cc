@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "json/document_splitter.h"
+#include "json/flat_object_reader.h"
 #include "json/text_repair.h"
 #include "json/value_reader.h"
 
@@ -92,15 +93,21 @@ std::string ForEachField(od::parser& parser, simdjson::dom::parser& dom_parser,
 }
 
 // Cuts `text` into documents and calls parse_document(doc, capacity,
-// require_whole) for each; records rejects. The fast path takes a line that
+// require_whole) for each; records rejects. The line path takes a line that
 // looks like one object ("{...}") as the document and keeps it when simdjson
 // reads it whole and valid; anything else (bad or cut lines, several or
 // multi-line documents) goes through the DocumentSplitter, one document at a
 // time, so a reject is always exactly one document.
-template <typename F>
+//
+// Before simdjson, every whole document is offered to `fast(doc)`, which
+// returns true when it has read and stored the record itself (a valid record
+// of the usual shape: see FlatObjectReader); it returns false for anything it
+// is not sure about, and parse_document then decides exactly as it would
+// without the fast path.
+template <typename Fast, typename F>
 void ForEachDocument(std::string_view input, std::string_view object_path, std::string_view text,
                      std::vector<Reject>* rejects, ParseStats* stats, std::string* scratch,
-                     F parse_document) {
+                     Fast fast, F parse_document) {
   const char* p = text.data();
   const size_t n = text.size();
   // simdjson reads up to SIMDJSON_PADDING bytes past a document: the buffer's
@@ -138,8 +145,8 @@ void ForEachDocument(std::string_view input, std::string_view object_path, std::
       while (last > pos && IsSpace(p[last - 1])) --last;
       if (p[last - 1] == '}') {
         json::Document doc{std::string_view(p + pos, last - pos), line, ordinal, false};
-        if (parse(doc, true).empty()) {
-          finish(doc, "");
+        if (fast(doc) || parse(doc, true).empty()) {
+          ++stats->records;
           ++ordinal;
           pos = end;
           continue;
@@ -149,10 +156,315 @@ void ForEachDocument(std::string_view input, std::string_view object_path, std::
     json::DocumentSplitter splitter(text, pos, line, ordinal);
     json::Document doc;
     if (!splitter.Next(&doc)) return;
-    finish(doc, doc.truncated ? std::string(kTruncated) : parse(doc, false));
+    if (doc.truncated) {
+      finish(doc, std::string(kTruncated));
+    } else {
+      finish(doc, fast(doc) ? std::string() : parse(doc, false));
+    }
     ++ordinal;
     pos = splitter.position();
     line = splitter.line();
+  }
+}
+
+// --- Fast path: values from FlatObjectReader, mapped the way json::ReadText,
+// ReadInt64 and ReadDouble map simdjson's values. Each returns false where
+// those readers would not return kValue or kNull (a reject, or a case the
+// fast path leaves to them); the caller then takes the simdjson path, which
+// builds the reject reason.
+
+using json::FlatValue;
+
+bool IsBlank(std::string_view s) {
+  for (char c : s) {
+    if (!IsSpace(c)) return false;
+  }
+  return true;
+}
+
+// key == lit, with a memcmp of constant size the compiler inlines.
+template <size_t N>
+bool KeyIs(std::string_view key, const char (&lit)[N]) {
+  return key.size() == N - 1 && std::memcmp(key.data(), lit, N - 1) == 0;
+}
+
+// A text field; *ascii tells whether the repair can be skipped.
+inline __attribute__((always_inline)) bool FastText(const FlatValue& v,
+                                                    std::optional<std::string_view>* out,
+                                                    bool* ascii) {
+  *ascii = true;
+  switch (v.kind) {
+    case FlatValue::kString:
+      if (v.text.empty()) {
+        *out = std::nullopt;
+      } else {
+        *out = v.text;
+        *ascii = v.ascii;
+      }
+      return true;
+    case FlatValue::kInteger:
+    case FlatValue::kDecimal:
+      *out = v.text;  // a number keeps its source text
+      return true;
+    case FlatValue::kTrue:
+      *out = "true";
+      return true;
+    case FlatValue::kFalse:
+      *out = "false";
+      return true;
+    case FlatValue::kNull:
+      *out = std::nullopt;
+      return true;
+  }
+  return false;
+}
+
+// An integer field that also takes a numeric string (ReadInt64(value, true, ...)).
+bool FastId(const FlatValue& v, std::optional<int64_t>* out) {
+  switch (v.kind) {
+    case FlatValue::kInteger:
+      *out = v.integer;
+      return true;
+    case FlatValue::kNull:
+      *out = std::nullopt;
+      return true;
+    case FlatValue::kString: {
+      // Usually a plain decimal ("39"): read here what ParseInt64Text would give.
+      const size_t n = v.text.size();
+      if (n > 0 && n <= json::FlatObjectReader::kMaxDigits) {
+        uint64_t x = 0;
+        size_t i = 0;
+        for (; i < n && static_cast<unsigned>(v.text[i] - '0') <= 9; ++i) {
+          x = x * 10 + static_cast<uint64_t>(v.text[i] - '0');
+        }
+        if (i == n) {
+          *out = static_cast<int64_t>(x);
+          return true;
+        }
+      }
+      int64_t x;
+      if (json::ParseInt64Text(v.text, &x)) {
+        *out = x;
+        return true;
+      }
+      if (!IsBlank(v.text)) return false;
+      *out = std::nullopt;
+      return true;
+    }
+    default:
+      return false;  // decimals (maybe integral) and booleans: the full path decides
+  }
+}
+
+bool FastDouble(const FlatValue& v, std::optional<double>* out) {
+  switch (v.kind) {
+    case FlatValue::kInteger:
+    case FlatValue::kDecimal: {
+      double x;
+      if (!v.ExactDouble(&x) && !json::ParseDoubleText(v.text, &x)) return false;
+      *out = x;
+      return true;
+    }
+    case FlatValue::kString: {
+      double x;
+      if (json::ParseDoubleText(v.text, &x)) {
+        *out = x;
+        return true;
+      }
+      if (v.kind != FlatValue::kString || !IsBlank(v.text)) return false;
+      *out = std::nullopt;
+      return true;
+    }
+    case FlatValue::kNull:
+      *out = std::nullopt;
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Appends a text value, repairing it unless it is known to be ASCII.
+void AppendText(StringColumn* column, std::optional<std::string_view> value, bool ascii,
+                std::string* scratch) {
+  if (ascii) {
+    column->Append(value);
+  } else {
+    AppendRepaired(column, value, scratch);
+  }
+}
+
+// One song record's fields, as either path reads them.
+struct SongRow {
+  enum TextIndex { kSongId, kTitle, kArtistId, kArtistName, kArtistLocation, kTextFields };
+  std::optional<std::string_view> texts[kTextFields];
+  bool ascii[kTextFields] = {};  // true: no repair needed
+  std::optional<double> duration, latitude, longitude;
+  std::optional<int32_t> year;
+};
+
+void AppendSong(const SongRow& row, uint32_t object_index, uint64_t ordinal, SongBatch* batch,
+                std::string* scratch) {
+  batch->object.push_back(object_index);
+  batch->position.push_back(static_cast<uint32_t>(ordinal));
+  StringColumn* columns[SongRow::kTextFields] = {&batch->song_id, &batch->title, &batch->artist_id,
+                                                 &batch->artist_name, &batch->artist_location};
+  for (int i = 0; i < SongRow::kTextFields; ++i) {
+    AppendText(columns[i], row.texts[i], row.ascii[i], scratch);
+  }
+  batch->duration.Append(row.duration);
+  batch->artist_latitude.Append(row.latitude);
+  batch->artist_longitude.Append(row.longitude);
+  batch->year.Append(row.year);
+}
+
+bool FastSongField(std::string_view key, const FlatValue& v, SongRow* row) {
+  auto text = [&](SongRow::TextIndex i) { return FastText(v, &row->texts[i], &row->ascii[i]); };
+  if (KeyIs(key, "song_id")) return text(SongRow::kSongId);
+  if (KeyIs(key, "title")) return text(SongRow::kTitle);
+  if (KeyIs(key, "artist_id")) return text(SongRow::kArtistId);
+  if (KeyIs(key, "artist_name")) return text(SongRow::kArtistName);
+  if (KeyIs(key, "artist_location")) return text(SongRow::kArtistLocation);
+  if (KeyIs(key, "duration")) return FastDouble(v, &row->duration);
+  if (KeyIs(key, "artist_latitude")) return FastDouble(v, &row->latitude);
+  if (KeyIs(key, "artist_longitude")) return FastDouble(v, &row->longitude);
+  if (KeyIs(key, "year")) {
+    std::optional<int64_t> year;
+    if (!FastId(v, &year)) return false;
+    if (year && (*year < INT32_MIN || *year > INT32_MAX)) return false;
+    // Year 0 means unknown (SPEC): stored as null.
+    row->year = year && *year != 0 ? std::optional(static_cast<int32_t>(*year)) : std::nullopt;
+    return true;
+  }
+  return true;  // unused field: FlatObjectReader has checked that it is valid
+}
+
+// One log event's fields, as either path reads them.
+struct LogRow {
+  enum TextIndex {
+    kArtist,
+    kSong,
+    kFirstName,
+    kLastName,
+    kGender,
+    kLevel,
+    kLocation,
+    kUserAgent,
+    kTextFields
+  };
+  std::optional<std::string_view> texts[kTextFields];
+  bool ascii[kTextFields] = {};  // true: no repair needed
+  std::optional<int64_t> ts, user_id, session_id, item_in_session;
+  std::optional<double> length;
+  bool next_song = false;
+};
+
+// Records are at least this long in practice (eventsim lines are 250-500
+// bytes): text.size() / kLogRecordBytesHint rows is a generous estimate.
+constexpr size_t kLogRecordBytesHint = 200;
+constexpr size_t kSongRecordBytesHint = 200;
+// Below this, reserving costs more than it saves (one-song files): the
+// columns' own growth is enough.
+constexpr size_t kReserveMinBytes = 64 << 10;
+
+// Room for `rows` more rows in every column; text columns get the bytes per
+// row seen so far (none for the first object: they grow as needed).
+void ReserveText(StringColumn* column, size_t existing_rows, size_t rows) {
+  size_t per_row = existing_rows ? column->byte_size() / existing_rows + 1 : 0;
+  column->Reserve(rows, rows * per_row);
+}
+
+void ReserveLogs(LogBatch* batch, size_t rows) {
+  const size_t n = batch->size();
+  ReserveMore(&batch->object, rows);
+  ReserveMore(&batch->position, rows);
+  ReserveMore(&batch->ts, rows);
+  ReserveMore(&batch->next_song, rows);
+  batch->user_id.Reserve(rows);
+  batch->session_id.Reserve(rows);
+  batch->item_in_session.Reserve(rows);
+  batch->length.Reserve(rows);
+  for (StringColumn* c : {&batch->artist, &batch->song, &batch->first_name, &batch->last_name,
+                          &batch->gender, &batch->level, &batch->location, &batch->user_agent}) {
+    ReserveText(c, n, rows);
+  }
+}
+
+void ReserveSongs(SongBatch* batch, size_t rows) {
+  const size_t n = batch->size();
+  ReserveMore(&batch->object, rows);
+  ReserveMore(&batch->position, rows);
+  batch->duration.Reserve(rows);
+  batch->artist_latitude.Reserve(rows);
+  batch->artist_longitude.Reserve(rows);
+  batch->year.Reserve(rows);
+  for (StringColumn* c : {&batch->song_id, &batch->title, &batch->artist_id, &batch->artist_name,
+                          &batch->artist_location}) {
+    ReserveText(c, n, rows);
+  }
+}
+
+void AppendLog(const LogRow& row, uint32_t object_index, uint64_t ordinal, LogBatch* batch,
+               std::string* scratch) {
+  batch->object.push_back(object_index);
+  batch->position.push_back(static_cast<uint32_t>(ordinal));
+  batch->ts.push_back(*row.ts);
+  batch->user_id.Append(row.user_id);
+  batch->session_id.Append(row.session_id);
+  batch->item_in_session.Append(row.item_in_session);
+  batch->length.Append(row.length);
+  batch->next_song.push_back(row.next_song ? 1 : 0);
+  StringColumn* columns[LogRow::kTextFields] = {
+      &batch->artist, &batch->song,  &batch->first_name, &batch->last_name,
+      &batch->gender, &batch->level, &batch->location,   &batch->user_agent};
+  for (int i = 0; i < LogRow::kTextFields; ++i) {
+    AppendText(columns[i], row.texts[i], row.ascii[i], scratch);
+  }
+}
+
+bool FastLogField(std::string_view key, const FlatValue& v, LogRow* row) {
+  auto text = [&](LogRow::TextIndex i) { return FastText(v, &row->texts[i], &row->ascii[i]); };
+  switch (key.size()) {
+    case 2:
+      if (KeyIs(key, "ts")) {
+        if (v.kind != FlatValue::kInteger || v.integer > kMaxAbsTsMillis ||
+            v.integer < -kMaxAbsTsMillis) {
+          return false;
+        }
+        row->ts = v.integer;
+      }
+      return true;
+    case 4:
+      if (KeyIs(key, "song")) return text(LogRow::kSong);
+      if (KeyIs(key, "page")) {
+        std::optional<std::string_view> page;
+        bool ascii;
+        if (!FastText(v, &page, &ascii)) return false;
+        row->next_song = page && *page == kNextSongPage;
+      }
+      return true;
+    case 5:
+      if (KeyIs(key, "level")) return text(LogRow::kLevel);
+      return true;
+    case 6:
+      if (KeyIs(key, "artist")) return text(LogRow::kArtist);
+      if (KeyIs(key, "gender")) return text(LogRow::kGender);
+      if (KeyIs(key, "length")) return FastDouble(v, &row->length);
+      if (KeyIs(key, "userId")) return FastId(v, &row->user_id);
+      return true;
+    case 8:
+      if (KeyIs(key, "lastName")) return text(LogRow::kLastName);
+      if (KeyIs(key, "location")) return text(LogRow::kLocation);
+      return true;
+    case 9:
+      if (KeyIs(key, "firstName")) return text(LogRow::kFirstName);
+      if (KeyIs(key, "sessionId")) return FastId(v, &row->session_id);
+      if (KeyIs(key, "userAgent")) return text(LogRow::kUserAgent);
+      return true;
+    case 13:
+      if (KeyIs(key, "itemInSession")) return FastId(v, &row->item_in_session);
+      return true;
+    default:
+      return true;  // unused field: FlatObjectReader has checked that it is valid
   }
 }
 
@@ -173,19 +485,33 @@ void RecordParser::ParseSongs(std::string_view object_path, std::string_view tex
                               std::vector<Reject>* rejects, ParseStats* stats) {
   const auto object_index = static_cast<uint32_t>(batch->objects.size());
   batch->objects.emplace_back(object_path);
+  if (text.size() >= kReserveMinBytes) {
+    ReserveSongs(batch, text.size() / kSongRecordBytesHint + 1);
+  }
+  auto fast = [&](const json::Document& doc) {
+    if (!fast_path_) return false;
+    SongRow row;
+    if (!flat_.Read(doc.text, [&](std::string_view key, const FlatValue& v) {
+          return FastSongField(key, v, &row);
+        })) {
+      return false;
+    }
+    if (!row.texts[SongRow::kSongId]) return false;  // a reject: the full path says why
+    AppendSong(row, object_index, doc.ordinal, batch, &repaired_);
+    ++fast_path_records_;
+    return true;
+  };
   ForEachDocument(
-      kSongsInput, object_path, text, rejects, stats, &padded_,
+      kSongsInput, object_path, text, rejects, stats, &padded_, fast,
       [&](const json::Document& doc, size_t capacity, bool require_whole) -> std::string {
-        std::optional<std::string_view> song_id, title, artist_id, artist_name, artist_location;
-        std::optional<double> duration, latitude, longitude;
-        std::optional<int32_t> year;
+        SongRow row;
         std::string reason = ForEachField(
             parser_, dom_parser_, doc.text, capacity, require_whole,
             [&](std::string_view key, od::value value) -> std::string {
-              auto text_field = [&](std::optional<std::string_view>* out) {
+              auto text_field = [&](SongRow::TextIndex i) {
                 std::string_view v;
                 ReadStatus st = json::ReadText(value, &v);
-                *out = st == ReadStatus::kValue ? std::optional(v) : std::nullopt;
+                row.texts[i] = st == ReadStatus::kValue ? std::optional(v) : std::nullopt;
                 return FieldProblem(st, key, "text");
               };
               auto double_field = [&](std::optional<double>* out) {
@@ -194,14 +520,14 @@ void RecordParser::ParseSongs(std::string_view object_path, std::string_view tex
                 *out = st == ReadStatus::kValue ? std::optional(v) : std::nullopt;
                 return FieldProblem(st, key, "a number");
               };
-              if (key == "song_id") return text_field(&song_id);
-              if (key == "title") return text_field(&title);
-              if (key == "artist_id") return text_field(&artist_id);
-              if (key == "artist_name") return text_field(&artist_name);
-              if (key == "artist_location") return text_field(&artist_location);
-              if (key == "duration") return double_field(&duration);
-              if (key == "artist_latitude") return double_field(&latitude);
-              if (key == "artist_longitude") return double_field(&longitude);
+              if (key == "song_id") return text_field(SongRow::kSongId);
+              if (key == "title") return text_field(SongRow::kTitle);
+              if (key == "artist_id") return text_field(SongRow::kArtistId);
+              if (key == "artist_name") return text_field(SongRow::kArtistName);
+              if (key == "artist_location") return text_field(SongRow::kArtistLocation);
+              if (key == "duration") return double_field(&row.duration);
+              if (key == "artist_latitude") return double_field(&row.latitude);
+              if (key == "artist_longitude") return double_field(&row.longitude);
               if (key == "year") {
                 int64_t v;
                 ReadStatus st = json::ReadInt64(value, true, &v);
@@ -209,8 +535,9 @@ void RecordParser::ParseSongs(std::string_view object_path, std::string_view tex
                   st = ReadStatus::kInvalid;
                 }
                 // Year 0 means unknown (SPEC): stored as null.
-                year = st == ReadStatus::kValue && v != 0 ? std::optional(static_cast<int32_t>(v))
-                                                          : std::nullopt;
+                row.year = st == ReadStatus::kValue && v != 0
+                               ? std::optional(static_cast<int32_t>(v))
+                               : std::nullopt;
                 return FieldProblem(st, key, "an integer year");
               }
               return json::SkipValue(value) == ReadStatus::kInvalid
@@ -218,18 +545,8 @@ void RecordParser::ParseSongs(std::string_view object_path, std::string_view tex
                          : std::string();
             });
         if (!reason.empty()) return reason;
-        if (!song_id) return "missing required field 'song_id'";
-        batch->object.push_back(object_index);
-        batch->position.push_back(static_cast<uint32_t>(doc.ordinal));
-        AppendRepaired(&batch->song_id, song_id, &repaired_);
-        AppendRepaired(&batch->title, title, &repaired_);
-        AppendRepaired(&batch->artist_id, artist_id, &repaired_);
-        AppendRepaired(&batch->artist_name, artist_name, &repaired_);
-        AppendRepaired(&batch->artist_location, artist_location, &repaired_);
-        batch->duration.Append(duration);
-        batch->artist_latitude.Append(latitude);
-        batch->artist_longitude.Append(longitude);
-        batch->year.Append(year);
+        if (!row.texts[SongRow::kSongId]) return "missing required field 'song_id'";
+        AppendSong(row, object_index, doc.ordinal, batch, &repaired_);
         return "";
       });
 }
@@ -238,31 +555,32 @@ void RecordParser::ParseLogs(std::string_view object_path, std::string_view text
                              std::vector<Reject>* rejects, ParseStats* stats) {
   const auto object_index = static_cast<uint32_t>(batch->objects.size());
   batch->objects.emplace_back(object_path);
+  if (text.size() >= kReserveMinBytes) ReserveLogs(batch, text.size() / kLogRecordBytesHint + 1);
+  auto fast = [&](const json::Document& doc) {
+    if (!fast_path_) return false;
+    LogRow row;
+    if (!flat_.Read(doc.text, [&](std::string_view key, const FlatValue& v) {
+          return FastLogField(key, v, &row);
+        })) {
+      return false;
+    }
+    // Rejects: the full path says why.
+    if (!row.ts || (row.next_song && !row.user_id)) return false;
+    AppendLog(row, object_index, doc.ordinal, batch, &repaired_);
+    ++fast_path_records_;
+    return true;
+  };
   ForEachDocument(
-      kLogsInput, object_path, text, rejects, stats, &padded_,
+      kLogsInput, object_path, text, rejects, stats, &padded_, fast,
       [&](const json::Document& doc, size_t capacity, bool require_whole) -> std::string {
-        enum TextIndex {
-          kArtist,
-          kSong,
-          kFirstName,
-          kLastName,
-          kGender,
-          kLevel,
-          kLocation,
-          kUserAgent,
-          kTextFields
-        };
-        std::optional<std::string_view> texts[kTextFields];
-        std::optional<int64_t> ts, user_id, session_id, item_in_session;
-        std::optional<double> length;
-        bool next_song = false;
+        LogRow row;
         std::string reason = ForEachField(
             parser_, dom_parser_, doc.text, capacity, require_whole,
             [&](std::string_view key, od::value value) -> std::string {
-              auto text_field = [&](TextIndex i) {
+              auto text_field = [&](LogRow::TextIndex i) {
                 std::string_view v;
                 ReadStatus st = json::ReadText(value, &v);
-                texts[i] = st == ReadStatus::kValue ? std::optional(v) : std::nullopt;
+                row.texts[i] = st == ReadStatus::kValue ? std::optional(v) : std::nullopt;
                 return FieldProblem(st, key, "text");
               };
               auto id_field = [&](std::optional<int64_t>* out) {
@@ -282,29 +600,29 @@ void RecordParser::ParseLogs(std::string_view object_path, std::string_view text
                     if (st == ReadStatus::kWrongType || st == ReadStatus::kInvalid) {
                       return "field 'ts' is not an integer";
                     }
-                    ts = st == ReadStatus::kValue ? std::optional(v) : std::nullopt;
+                    row.ts = st == ReadStatus::kValue ? std::optional(v) : std::nullopt;
                     return "";
                   }
                   break;
                 case 4:
-                  if (key == "song") return text_field(kSong);
+                  if (key == "song") return text_field(LogRow::kSong);
                   if (key == "page") {
                     std::string_view page;
                     ReadStatus st = json::ReadText(value, &page);
-                    next_song = st == ReadStatus::kValue && page == kNextSongPage;
+                    row.next_song = st == ReadStatus::kValue && page == kNextSongPage;
                     return FieldProblem(st, key, "text");
                   }
                   break;
                 case 5:
-                  if (key == "level") return text_field(kLevel);
+                  if (key == "level") return text_field(LogRow::kLevel);
                   break;
                 case 6:
-                  if (key == "artist") return text_field(kArtist);
-                  if (key == "gender") return text_field(kGender);
+                  if (key == "artist") return text_field(LogRow::kArtist);
+                  if (key == "gender") return text_field(LogRow::kGender);
                   if (key == "length") {
                     double v;
                     ReadStatus st = json::ReadDouble(value, &v);
-                    length = st == ReadStatus::kValue ? std::optional(v) : std::nullopt;
+                    row.length = st == ReadStatus::kValue ? std::optional(v) : std::nullopt;
                     return FieldProblem(st, key, "a number");
                   }
                   if (key == "userId") {
@@ -313,21 +631,21 @@ void RecordParser::ParseLogs(std::string_view object_path, std::string_view text
                     if (st == ReadStatus::kInvalid || st == ReadStatus::kWrongType) {
                       return "field 'userId' is not numeric";
                     }
-                    user_id = st == ReadStatus::kValue ? std::optional(v) : std::nullopt;
+                    row.user_id = st == ReadStatus::kValue ? std::optional(v) : std::nullopt;
                     return "";
                   }
                   break;
                 case 8:
-                  if (key == "lastName") return text_field(kLastName);
-                  if (key == "location") return text_field(kLocation);
+                  if (key == "lastName") return text_field(LogRow::kLastName);
+                  if (key == "location") return text_field(LogRow::kLocation);
                   break;
                 case 9:
-                  if (key == "firstName") return text_field(kFirstName);
-                  if (key == "sessionId") return id_field(&session_id);
-                  if (key == "userAgent") return text_field(kUserAgent);
+                  if (key == "firstName") return text_field(LogRow::kFirstName);
+                  if (key == "sessionId") return id_field(&row.session_id);
+                  if (key == "userAgent") return text_field(LogRow::kUserAgent);
                   break;
                 case 13:
-                  if (key == "itemInSession") return id_field(&item_in_session);
+                  if (key == "itemInSession") return id_field(&row.item_in_session);
                   break;
                 default:
                   break;
@@ -337,20 +655,9 @@ void RecordParser::ParseLogs(std::string_view object_path, std::string_view text
                          : std::string();
             });
         if (!reason.empty()) return reason;
-        if (!ts) return "missing required field 'ts'";
-        if (next_song && !user_id) return "NextSong event without a userId";
-        batch->object.push_back(object_index);
-        batch->position.push_back(static_cast<uint32_t>(doc.ordinal));
-        batch->ts.push_back(*ts);
-        batch->user_id.Append(user_id);
-        batch->session_id.Append(session_id);
-        batch->item_in_session.Append(item_in_session);
-        batch->length.Append(length);
-        batch->next_song.push_back(next_song ? 1 : 0);
-        StringColumn* columns[kTextFields] = {
-            &batch->artist, &batch->song,  &batch->first_name, &batch->last_name,
-            &batch->gender, &batch->level, &batch->location,   &batch->user_agent};
-        for (int i = 0; i < kTextFields; ++i) AppendRepaired(columns[i], texts[i], &repaired_);
+        if (!row.ts) return "missing required field 'ts'";
+        if (row.next_song && !row.user_id) return "NextSong event without a userId";
+        AppendLog(row, object_index, doc.ordinal, batch, &repaired_);
         return "";
       });
 }

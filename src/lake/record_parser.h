@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "json/flat_object_reader.h"
 #include "lake/records.h"
 
 namespace sparkify::lake {
@@ -30,7 +31,16 @@ class RecordParser {
   void ParseLogs(std::string_view object_path, std::string_view text, LogBatch* batch,
                  std::vector<Reject>* rejects, ParseStats* stats);
 
+  // Off: every document goes through simdjson (the reference the equivalence
+  // tests compare the fast path with). On by default.
+  void set_fast_path(bool on) { fast_path_ = on; }
+  // Documents the fast path has stored so far (the rest went through simdjson).
+  uint64_t fast_path_records() const { return fast_path_records_; }
+
  private:
+  bool fast_path_ = true;
+  uint64_t fast_path_records_ = 0;
+  json::FlatObjectReader flat_;  // the fast path for records of the usual shape
   simdjson::ondemand::parser parser_;
   simdjson::dom::parser dom_parser_;  // only to tell "not an object" from "not JSON"
 

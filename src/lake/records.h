@@ -12,6 +12,7 @@
 // position)" decides between duplicates.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -30,9 +31,24 @@ struct InputObject {
   int64_t mtime_ns = 0;
 };
 
+// Makes room for `more` elements beyond the size of `c` (a vector or string),
+// at least doubling the capacity when it grows, so that calling it before
+// every object of a shard keeps appends linear.
+template <typename Container>
+void ReserveMore(Container* c, size_t more) {
+  const size_t need = c->size() + more;
+  if (c->capacity() < need) c->reserve(std::max(need, 2 * c->capacity()));
+}
+
 // Nullable text column: row i is bytes[offsets[i], offsets[i+1]) when valid[i].
 class StringColumn {
  public:
+  // Room for `rows` more rows holding `bytes` more bytes (a hint; Append grows as needed).
+  void Reserve(size_t rows, size_t bytes) {
+    ReserveMore(&bytes_, bytes);
+    ReserveMore(&offsets_, rows);
+    ReserveMore(&valid_, rows);
+  }
   void Append(std::optional<std::string_view> value) {
     if (value) bytes_.append(*value);
     offsets_.push_back(static_cast<uint32_t>(bytes_.size()));
@@ -64,6 +80,11 @@ struct NullableColumn {
   void Append(std::optional<T> v) {
     values.push_back(v.value_or(T{}));
     valid.push_back(v ? 1 : 0);
+  }
+  // Room for `rows` more rows (a hint).
+  void Reserve(size_t rows) {
+    ReserveMore(&values, rows);
+    ReserveMore(&valid, rows);
   }
   std::optional<T> Get(size_t row) const {
     return valid[row] ? std::optional<T>(values[row]) : std::nullopt;

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <type_traits>
 
+#include "parquet/delta_encoder.h"
 #include "parquet/dictionary_encoder.h"
 #include "parquet/rle_bitpacked.h"
 #include "parquet/statistics.h"
@@ -17,6 +18,14 @@ namespace {
 // The dictionary is judged after this many values: if by then it would not
 // make the data smaller than PLAIN, the chunk is written PLAIN.
 constexpr size_t kDictionaryProbeValues = 16384;
+// An earlier, cheaper look: if the first this-many values are all distinct,
+// the column is ids, timestamps or measurements, and a dictionary will not pay
+// (a column with fewer distinct values than ~100x this would show a repeat).
+constexpr size_t kDictionaryFirstLookValues = 2048;
+// DELTA_BINARY_PACKED is chosen when the chunk's first values (up to the probe
+// count) encode to at most this fraction of PLAIN: a smaller gain is not
+// worth a less common encoding.
+constexpr size_t kDeltaGainPercent = 90;
 
 // Per-value-type behaviour: PLAIN encoding, size, statistics.
 template <typename V>
@@ -103,10 +112,13 @@ struct Ops<Bool> {
 };
 
 // Min and max of values[0, n) as statistics; false if there is none (no
-// values, or only NaNs).
-bool MinMax(const int32_t* v, size_t n, std::string* mn, std::string* mx) {
+// values, or only NaNs). Kept out of line: inlined into the large WriteTyped,
+// the running bounds were spilled to the stack and every value waited on a
+// store-to-load round trip.
+template <typename T>
+[[gnu::noinline]] bool MinMaxInt(const T* v, size_t n, std::string* mn, std::string* mx) {
   if (n == 0) return false;
-  int32_t lo = v[0], hi = v[0];
+  T lo = v[0], hi = v[0];
   for (size_t i = 1; i < n; ++i) {
     lo = std::min(lo, v[i]);
     hi = std::max(hi, v[i]);
@@ -114,28 +126,31 @@ bool MinMax(const int32_t* v, size_t n, std::string* mn, std::string* mx) {
   *mn = EncodeStat(lo);
   *mx = EncodeStat(hi);
   return true;
+}
+bool MinMax(const int32_t* v, size_t n, std::string* mn, std::string* mx) {
+  return MinMaxInt(v, n, mn, mx);
 }
 bool MinMax(const int64_t* v, size_t n, std::string* mn, std::string* mx) {
-  if (n == 0) return false;
-  int64_t lo = v[0], hi = v[0];
-  for (size_t i = 1; i < n; ++i) {
-    lo = std::min(lo, v[i]);
-    hi = std::max(hi, v[i]);
-  }
-  *mn = EncodeStat(lo);
-  *mx = EncodeStat(hi);
-  return true;
+  return MinMaxInt(v, n, mn, mx);
 }
-bool MinMax(const double* v, size_t n, std::string* mn, std::string* mx) {
-  double lo = INFINITY, hi = -INFINITY;
-  bool any = false;
-  for (size_t i = 0; i < n; ++i) {
-    if (std::isnan(v[i])) continue;  // NaN has no place in an order
-    any = true;
-    lo = std::min(lo, v[i]);
-    hi = std::max(hi, v[i]);
+[[gnu::noinline]] bool MinMax(const double* v, size_t n, std::string* mn, std::string* mx) {
+  // A NaN compares false both ways, so it never replaces a bound: NaN has no
+  // place in an order. Two sets of bounds halve the dependency chain.
+  double lo0 = INFINITY, hi0 = -INFINITY, lo1 = INFINITY, hi1 = -INFINITY;
+  size_t i = 0;
+  for (; i + 2 <= n; i += 2) {
+    const double x = v[i], y = v[i + 1];
+    lo0 = x < lo0 ? x : lo0;
+    hi0 = x > hi0 ? x : hi0;
+    lo1 = y < lo1 ? y : lo1;
+    hi1 = y > hi1 ? y : hi1;
   }
-  if (!any) return false;
+  if (i < n) {
+    lo0 = v[i] < lo0 ? v[i] : lo0;
+    hi0 = v[i] > hi0 ? v[i] : hi0;
+  }
+  double lo = lo1 < lo0 ? lo1 : lo0, hi = hi1 > hi0 ? hi1 : hi0;
+  if (!(lo <= hi)) return false;  // nothing but NaNs (or nothing)
   // Readers cannot tell which zero was seen: widen to both (LogicalTypes.md).
   if (lo == 0) lo = -0.0;
   if (hi == 0) hi = +0.0;
@@ -159,7 +174,7 @@ inline uint64_t Prefix(std::string_view s) {
   return __builtin_bswap64(w);
 }
 
-bool MinMax(StrAcc v, size_t n, std::string* mn, std::string* mx) {
+[[gnu::noinline]] bool MinMax(StrAcc v, size_t n, std::string* mn, std::string* mx) {
   if (n == 0) return false;
   std::string_view lo = v[0], hi = v[0];
   uint64_t lo_p = Prefix(lo), hi_p = lo_p;
@@ -382,6 +397,10 @@ Status ColumnChunkWriter::WriteTyped(const ColumnSchema& schema, const uint8_t* 
           use_dict = false;
           break;
         }
+        if (i + 1 == kDictionaryFirstLookValues && dict.size() == i + 1 && i + 1 < num_values) {
+          use_dict = false;
+          break;
+        }
         if (i + 1 == kDictionaryProbeValues || i + 1 == num_values) {
           // Would dictionary + indices beat PLAIN for what we have seen? (Also
           // asked at the end of chunks shorter than the probe: a small file's
@@ -412,6 +431,28 @@ Status ColumnChunkWriter::WriteTyped(const ColumnSchema& schema, const uint8_t* 
       }
     }
   }
+
+  // 3b. Without a dictionary: integers take DELTA_BINARY_PACKED if a sample
+  // says it pays. Strings take DELTA_LENGTH_BYTE_ARRAY (lengths delta-packed,
+  // then the bytes back to back) under SNAPPY or no codec, which would store
+  // PLAIN's 4-byte length before every value nearly as is. ZSTD and GZIP
+  // entropy-code those lengths to almost nothing and match on them (length +
+  // shared prefix): on unique ids their files came out 15% larger without them.
+  int32_t value_encoding = format::PLAIN;
+  if (!use_dict && options_.enable_delta_encoding) {
+    if constexpr (std::is_same_v<V, int32_t> || std::is_same_v<V, int64_t>) {
+      const size_t sample = std::min(num_values, kDictionaryProbeValues);
+      if (num_values > 0 &&
+          DeltaBinaryPackedSize(values, sample) * 100 <= sample * sizeof(V) * kDeltaGainPercent) {
+        value_encoding = format::DELTA_BINARY_PACKED;
+      }
+    } else if constexpr (std::is_same_v<V, std::string_view>) {
+      if (options_.codec == Codec::kSnappy || options_.codec == Codec::kUncompressed) {
+        value_encoding = format::DELTA_LENGTH_BYTE_ARRAY;
+      }
+    }
+  }
+  if (use_dict) value_encoding = format::RLE_DICTIONARY;
 
   // 4. Pages.
   std::vector<PageRange> pages;
@@ -487,11 +528,26 @@ Status ColumnChunkWriter::WriteTyped(const ColumnSchema& schema, const uint8_t* 
     if (use_dict) {
       page_.push_back(static_cast<char>(bit_width));
       RleBpEncode(indices_.data() + p.val_begin, vals, bit_width, &page_);
+    } else if (value_encoding == format::DELTA_BINARY_PACKED) {
+      if constexpr (std::is_same_v<V, int32_t> || std::is_same_v<V, int64_t>) {
+        DeltaBinaryPackedEncode(values + p.val_begin, vals, &page_);
+      }
+    } else if (value_encoding == format::DELTA_LENGTH_BYTE_ARRAY) {
+      if constexpr (std::is_same_v<V, std::string_view>) {
+        // The values are contiguous (the caller's bytes or the gathered
+        // non-null ones), so the page's bytes are one copy.
+        const uint32_t* off = values.off + p.val_begin;
+        std::vector<int32_t>& lengths = scratch_->lengths;
+        lengths.resize(vals);
+        for (size_t k = 0; k < vals; ++k) lengths[k] = static_cast<int32_t>(off[k + 1] - off[k]);
+        DeltaBinaryPackedEncode(lengths.data(), vals, &page_);
+        page_.append(values.data + off[0], off[vals] - off[0]);
+      }
     } else {
       O::Plain(values + p.val_begin, vals, &page_);
     }
     format::PageHeader h;
-    const int32_t encoding = use_dict ? format::RLE_DICTIONARY : format::PLAIN;
+    const int32_t encoding = value_encoding;
     if (v2) {
       h.type = format::DATA_PAGE_V2;
       format::DataPageHeaderV2 dh;
@@ -567,12 +623,13 @@ Status ColumnChunkWriter::WriteTyped(const ColumnSchema& schema, const uint8_t* 
     md.encodings = {format::PLAIN, format::RLE_DICTIONARY};
     md.encoding_stats = {
         {format::DICTIONARY_PAGE, format::PLAIN, 1},
-        {format::DATA_PAGE, format::RLE_DICTIONARY, static_cast<int32_t>(pages.size())}};
+        {data_page_type, format::RLE_DICTIONARY, static_cast<int32_t>(pages.size())}};
   } else {
-    md.encodings = {format::PLAIN};
-    md.encoding_stats = {{data_page_type, format::PLAIN, static_cast<int32_t>(pages.size())}};
+    md.encodings = {value_encoding};
+    md.encoding_stats = {{data_page_type, value_encoding, static_cast<int32_t>(pages.size())}};
   }
-  if (optional) md.encodings.insert(md.encodings.begin() + 1, format::RLE);
+  // Definition levels: RLE, listed among the chunk's encodings.
+  if (optional) md.encodings.push_back(format::RLE);
   md.total_uncompressed_size = uncompressed_total;
   md.total_compressed_size = compressed_total;
   if (options_.write_statistics) {

@@ -4,8 +4,10 @@
 // Steps for a chunk:
 //   1. validate the values (sizes, nulls only where the column is OPTIONAL);
 //   2. gather the non-null values (definition levels carry the nulls);
-//   3. try a dictionary; fall back to PLAIN for the whole chunk when it grows
-//      past options.dictionary_page_size_limit or does not pay for itself;
+//   3. try a dictionary; fall back for the whole chunk when it grows past
+//      options.dictionary_page_size_limit or does not pay for itself, to
+//      DELTA_BINARY_PACKED (integers, when a sample shows it pays),
+//      DELTA_LENGTH_BYTE_ARRAY (strings) or PLAIN (options.enable_delta_encoding);
 //   4. cut pages by options.data_page_size / max_page_rows, encode, compress,
 //      write each with its PageHeader, recording per-page min/max/null count.
 #pragma once
@@ -60,6 +62,7 @@ class ColumnChunkWriter {
     std::vector<double> f64;
     std::string bytes;
     std::vector<uint32_t> offsets;
+    std::vector<int32_t> lengths;  // a DELTA_LENGTH_BYTE_ARRAY page's value lengths
   };
 
   const WriterOptions& options_;

@@ -2,6 +2,11 @@
 // footer (statistics, page index, schema annotations) against the spec.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <optional>
+
 #include "parquet/metadata.h"
 #include "parquet/reader.h"
 #include "parquet/statistics.h"
@@ -111,6 +116,49 @@ TEST(RoundTrip, DictionaryFallsBackToPlainPastTheLimit) {
   EXPECT_EQ(CanonicalRows(*r, *cols), CanonicalRows(t));
 }
 
+// Chunks that take no dictionary: integers DELTA_BINARY_PACKED when it pays
+// (growing timestamps and ids) and PLAIN when the values are noise; strings
+// DELTA_LENGTH_BYTE_ARRAY under SNAPPY; PLAIN for everything when the option is off.
+TEST(RoundTrip, WithoutADictionaryDeltaEncodingsAreChosen) {
+  Table t = AllTypesTable(40000, 9, 6, 100000);
+  for (bool delta : {true, false}) {
+    for (int version : {1, 2}) {
+      const Codec codec = version == 1 ? Codec::kSnappy : Codec::kZstd;
+      SCOPED_TRACE(::testing::Message() << "delta " << delta << " pages v" << version);
+      WriterOptions o;
+      o.enable_delta_encoding = delta;
+      o.data_page_version = version;
+      o.codec = codec;
+      auto bytes = WriteTable(t, o);
+      ASSERT_TRUE(bytes.ok());
+      auto r = OpenOrDie(*bytes);
+      const auto& cols = r->metadata().row_groups[0].columns;
+      auto has = [&](int col, int32_t enc) {
+        const auto& e = cols[col].meta_data->encodings;
+        return std::find(e.begin(), e.end(), enc) != e.end();
+      };
+      // "id" counts up; "ts" are random microseconds within 12 days (41-bit deltas).
+      EXPECT_EQ(has(0, format::DELTA_BINARY_PACKED), delta);
+      EXPECT_EQ(has(7, format::DELTA_BINARY_PACKED), delta);
+      EXPECT_NE(has(7, format::PLAIN), delta);
+      // "i64" is full-width noise: deltas need 64 bits, PLAIN stays.
+      EXPECT_FALSE(has(2, format::DELTA_BINARY_PACKED));
+      EXPECT_TRUE(has(2, format::PLAIN));
+      // "i32" has 100000 distinct values in 40000 rows: no dictionary, deltas of 17 bits.
+      EXPECT_EQ(has(1, format::DELTA_BINARY_PACKED), delta);
+      // "name" has too many distinct values for a dictionary; "city" has 10.
+      // Strings are DELTA_LENGTH_BYTE_ARRAY only with SNAPPY or no codec.
+      const bool dlba = delta && codec != Codec::kZstd;
+      EXPECT_EQ(has(5, format::DELTA_LENGTH_BYTE_ARRAY), dlba);
+      EXPECT_NE(has(5, format::PLAIN), dlba);
+      EXPECT_TRUE(has(6, format::RLE_DICTIONARY));
+      auto read = r->ReadAll();
+      ASSERT_TRUE(read.ok()) << read.status().ToString();
+      EXPECT_EQ(CanonicalRows(*r, *read), CanonicalRows(t));
+    }
+  }
+}
+
 TEST(RoundTrip, LongStrings) {
   Table t;
   t.schema.columns.push_back(
@@ -217,6 +265,42 @@ TEST(Footer, StatisticsAreExact) {
   double dmax;
   std::memcpy(&dmax, dst.max_value->data(), 8);
   EXPECT_EQ(dmax, 1e300);
+}
+
+// Double bounds skip NaN, keep infinities, and widen a zero bound to both zeros
+// (LogicalTypes.md); a chunk of only NaNs gets no bounds.
+TEST(Footer, DoubleStatisticsSkipNaNKeepInfinitiesWidenZeros) {
+  auto stats_of = [](std::vector<double> values) {
+    Table t;
+    t.schema.columns = {{"d", PhysicalType::kDouble, LogicalType::kNone, Repetition::kRequired}};
+    t.columns = {ColumnVector(PhysicalType::kDouble)};
+    for (double v : values) t.columns[0].AppendDouble(v);
+    auto bytes = WriteTable(t, WriterOptions{});
+    EXPECT_TRUE(bytes.ok());
+    auto r = OpenOrDie(*bytes);
+    return *r->metadata().row_groups[0].columns[0].meta_data->statistics;
+  };
+  auto as_double = [](const std::optional<std::string>& s) {
+    double d = 0;
+    EXPECT_TRUE(s.has_value() && s->size() == 8);
+    if (s) std::memcpy(&d, s->data(), 8);
+    return d;
+  };
+  const double nan = std::nan("");
+  auto st = stats_of({nan, 3.5, -INFINITY, nan, 2.0, nan});  // odd and even positions
+  EXPECT_EQ(as_double(st.min_value), -INFINITY);
+  EXPECT_EQ(as_double(st.max_value), 3.5);
+  st = stats_of({nan, INFINITY, nan});
+  EXPECT_EQ(as_double(st.min_value), INFINITY);
+  EXPECT_EQ(as_double(st.max_value), INFINITY);
+  st = stats_of({0.0, 0.0, 1.0});
+  EXPECT_TRUE(std::signbit(as_double(st.min_value)));  // -0.0
+  EXPECT_EQ(as_double(st.max_value), 1.0);
+  st = stats_of({-2.0, -0.0});
+  EXPECT_FALSE(std::signbit(as_double(st.max_value)));  // +0.0
+  st = stats_of({nan, nan, nan});
+  EXPECT_FALSE(st.min_value.has_value());
+  EXPECT_FALSE(st.max_value.has_value());
 }
 
 TEST(PageIndex, OffsetIndexPointsAtPagesAndColumnIndexMatches) {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <condition_variable>
 #include <deque>
 #include <map>
 #include <random>
@@ -98,6 +99,9 @@ bool IsRetryableCurlCode(int code) {
   }
 }
 
+// Longest wait for curl activity before a loop looks at its queues again.
+constexpr int kMaxPollMs = 100;
+
 size_t OnBody(char* data, size_t size, size_t n, void* userp);
 size_t OnHeader(char* data, size_t size, size_t n, void* userp);
 
@@ -122,6 +126,117 @@ struct S3Client::Transfer {
   Clock::time_point ready_at;
   char error[CURL_ERROR_SIZE] = {0};
   std::string last_network_error;
+  // Submit() only: the request and the callback the transfer owns.
+  std::unique_ptr<S3Request> owned_request;
+  AsyncCallback on_done;
+};
+
+// Drives transfers on one curl multi handle: starts up to max_in_flight,
+// retries after their backoff, and hands each finished one to `finish`.
+// Used by one thread at a time (Wakeup() excepted).
+class S3Client::Loop {
+ public:
+  using Finish = std::function<void(Transfer* t, const Status& status)>;
+  Loop(S3Client* client, Finish finish)
+      : client_(client), finish_(std::move(finish)), multi_(curl_multi_init()) {}
+  ~Loop() { curl_multi_cleanup(multi_); }
+  Loop(const Loop&) = delete;
+  Loop& operator=(const Loop&) = delete;
+
+  void Add(Transfer* t) { ready_.push_back(t); }
+  bool Idle() const { return ready_.empty() && waiting_.empty() && active_ == 0; }
+  // Interrupts a Step() waiting for activity; safe from any thread.
+  void Wakeup() { curl_multi_wakeup(multi_); }
+
+  // One round: starts what fits, moves data, finishes what is done, then
+  // waits for activity, a due retry or Wakeup(), at most `max_wait_ms`.
+  void Step(int max_wait_ms) {
+    auto now = Clock::now();
+    while (!waiting_.empty() && waiting_.begin()->first <= now) {
+      ready_.push_front(waiting_.begin()->second);  // retries go first
+      waiting_.erase(waiting_.begin());
+    }
+    const size_t max_active = static_cast<size_t>(client_->options_.max_in_flight);
+    while (active_ < max_active && !ready_.empty()) {
+      Transfer* t = ready_.front();
+      ready_.pop_front();
+      Start(t);
+    }
+    int running = 0;
+    curl_multi_perform(multi_, &running);
+    int queued = 0;
+    while (CURLMsg* msg = curl_multi_info_read(multi_, &queued)) {
+      if (msg->msg != CURLMSG_DONE) continue;
+      Transfer* t = nullptr;
+      curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, reinterpret_cast<char**>(&t));
+      int code = msg->data.result;
+      curl_multi_remove_handle(multi_, t->easy);
+      active_--;
+      bool retry = client_->ShouldRetry(t, code);
+      long status = t->response.http_status;
+      client_->ReleaseHandle(t->easy);
+      t->easy = nullptr;
+      curl_slist_free_all(t->headers);
+      t->headers = nullptr;
+      if (retry) {
+        waiting_.emplace(t->ready_at, t);
+        continue;
+      }
+      Status s;
+      if (code != CURLE_OK || status < 200 || status >= 300) {
+        s = client_->FinalStatus(*t, code);
+        client_->counters_.failures++;
+      }
+      finish_(t, s);
+    }
+    if (active_ < max_active && !ready_.empty()) return;  // more to start at once
+    // Nothing running and no retry due: waiting would only add latency (with
+    // no transfer, curl_multi_poll sleeps the whole timeout).
+    if (active_ == 0 && waiting_.empty()) return;
+    int timeout_ms = max_wait_ms;
+    if (!waiting_.empty()) {
+      auto until = std::chrono::duration_cast<std::chrono::milliseconds>(waiting_.begin()->first -
+                                                                         Clock::now())
+                       .count();
+      timeout_ms = static_cast<int>(std::clamp<int64_t>(until, 0, max_wait_ms));
+    }
+    // Waits even with no transfer running (a retry's backoff), until woken.
+    curl_multi_poll(multi_, nullptr, 0, timeout_ms, nullptr);
+  }
+
+ private:
+  void Start(Transfer* t) {
+    if (t->attempt == 0) {
+      t->first_start = Clock::now();
+      const std::string& body = t->request->body;
+      t->payload_hash = body.empty() ? std::string(kEmptyPayloadSha256) : Sha256Hex(body);
+    } else {
+      client_->counters_.retries++;
+    }
+    t->attempt++;
+    client_->counters_.requests++;
+    client_->counters_.bytes_sent += t->request->body.size();
+    t->easy = static_cast<CURL*>(client_->AcquireHandle());
+    client_->Prepare(t);
+    curl_multi_add_handle(multi_, t->easy);
+    active_++;
+  }
+
+  S3Client* client_;
+  Finish finish_;
+  CURLM* multi_;
+  std::deque<Transfer*> ready_;
+  std::multimap<Clock::time_point, Transfer*> waiting_;
+  size_t active_ = 0;
+};
+
+struct S3Client::Engine {
+  std::mutex mu;  // guards the fields below
+  std::condition_variable cv;
+  std::deque<std::unique_ptr<Transfer>> incoming;
+  bool stop = false;
+  Loop* loop = nullptr;  // while the engine thread runs one
+  std::thread thread;
 };
 
 namespace {
@@ -212,6 +327,15 @@ S3Client::S3Client(S3ClientOptions options)
 }
 
 S3Client::~S3Client() {
+  if (engine_) {
+    {
+      std::lock_guard<std::mutex> lock(engine_->mu);
+      engine_->stop = true;
+      if (engine_->loop) engine_->loop->Wakeup();
+    }
+    engine_->cv.notify_all();
+    engine_->thread.join();
+  }
   for (void* h : handles_) curl_easy_cleanup(static_cast<CURL*>(h));
   curl_share_cleanup(shared_->share);
 }
@@ -307,7 +431,8 @@ void S3Client::Prepare(Transfer* t) {
   curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->error);
   curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, options_.connect_timeout_ms);
   curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
-  curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, options_.stall_timeout_s);
+  curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME,
+                   r.stall_timeout_s > 0 ? r.stall_timeout_s : options_.stall_timeout_s);
   curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
   if (r.method == "GET") {
     curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
@@ -442,89 +567,73 @@ void S3Client::ExecuteMany(const std::vector<S3Request>& requests, const Callbac
 
 void S3Client::RunMany(const std::vector<const S3Request*>& requests, const Callback& done) {
   if (requests.empty()) return;
-  CURLM* multi = curl_multi_init();
   std::vector<Transfer> transfers(requests.size());
-  std::deque<size_t> ready;
-  std::multimap<Clock::time_point, size_t> waiting;
+  Loop loop(this, [&](Transfer* t, const Status& s) {
+    done(t->index, s, std::move(t->response));
+    t->response = S3Response();
+  });
   for (size_t i = 0; i < requests.size(); ++i) {
     transfers[i].index = i;
     transfers[i].request = requests[i];
-    ready.push_back(i);
+    loop.Add(&transfers[i]);
   }
-  size_t active = 0;
-  const size_t max_active = static_cast<size_t>(options_.max_in_flight);
+  while (!loop.Idle()) loop.Step(kMaxPollMs);
+}
 
-  auto start = [&](size_t i) {
-    Transfer* t = &transfers[i];
-    if (t->attempt == 0) {
-      t->first_start = Clock::now();
-      const std::string& body = t->request->body;
-      t->payload_hash = body.empty() ? std::string(kEmptyPayloadSha256) : Sha256Hex(body);
-    } else {
-      counters_.retries++;
+void S3Client::Submit(S3Request request, AsyncCallback done) {
+  auto t = std::make_unique<Transfer>();
+  t->owned_request = std::make_unique<S3Request>(std::move(request));
+  t->request = t->owned_request.get();
+  t->on_done = std::move(done);
+  Engine* engine;
+  {
+    std::lock_guard<std::mutex> lock(engine_mu_);
+    if (!engine_) {
+      engine_ = std::make_unique<Engine>();
+      Engine* e = engine_.get();
+      e->thread = std::thread([this, e] { EngineMain(e); });
     }
-    t->attempt++;
-    counters_.requests++;
-    counters_.bytes_sent += t->request->body.size();
-    t->easy = static_cast<CURL*>(AcquireHandle());
-    Prepare(t);
-    curl_multi_add_handle(multi, t->easy);
-    active++;
-  };
-
-  while (!ready.empty() || !waiting.empty() || active > 0) {
-    auto now = Clock::now();
-    while (!waiting.empty() && waiting.begin()->first <= now) {
-      ready.push_front(waiting.begin()->second);  // retries go first
-      waiting.erase(waiting.begin());
-    }
-    while (active < max_active && !ready.empty()) {
-      size_t i = ready.front();
-      ready.pop_front();
-      start(i);
-    }
-    int running = 0;
-    curl_multi_perform(multi, &running);
-    int queued = 0;
-    while (CURLMsg* msg = curl_multi_info_read(multi, &queued)) {
-      if (msg->msg != CURLMSG_DONE) continue;
-      Transfer* t = nullptr;
-      curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, reinterpret_cast<char**>(&t));
-      int code = msg->data.result;
-      curl_multi_remove_handle(multi, t->easy);
-      active--;
-      bool retry = ShouldRetry(t, code);
-      long status = t->response.http_status;
-      ReleaseHandle(t->easy);
-      t->easy = nullptr;
-      curl_slist_free_all(t->headers);
-      t->headers = nullptr;
-      if (retry) {
-        waiting.emplace(t->ready_at, t->index);
-        continue;
-      }
-      Status s;
-      if (code != CURLE_OK || status < 200 || status >= 300) {
-        s = FinalStatus(*t, code);
-        counters_.failures++;
-      }
-      done(t->index, s, std::move(t->response));
-      t->response = S3Response();
-    }
-    if (active > 0) {
-      int timeout_ms = 100;
-      if (!waiting.empty()) {
-        auto until = std::chrono::duration_cast<std::chrono::milliseconds>(waiting.begin()->first -
-                                                                           Clock::now())
-                         .count();
-        timeout_ms = static_cast<int>(std::clamp<int64_t>(until, 0, 100));
-      }
-      curl_multi_poll(multi, nullptr, 0, timeout_ms, nullptr);
-    } else if (ready.empty() && !waiting.empty()) {
-      std::this_thread::sleep_until(waiting.begin()->first);
-    }
+    engine = engine_.get();
   }
-  curl_multi_cleanup(multi);
+  {
+    std::lock_guard<std::mutex> lock(engine->mu);
+    engine->incoming.push_back(std::move(t));
+    if (engine->loop) engine->loop->Wakeup();
+  }
+  engine->cv.notify_one();
+}
+
+void S3Client::EngineMain(Engine* engine) {
+  std::map<Transfer*, std::unique_ptr<Transfer>> live;
+  Loop loop(this, [&](Transfer* t, const Status& s) {
+    auto it = live.find(t);
+    std::unique_ptr<Transfer> owned = std::move(it->second);
+    live.erase(it);
+    owned->on_done(s, std::move(owned->response));
+  });
+  {
+    std::lock_guard<std::mutex> lock(engine->mu);
+    engine->loop = &loop;
+  }
+  for (;;) {
+    {
+      std::unique_lock<std::mutex> lock(engine->mu);
+      if (loop.Idle()) {
+        engine->cv.wait(lock, [&] { return engine->stop || !engine->incoming.empty(); });
+        if (engine->incoming.empty()) {  // stopping, and nothing is left
+          engine->loop = nullptr;
+          return;
+        }
+      }
+      while (!engine->incoming.empty()) {
+        Transfer* t = engine->incoming.front().get();
+        live.emplace(t, std::move(engine->incoming.front()));
+        engine->incoming.pop_front();
+        loop.Add(t);
+      }
+    }
+    loop.Step(kMaxPollMs);
+  }
 }
 
 }  // namespace sparkify::s3

@@ -5,7 +5,9 @@
 //      credentials, concurrency, retry policy).
 //   2. Execute(request, &response) for one request (blocking), or
 //      ExecuteMany(requests, callback) to run many with up to max_in_flight at
-//      once on one thread (curl multi), each retried on its own.
+//      once on one thread (curl multi), each retried on its own, or
+//      Submit(request, callback) to hand one to the client's background engine
+//      (one thread, curl multi, up to max_in_flight at once) and return at once.
 //   3. stats() tells how many requests, retries and failures there were.
 //
 // Retries: connection failures, timeouts, resets, responses cut short, HTTP 5xx,
@@ -61,6 +63,10 @@ struct S3Request {
   std::vector<std::pair<std::string, std::string>> headers;  // sent and signed
   std::string body;
   std::string content_type = "application/octet-stream";  // for requests with a body
+  // Overrides S3ClientOptions::stall_timeout_s (0 = the client's) for a
+  // request the server may work on for long before answering a byte
+  // (DeleteObjects of 1,000 keys on a busy server).
+  long stall_timeout_s = 0;
 };
 
 struct S3Response {
@@ -101,6 +107,14 @@ class S3Client {
   using Callback = std::function<void(size_t index, const Status& status, S3Response&& response)>;
   void ExecuteMany(const std::vector<S3Request>& requests, const Callback& done);
 
+  // Queues `request` on the background engine (started on first use) and
+  // returns at once; `done` runs on the engine's thread when the request has
+  // finished, retries included. `done` must not block for long: it holds up
+  // every other request of the engine. The destructor waits for every
+  // submitted request to finish.
+  using AsyncCallback = std::function<void(const Status& status, S3Response&& response)>;
+  void Submit(S3Request request, AsyncCallback done);
+
   S3Stats stats() const;
   const S3ClientOptions& options() const { return options_; }
   std::string region() const;
@@ -109,12 +123,15 @@ class S3Client {
 
  private:
   struct Shared;
+  class Loop;     // one curl multi handle and the transfers it drives
+  struct Engine;  // the background thread behind Submit()
   struct Counters {
     std::atomic<uint64_t> requests{0}, retries{0}, throttled{0}, server_errors{0},
         network_errors{0}, failures{0}, bytes_received{0}, bytes_sent{0};
   };
 
   void RunMany(const std::vector<const S3Request*>& requests, const Callback& done);
+  void EngineMain(Engine* engine);
   void Prepare(Transfer* t);
   // Decides what to do with a finished attempt: true = retry.
   bool ShouldRetry(Transfer* t, int curl_code);
@@ -128,6 +145,8 @@ class S3Client {
   mutable std::mutex mu_;  // guards region_, handles_
   std::string region_;
   std::vector<void*> handles_;
+  std::mutex engine_mu_;  // guards engine_ (made on the first Submit)
+  std::unique_ptr<Engine> engine_;
 };
 
 // Where a request goes. Path-style puts the bucket in the path

@@ -1,6 +1,7 @@
 #include "s3/s3_file_system.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <ctime>
 #include <deque>
@@ -24,6 +25,9 @@ int HexValue(char c) {
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
 }
+
+// How long a DeleteObjects request may go without a byte from the server.
+constexpr long kDeleteStallTimeoutS = 300;
 
 // Undoes S3's encoding-type=url (form encoding: %XX, and '+' for a space).
 std::string UrlDecode(std::string_view in) {
@@ -103,6 +107,7 @@ Status S3OptionsFromOpenOptions(const fs::OpenOptions& options, S3Options* out) 
                                    addressing + "'");
   }
   if (GetEnv("SPARKIFY_S3_CONDITIONAL_PUT") == "0") out->conditional_put = false;
+  if (GetEnv("SPARKIFY_S3_WRITE_BEHIND") == "0") out->max_pending_writes = 0;
   return Status::OK();
 }
 
@@ -113,7 +118,16 @@ S3FileSystem::S3FileSystem(std::unique_ptr<S3Client> client, std::string bucket,
       prefix_(std::move(prefix)),
       options_(std::move(options)) {}
 
-S3FileSystem::~S3FileSystem() = default;
+S3FileSystem::~S3FileSystem() {
+  // Write-behind callbacks touch this object: let them all run first. A
+  // failure nobody asked about is reported here rather than lost silently.
+  WaitForAllWrites();
+  if (!write_error_.ok()) {
+    std::fprintf(stderr, "sparkify: an S3 write was never checked and failed: %s\n",
+                 write_error_.ToString().c_str());
+  }
+  client_.reset();
+}
 
 Status S3FileSystem::Open(const std::string& uri, const S3Options& options,
                           std::unique_ptr<S3FileSystem>* out) {
@@ -228,6 +242,7 @@ Status S3FileSystem::Read(std::string_view path, std::string* contents) {
   S3Request req;
   req.bucket = bucket_;
   req.key = KeyFor(path);
+  WaitForKey(req.key);
   S3Response resp;
   Status s = client_->Execute(req, &resp);
   if (!s.ok()) return s;
@@ -242,6 +257,7 @@ Status S3FileSystem::ReadRange(std::string_view path, uint64_t offset, uint64_t 
   S3Request req;
   req.bucket = bucket_;
   req.key = KeyFor(path);
+  WaitForKey(req.key);
   req.headers.emplace_back(
       "Range", "bytes=" + std::to_string(offset) + "-" + std::to_string(offset + length - 1));
   S3Response resp;
@@ -261,6 +277,7 @@ Status S3FileSystem::Stat(std::string_view path, fs::FileInfo* info) {
   req.method = "HEAD";
   req.bucket = bucket_;
   req.key = KeyFor(path);
+  WaitForKey(req.key);
   S3Response resp;
   SPARKIFY_RETURN_IF_ERROR(client_->Execute(req, &resp));
   info->path = std::string(path);
@@ -275,6 +292,7 @@ void S3FileSystem::ReadMany(const std::vector<std::string>& paths, const ReadCal
   for (size_t i = 0; i < paths.size(); ++i) {
     requests[i].bucket = bucket_;
     requests[i].key = KeyFor(paths[i]);
+    WaitForKey(requests[i].key);
   }
   client_->ExecuteMany(requests, [&](size_t i, const Status& s, S3Response&& resp) {
     on_file(i, s, s.ok() ? std::move(resp.body) : std::string());
@@ -351,9 +369,12 @@ class S3FileSystem::Writer : public fs::WritableFile {
     if (closed_) return Status::OK();
     closed_ = true;
     if (upload_id_.empty()) {
-      Status s = fs_->PutObject(key_, buffer_, {});
-      buffer_.clear();
-      return s;
+      if (fs_->options_.max_pending_writes <= 0) {
+        Status s = fs_->PutObject(key_, buffer_, {});
+        buffer_.clear();
+        return s;
+      }
+      return fs_->PutBehind(key_, std::move(buffer_));
     }
     Status s = buffer_.empty() ? Status::OK() : StartPart();
     JoinAll();
@@ -500,7 +521,109 @@ Status S3FileSystem::NewWritableFile(std::string_view path,
   return Status::OK();
 }
 
+Status S3FileSystem::PutBehind(const std::string& key, std::string body) {
+  const size_t size = body.size();
+  const size_t max_writes = static_cast<size_t>(options_.max_pending_writes);
+  {
+    std::unique_lock<std::mutex> lock(pending_mu_);
+    // A lone write larger than the byte limit still goes (alone).
+    pending_cv_.wait(lock, [&] {
+      return !write_error_.ok() ||
+             (pending_writes_ < max_writes &&
+              (pending_writes_ == 0 || pending_bytes_ + size <= options_.max_pending_bytes));
+    });
+    // Stop queuing after a failure: the run is lost anyway, and the error
+    // reaches the writer sooner.
+    if (!write_error_.ok()) return write_error_;
+    pending_writes_++;
+    pending_bytes_ += size;
+    pending_keys_.insert(key);
+  }
+  S3Request req;
+  req.method = "PUT";
+  req.bucket = bucket_;
+  req.key = key;
+  req.body = std::move(body);
+  client_->Submit(std::move(req), [this, key, size](const Status& s, S3Response&&) {
+    std::lock_guard<std::mutex> lock(pending_mu_);
+    pending_writes_--;
+    pending_bytes_ -= size;
+    pending_keys_.erase(pending_keys_.find(key));
+    if (!s.ok() && write_error_.ok()) write_error_ = s;
+    pending_cv_.notify_all();
+  });
+  return Status::OK();
+}
+
+void S3FileSystem::WaitForKey(const std::string& key) {
+  std::unique_lock<std::mutex> lock(pending_mu_);
+  pending_cv_.wait(lock, [&] { return pending_keys_.count(key) == 0; });
+}
+
+void S3FileSystem::WaitForAllWrites() {
+  std::unique_lock<std::mutex> lock(pending_mu_);
+  pending_cv_.wait(lock, [&] { return pending_writes_ == 0; });
+}
+
+Status S3FileSystem::WaitForWrites() {
+  std::unique_lock<std::mutex> lock(pending_mu_);
+  pending_cv_.wait(lock, [&] { return pending_writes_ == 0; });
+  Status s = write_error_;
+  write_error_ = Status::OK();
+  pending_cv_.notify_all();  // writers blocked on the error may queue again
+  return s;
+}
+
+S3Request S3FileSystem::CopyRequest(std::string_view from, std::string_view to) const {
+  S3Request req;
+  req.method = "PUT";
+  req.bucket = bucket_;
+  req.key = KeyFor(to);
+  // x-amz-copy-source: /bucket/key, URL-encoded ('/' kept).
+  req.headers.emplace_back("x-amz-copy-source",
+                           "/" + UriEncode(bucket_, false) + "/" + UriEncode(KeyFor(from), true));
+  return req;
+}
+
+Status S3FileSystem::CopyResult(const Status& s, const S3Response& resp, std::string_view from,
+                                std::string_view to) const {
+  std::string what = "S3 copy " + DescribeTarget(bucket_, KeyFor(from)) + " to " +
+                     DescribeTarget(bucket_, KeyFor(to));
+  if (s.IsNotFound()) return Status::NotFound(what + ": " + s.message());
+  if (!s.ok()) return s;
+  // CopyObject can answer 200 and still fail, with an <Error> body.
+  XmlNode root;
+  return ParseResponse(resp, "CopyObjectResult", &root, what);
+}
+
+Status S3FileSystem::Copy(std::string_view from, std::string_view to) {
+  WaitForKey(KeyFor(from));
+  S3Request req = CopyRequest(from, to);
+  S3Response resp;
+  Status s = client_->Execute(req, &resp);
+  return CopyResult(s, resp, from, to);
+}
+
+Status S3FileSystem::CopyMany(const std::vector<std::pair<std::string, std::string>>& copies) {
+  std::vector<S3Request> requests;
+  requests.reserve(copies.size());
+  for (const auto& [from, to] : copies) {
+    WaitForKey(KeyFor(from));
+    requests.push_back(CopyRequest(from, to));
+  }
+  Status first;
+  client_->ExecuteMany(requests, [&](size_t i, const Status& s, S3Response&& resp) {
+    Status r = CopyResult(s, resp, copies[i].first, copies[i].second);
+    if (!r.ok() && first.ok()) first = r;
+  });
+  return first;
+}
+
 Status S3FileSystem::Delete(const std::vector<std::string>& paths) {
+  // A pending write-behind PUT must not land after its delete.
+  for (const std::string& p : paths) WaitForKey(KeyFor(p));
+  // Batches of kMaxKeysPerDelete keys, all in flight at once.
+  std::vector<S3Request> requests;
   for (size_t begin = 0; begin < paths.size(); begin += kMaxKeysPerDelete) {
     size_t end = std::min(paths.size(), begin + kMaxKeysPerDelete);
     std::string body = "<Delete><Quiet>true</Quiet>";
@@ -515,18 +638,27 @@ Status S3FileSystem::Delete(const std::vector<std::string>& paths) {
     req.headers = {{"Content-MD5", Md5Base64(body)}};
     req.body = std::move(body);
     req.content_type = "application/xml";
-    S3Response resp;
-    SPARKIFY_RETURN_IF_ERROR(client_->Execute(req, &resp));
-    XmlNode root;
-    SPARKIFY_RETURN_IF_ERROR(
-        ParseResponse(resp, "DeleteResult", &root, "S3 delete in " + Describe()));
-    for (const XmlNode* e : root.Children("Error")) {
-      if (e->ChildText("Code") == "NoSuchKey") continue;
-      return Status::IOError("S3 delete " + DescribeTarget(bucket_, e->ChildText("Key")) + ": " +
-                             e->ChildText("Code") + ": " + e->ChildText("Message"));
-    }
+    // The server answers only once every key is deleted: Swift takes tens of
+    // seconds for 1,000 keys when busy, which is not a stalled transfer.
+    req.stall_timeout_s = kDeleteStallTimeoutS;
+    requests.push_back(std::move(req));
   }
-  return Status::OK();
+  Status first;
+  client_->ExecuteMany(requests, [&](size_t, const Status& s, S3Response&& resp) {
+    Status r = s;
+    XmlNode root;
+    if (r.ok()) r = ParseResponse(resp, "DeleteResult", &root, "S3 delete in " + Describe());
+    if (r.ok()) {
+      for (const XmlNode* e : root.Children("Error")) {
+        if (e->ChildText("Code") == "NoSuchKey") continue;
+        r = Status::IOError("S3 delete " + DescribeTarget(bucket_, e->ChildText("Key")) + ": " +
+                            e->ChildText("Code") + ": " + e->ChildText("Message"));
+        break;
+      }
+    }
+    if (!r.ok() && first.ok()) first = r;
+  });
+  return first;
 }
 
 Status S3FileSystem::CleanupTemporaries(std::string_view prefix, size_t* removed) {

@@ -15,6 +15,8 @@
 #include <thread>
 
 #include "lake/commit/manifest.h"
+#include "lake/commit/symlink_manifest.h"
+#include "lake/commit/table_layout.h"
 
 extern char** environ;
 
@@ -166,6 +168,15 @@ void ExpectNoStrayFiles(fs::FileSystem* fs) {
                        "/" + f);
         allowed.insert("_sparkify/snapshots/" + mm.run_id + "/" + table + "/" + f);
       }
+      for (auto& [f, contents] : lake::commit::SymlinkManifests("", table, state)) {
+        if (visible) {
+          allowed.insert(table + "/" + f);
+          allowed.insert("_sparkify/current/" + table + "/" + f);
+        }
+        allowed.insert(std::string(lake::commit::kVersionsDir) + table + "/" + state.version_run +
+                       "/" + f);
+        allowed.insert("_sparkify/snapshots/" + mm.run_id + "/" + table + "/" + f);
+      }
     }
   };
   allow_tables(m, true);
@@ -176,6 +187,53 @@ void ExpectNoStrayFiles(fs::FileSystem* fs) {
   size_t temporaries = 0;
   ASSERT_TRUE(fs->CleanupTemporaries("", &temporaries).ok());
   EXPECT_EQ(temporaries, 0u) << "temporaries or unfinished multipart uploads were left";
+}
+
+std::map<std::string, std::string> SymlinkManifestFiles(fs::FileSystem* fs) {
+  std::map<std::string, std::string> out;
+  for (const char* table : {"songs", "artists", "users", "time", "songplays"}) {
+    std::vector<fs::FileInfo> files;
+    Status s =
+        fs->List(std::string(table) + "/" + std::string(lake::commit::kSymlinkManifestDir), &files);
+    EXPECT_TRUE(s.ok() || s.IsNotFound()) << s.ToString();
+    for (auto& f : files) {
+      EXPECT_TRUE(fs->Read(f.path, &out[f.path]).ok()) << f.path;
+    }
+  }
+  return out;
+}
+
+void ExpectSymlinkManifestsMatchCommit(fs::FileSystem* fs) {
+  std::string current;
+  ASSERT_TRUE(fs->Read(lake::commit::kCurrentPath, &current).ok());
+  Manifest m;
+  ASSERT_TRUE(LoadManifest(fs, current, &m));
+  std::string root = fs->Describe();
+  if (lake::commit::IsLocalRoot(*fs)) {
+    root = "file://" + stdfs::absolute(root).lexically_normal().string();
+  }
+  std::map<std::string, std::string> want;
+  size_t data_files = 0;
+  for (auto& [table, state] : m.tables) {
+    if (table.starts_with("_")) continue;  // hidden tables get none
+    data_files += state.files.size();
+    for (auto& [path, contents] : lake::commit::SymlinkManifests(root, table, state)) {
+      want[table + "/" + path] = contents;
+    }
+  }
+  EXPECT_GT(data_files, 0u);
+  auto got = SymlinkManifestFiles(fs);
+  EXPECT_EQ(got.size(), want.size());
+  for (auto& [path, contents] : want) {
+    EXPECT_EQ(got[path], contents) << path;
+    // Each line names a file that a reader can open.
+    std::istringstream lines(contents);
+    for (std::string uri; std::getline(lines, uri);) {
+      ASSERT_TRUE(uri.starts_with(root + "/")) << uri;
+      fs::FileInfo info;
+      EXPECT_TRUE(fs->Stat(uri.substr(root.size() + 1), &info).ok()) << uri;
+    }
+  }
 }
 
 void CopyLake(const std::string& from, const std::string& to) {

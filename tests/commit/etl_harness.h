@@ -59,6 +59,15 @@ Status DownloadTables(fs::FileSystem* fs, const std::string& local_dir);
 // failures to the running test.
 void ExpectNoStrayFiles(fs::FileSystem* fs);
 
+// Every Hive symlink manifest of the lake's tables
+// ("songs/_symlink_format_manifest/year=1969/.../manifest") -> its contents.
+std::map<std::string, std::string> SymlinkManifestFiles(fs::FileSystem* fs);
+
+// The lake's symlink manifests are exactly those of the committed manifest
+// (`_sparkify/CURRENT`): one per partition of each table, naming each data
+// file once by its absolute URI, and each named file exists.
+void ExpectSymlinkManifestsMatchCommit(fs::FileSystem* fs);
+
 // Copies a local lake (symlinks kept as symlinks).
 void CopyLake(const std::string& from, const std::string& to);
 

@@ -96,6 +96,7 @@ TEST(KillTest, KilledAtNamedPointsLocalLakeReadsAsBeforeAndNextRunCompletes) {
     EXPECT_EQ(after[lake], digests[clean]);
     auto fs = fs::NewLocalFileSystem(lake);
     ExpectNoStrayFiles(fs.get());
+    ExpectSymlinkManifestsMatchCommit(fs.get());
   }
 }
 

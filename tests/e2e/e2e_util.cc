@@ -103,7 +103,11 @@ std::vector<std::pair<std::string, std::string>> ListFiles(const std::string& ro
   for (const auto& e : stdfs::recursive_directory_iterator(
            root, stdfs::directory_options::follow_directory_symlink)) {
     if (!e.is_regular_file()) continue;
-    files.emplace_back(stdfs::relative(e.path(), root).string(), ReadFile(e.path().string()));
+    std::string rel = stdfs::relative(e.path(), root).string();
+    // Hive symlink manifests (for Athena/Trino; docs/commit-protocol.md) name
+    // the files by absolute path and run: not table data.
+    if (rel.starts_with("_symlink_format_manifest/")) continue;
+    files.emplace_back(std::move(rel), ReadFile(e.path().string()));
   }
   std::sort(files.begin(), files.end());
   return files;

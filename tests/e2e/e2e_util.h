@@ -40,7 +40,8 @@ void WriteFile(const std::string& path, const std::string& contents);  // makes 
 bool Exists(const std::string& path);
 
 // Every regular file under `root` as (path relative to root, contents),
-// following symlinked folders (the commit protocol makes table folders symlinks).
+// following symlinked folders (the commit protocol makes table folders symlinks),
+// without the Hive symlink manifests (`_symlink_format_manifest/`).
 std::vector<std::pair<std::string, std::string>> ListFiles(const std::string& root);
 
 // A row as column -> value text (null as nullopt).

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -167,6 +168,42 @@ std::vector<Case> WriterCases() {
     k.batch_rows = 700;
     cases.push_back(std::move(k));
   }
+  for (Codec c : {Codec::kSnappy, Codec::kZstd}) {
+    // DELTA_BINARY_PACKED (chosen by sample): growing timestamps with nulls, int32 counters,
+    // and jumps across the whole range that only wrapping arithmetic restores;
+    // DELTA_LENGTH_BYTE_ARRAY: unique strings (empty, long, non-ASCII) with nulls.
+    Case k;
+    k.name = std::string("delta-integers-") + codec_names[static_cast<int>(c)];
+    k.table.schema.columns = {
+        {"ts", PhysicalType::kInt64, LogicalType::kTimestampMicros, Repetition::kOptional},
+        {"n", PhysicalType::kInt32, LogicalType::kNone, Repetition::kRequired},
+        {"big", PhysicalType::kInt64, LogicalType::kNone, Repetition::kRequired},
+        {"id", PhysicalType::kByteArray, LogicalType::kString, Repetition::kOptional}};
+    k.table.columns = {ColumnVector(PhysicalType::kInt64), ColumnVector(PhysicalType::kInt32),
+                       ColumnVector(PhysicalType::kInt64), ColumnVector(PhysicalType::kByteArray)};
+    int64_t ts = 1541105830796000LL;
+    for (int i = 0; i < 3000; ++i) {
+      ts += (i * 7919) % 2000000;
+      if (i % 11 == 3)
+        k.table.columns[0].AppendNull();
+      else
+        k.table.columns[0].AppendInt64(ts);
+      const int32_t n = i == 700 ? INT32_MIN : i == 701 ? INT32_MAX : 100000 + i * 3 + i % 5;
+      k.table.columns[1].AppendInt32(n);
+      const int64_t big = i == 1000 ? INT64_MAX : i == 1001 ? INT64_MIN : -5000000000LL + i;
+      k.table.columns[2].AppendInt64(big);
+      if (i % 13 == 4) {
+        k.table.columns[3].AppendNull();
+      } else if (i % 97 == 0) {
+        k.table.columns[3].AppendString(i % 2 ? std::string(3000 + i, 'x') : std::string());
+      } else {
+        k.table.columns[3].AppendString("SO-Łódź-" + std::to_string(i * 7919));
+      }
+    }
+    k.options.codec = c;
+    k.options.data_page_size = 4096;
+    cases.push_back(std::move(k));
+  }
   {
     Case k;
     k.name = "timestamp-millis-and-long-strings";
@@ -203,6 +240,21 @@ TEST(Interop, OurFilesReadIdenticallyByDuckDBAndHyparquet) {
     std::ofstream(file, std::ios::binary) << *bytes;
     expected[file] = testing::CanonicalRows(k.table);
     file_args += " " + Quote(file);
+    if (k.name.rfind("delta-", 0) == 0) {
+      // The point of these cases: the integers really are DELTA_BINARY_PACKED, and the
+      // strings DELTA_LENGTH_BYTE_ARRAY under SNAPPY.
+      auto r = FileReader::Open(file, *bytes);
+      ASSERT_TRUE(r.ok()) << r.status().ToString();
+      for (const auto& cc : (*r)->metadata().row_groups[0].columns) {
+        const auto& e = cc.meta_data->encodings;
+        const bool strings_delta = k.options.codec == Codec::kSnappy;
+        const int32_t want = cc.meta_data->type != format::BYTE_ARRAY ? format::DELTA_BINARY_PACKED
+                             : strings_delta ? format::DELTA_LENGTH_BYTE_ARRAY
+                                             : format::PLAIN;
+        EXPECT_NE(std::find(e.begin(), e.end(), want), e.end())
+            << k.name << " column " << cc.meta_data->path_in_schema[0];
+      }
+    }
   }
   for (const char* engine : {"duckdb", "hyparquet"}) {
     std::string out;

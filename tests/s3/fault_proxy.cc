@@ -201,6 +201,12 @@ void FaultProxy::SetFaults(double p_slowdown, double p_server_error, double p_re
   options_.p_truncate = p_truncate;
 }
 
+void FaultProxy::AnswerNext(std::string raw_response, int count) {
+  std::lock_guard<std::mutex> lock(mu_);
+  canned_response_ = std::move(raw_response);
+  canned_left_ = count;
+}
+
 std::string FaultProxy::last_request_head() const {
   std::lock_guard<std::mutex> lock(mu_);
   return last_head_;
@@ -274,6 +280,18 @@ void FaultProxy::Serve(int client_fd) {
     std::string length = HeaderValue(head, "content-length");
     if (!length.empty() && !client.ReadN(std::stoull(length), &body)) break;
 
+    std::string canned;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (canned_left_ > 0) {
+        canned_left_--;
+        canned = canned_response_;
+      }
+    }
+    if (!canned.empty()) {
+      if (!SendAll(client_fd, canned)) break;
+      continue;
+    }
     Fault fault = Draw();
     if (options_.latency_ms > 0) {
       std::this_thread::sleep_for(std::chrono::milliseconds(options_.latency_ms));

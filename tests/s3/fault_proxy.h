@@ -53,6 +53,10 @@ class FaultProxy {
   FaultCounts counts() const;
   // The head (request line and headers) of the last request received.
   std::string last_request_head() const;
+  // Answers the next `count` requests with `raw_response` (a whole HTTP/1.1
+  // response: status line, headers, body) instead of forwarding them, e.g. an
+  // S3 301 PermanentRedirect naming another region.
+  void AnswerNext(std::string raw_response, int count = 1);
   // Changes the fault rates of requests that arrive from now on.
   void SetFaults(double p_slowdown, double p_server_error, double p_reset, double p_truncate);
 
@@ -71,6 +75,8 @@ class FaultProxy {
   std::mt19937_64 rng_;
   FaultCounts counts_;
   std::string last_head_;
+  std::string canned_response_;
+  int canned_left_ = 0;
   std::vector<std::thread> workers_;
   std::vector<int> open_fds_;
 };

@@ -274,5 +274,87 @@ TEST_F(S3FaultTest, ConnectionRefusedIsRetriedThenUnavailable) {
   EXPECT_EQ(fs->stats().retries, 2u);
 }
 
+// Write-behind under every kind of fault: Close() returns at once, the
+// engine retries in the background, WaitForWrites() is OK, and every object
+// reads back whole from the server directly.
+TEST_F(S3FaultTest, WriteBehindSurvivesEveryKindOfFault) {
+  FaultOptions faults;
+  faults.upstream_port = PortOf(server_.endpoint);
+  faults.latency_ms = 2;
+  faults.p_slowdown = 0.08;
+  faults.p_server_error = 0.05;
+  faults.p_reset = 0.05;
+  faults.p_truncate = 0.05;
+  faults.seed = 4;
+  FaultProxy proxy(faults);
+  ASSERT_TRUE(proxy.Start().ok());
+  auto fs = OpenVia(proxy.endpoint(), TestRetry());
+  constexpr int kFiles = 120;
+  for (int i = 0; i < kFiles; ++i) {
+    std::unique_ptr<fs::WritableFile> file;
+    ASSERT_TRUE(fs->NewWritableFile("out/p=" + std::to_string(i) + "/f", &file).ok());
+    ASSERT_TRUE(file->Append(std::string(50 + i, static_cast<char>('a' + i % 26))).ok());
+    ASSERT_TRUE(file->Close().ok());
+  }
+  Status s = fs->WaitForWrites();
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_GT(fs->stats().retries, 0u);
+  auto direct = OpenDirect();
+  for (int i = 0; i < kFiles; ++i) {
+    std::string data;
+    ASSERT_TRUE(direct->Read("out/p=" + std::to_string(i) + "/f", &data).ok()) << i;
+    EXPECT_EQ(data, std::string(50 + i, static_cast<char>('a' + i % 26))) << i;
+  }
+}
+
+// A bucket in another region than the client's: S3 answers 301
+// PermanentRedirect with the bucket's region in x-amz-bucket-region (the proxy
+// plays that S3 once); the client re-signs for that region and goes on.
+TEST_F(S3FaultTest, RegionRedirectHeaderIsFollowed) {
+  FaultProxy proxy({.upstream_port = PortOf(server_.endpoint)});
+  ASSERT_TRUE(proxy.Start().ok());
+  S3Options options = testing::OptionsFor(server_);
+  options.endpoint = proxy.endpoint();
+  options.region = "ap-southeast-2";  // wrong: the server is us-east-1
+  std::unique_ptr<S3FileSystem> fs;
+  ASSERT_TRUE(S3FileSystem::Open("s3://" + server_.bucket + "/" + prefix_, options, &fs).ok());
+  const std::string body =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>PermanentRedirect</Code>"
+      "<Message>The bucket you are attempting to access must be addressed using the specified "
+      "endpoint.</Message><Bucket>" +
+      server_.bucket + "</Bucket></Error>";
+  proxy.AnswerNext(
+      "HTTP/1.1 301 Moved Permanently\r\nx-amz-bucket-region: us-east-1\r\n"
+      "Content-Type: application/xml\r\nContent-Length: " +
+      std::to_string(body.size()) + "\r\n\r\n" + body);
+  ASSERT_TRUE(fs->Write("region/a.txt", "hello").ok());
+  EXPECT_EQ(fs->client()->region(), "us-east-1");
+  std::string data;
+  ASSERT_TRUE(fs->Read("region/a.txt", &data).ok());
+  EXPECT_EQ(data, "hello");
+  // The canned answer, then the PUT re-signed for us-east-1 and the GET.
+  EXPECT_EQ(fs->stats().requests, 3u);
+  EXPECT_EQ(proxy.counts().requests, 2u);  // forwarded to the server
+  EXPECT_EQ(fs->stats().failures, 0u);
+}
+
+// The other form: 400 AuthorizationHeaderMalformed naming the expected
+// region in <Region>. Swift's s3api answers so by itself for a request signed
+// for the wrong region, so no proxy is needed; the first request of a client
+// made for the wrong region switches it for good.
+TEST_F(S3FaultTest, WrongRegionIsCorrectedFromTheServersAnswer) {
+  S3Options options = testing::OptionsFor(server_);
+  options.region = "eu-west-1";
+  std::unique_ptr<S3FileSystem> fs;
+  ASSERT_TRUE(S3FileSystem::Open("s3://" + server_.bucket + "/" + prefix_, options, &fs).ok());
+  ASSERT_TRUE(fs->Write("region/b.txt", "hi").ok());
+  EXPECT_EQ(fs->client()->region(), "us-east-1");
+  std::vector<fs::FileInfo> files;
+  ASSERT_TRUE(fs->List("region/", &files).ok());
+  ASSERT_EQ(files.size(), 1u);
+  EXPECT_EQ(fs->stats().failures, 0u);
+  EXPECT_EQ(fs->stats().requests, 3u);  // PUT (wrong region), PUT, LIST
+}
+
 }  // namespace
 }  // namespace sparkify::s3

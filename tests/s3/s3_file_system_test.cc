@@ -13,6 +13,7 @@
 #include <map>
 #include <mutex>
 #include <random>
+#include <thread>
 
 #include "fs/open.h"
 #include "s3_test_env.h"
@@ -175,6 +176,111 @@ TEST_F(S3FileSystemTest, ReadManyKeepsManyInFlight) {
   }
   EXPECT_TRUE(results[kFiles].first.IsNotFound());
   EXPECT_NE(results[kFiles].first.message().find("song_data/missing.json"), std::string::npos);
+}
+
+// Close() of a small file hands its PUT to the background and returns; the
+// queue never holds more than its bound; reads of a pending key wait for it;
+// after WaitForWrites() every file is listed with its contents.
+TEST_F(S3FileSystemTest, WriteBehindIsBoundedAndReadsItsOwnWrites) {
+  S3Options options = OptionsFor(server_);
+  options.max_pending_writes = 8;
+  auto fs = Open(options);
+  constexpr int kFiles = 120;
+  std::atomic<bool> stop{false};
+  std::atomic<size_t> max_pending{0};
+  std::thread sampler([&] {
+    while (!stop) {
+      size_t n = fs->pending_writes();
+      if (n > max_pending) max_pending = n;
+      std::this_thread::yield();
+    }
+  });
+  for (int i = 0; i < kFiles; ++i) {
+    std::unique_ptr<fs::WritableFile> file;
+    ASSERT_TRUE(fs->NewWritableFile("t/p=" + std::to_string(i) + "/f", &file).ok());
+    ASSERT_TRUE(file->Append("file " + std::to_string(i)).ok());
+    ASSERT_TRUE(file->Close().ok());
+  }
+  // Read-your-writes for a file that may still be in flight.
+  std::string data;
+  ASSERT_TRUE(fs->Read("t/p=" + std::to_string(kFiles - 1) + "/f", &data).ok());
+  EXPECT_EQ(data, "file " + std::to_string(kFiles - 1));
+  ASSERT_TRUE(fs->WaitForWrites().ok());
+  stop = true;
+  sampler.join();
+  EXPECT_EQ(fs->pending_writes(), 0u);
+  EXPECT_GT(max_pending.load(), 1u) << "writes never overlapped";
+  EXPECT_LE(max_pending.load(), 8u);
+  std::vector<fs::FileInfo> files;
+  ASSERT_TRUE(fs->List("t/", &files).ok());
+  ASSERT_EQ(files.size(), static_cast<size_t>(kFiles));
+  std::mutex mu;
+  std::vector<std::string> paths;
+  for (auto& f : files) paths.push_back(f.path);
+  fs->ReadMany(paths, [&](size_t i, const Status& s, std::string&& contents) {
+    std::lock_guard<std::mutex> lock(mu);
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    std::string n = paths[i].substr(4, paths[i].size() - 6);  // "t/p=<n>/f"
+    EXPECT_EQ(contents, "file " + n) << paths[i];
+  });
+}
+
+// A write-behind PUT that fails is never lost: WaitForWrites() returns its
+// error (once), naming the key.
+TEST_F(S3FileSystemTest, WriteBehindFailureIsReportedByWaitForWrites) {
+  // Swift refuses object names over 1,024 bytes: a deterministic failure.
+  std::string long_name = "t/" + std::string(1100, 'x');
+  std::unique_ptr<fs::WritableFile> ok_file, bad_file;
+  ASSERT_TRUE(fs_->NewWritableFile("t/fine", &ok_file).ok());
+  ASSERT_TRUE(ok_file->Append("fine").ok());
+  ASSERT_TRUE(fs_->NewWritableFile(long_name, &bad_file).ok());
+  ASSERT_TRUE(bad_file->Append("doomed").ok());
+  ASSERT_TRUE(ok_file->Close().ok());
+  Status closed = bad_file->Close();  // OK (handed over) or already the error
+  Status waited = fs_->WaitForWrites();
+  ASSERT_FALSE(closed.ok() && waited.ok()) << "the failed PUT was lost";
+  Status error = closed.ok() ? waited : closed;
+  EXPECT_NE(error.message().find("xxxxxxxx"), std::string::npos) << error.ToString();
+  EXPECT_TRUE(fs_->WaitForWrites().ok());  // reported once
+  std::string data;
+  ASSERT_TRUE(fs_->Read("t/fine", &data).ok());
+  EXPECT_EQ(data, "fine");
+}
+
+// CopyObject: odd keys, a missing source, many in flight, and no data through
+// the client (a server-side copy).
+TEST_F(S3FileSystemTest, CopyIsServerSide) {
+  const std::string big = RandomBytes(64 << 10, 7);
+  std::vector<std::pair<std::string, std::string>> copies;
+  for (size_t i = 0; i < kOddKeys.size(); ++i) {
+    ASSERT_TRUE(fs_->Write("staging/" + kOddKeys[i], big + kOddKeys[i]).ok());
+    copies.emplace_back("staging/" + kOddKeys[i], "table/" + kOddKeys[i]);
+  }
+  for (int i = 0; i < 8; ++i) {
+    std::string from = "staging/many/year=" + std::to_string(2000 + i) + "/part.parquet";
+    ASSERT_TRUE(fs_->Write(from, big + std::to_string(i)).ok());
+    copies.emplace_back(from, "table/many/year=" + std::to_string(2000 + i) + "/part.parquet");
+  }
+  S3Stats before = fs_->stats();
+  ASSERT_TRUE(fs_->CopyMany(copies).ok());
+  S3Stats after = fs_->stats();
+  // 15 x 64 KB copied; requests and answers are a few hundred bytes each.
+  EXPECT_LT(after.bytes_sent - before.bytes_sent, 32u << 10);
+  EXPECT_LT(after.bytes_received - before.bytes_received, 32u << 10);
+  for (const auto& [from, to] : copies) {
+    std::string a, b;
+    ASSERT_TRUE(fs_->Read(from, &a).ok()) << from;
+    ASSERT_TRUE(fs_->Read(to, &b).ok()) << to;
+    EXPECT_TRUE(a == b) << to;
+  }
+  ASSERT_TRUE(fs_->Copy("staging/" + kOddKeys[1], "single/copy").ok());
+  std::string data;
+  ASSERT_TRUE(fs_->Read("single/copy", &data).ok());
+  EXPECT_EQ(data, big + kOddKeys[1]);
+  Status missing = fs_->Copy("staging/no-such-key", "single/other");
+  EXPECT_TRUE(missing.IsNotFound()) << missing.ToString();
+  EXPECT_NE(missing.message().find("no-such-key"), std::string::npos) << missing.ToString();
+  EXPECT_TRUE(fs_->CopyMany({{"staging/no-such-key", "x"}, copies[0]}).IsNotFound());
 }
 
 TEST_F(S3FileSystemTest, MultipartUploadIsByteForByte) {

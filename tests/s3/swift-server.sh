@@ -11,7 +11,9 @@
 # python3 earlier in PATH would not have its modules).
 # Settings (environment): SPARKIFY_SWIFT_DIR (state, default /tmp/sparkify-swift),
 # SPARKIFY_SWIFT_PORT (proxy port, default 18480; the storage servers and memcached use the
-# next four).
+# next four), SPARKIFY_SWIFT_PROXY_WORKERS (default 2) and SPARKIFY_SWIFT_STORAGE_WORKERS
+# (object/container/account servers, default 2): processes per server (read at the first
+# start, when the configuration is written).
 set -euo pipefail
 
 STATE=${SPARKIFY_SWIFT_DIR:-/tmp/sparkify-swift}
@@ -20,6 +22,8 @@ ACCOUNT_PORT=$((PROXY_PORT + 1))
 CONTAINER_PORT=$((PROXY_PORT + 2))
 OBJECT_PORT=$((PROXY_PORT + 3))
 MEMCACHE_PORT=$((PROXY_PORT + 4))
+PROXY_WORKERS=${SPARKIFY_SWIFT_PROXY_WORKERS:-2}
+STORAGE_WORKERS=${SPARKIFY_SWIFT_STORAGE_WORKERS:-2}
 PY=/usr/bin/python3
 ACCESS_KEY="test:tester"
 SECRET_KEY="testing"
@@ -78,9 +82,11 @@ EOF
 devices = $STATE/node
 mount_check = false
 bind_ip = 127.0.0.1
-workers = 1
+workers = $STORAGE_WORKERS
 user = $(id -un)
 log_level = WARNING
+# No per-request log line: formatting one costs CPU on every request.
+log_requests = false
 disable_fallocate = true"
   cat >"$etc/account-server.conf" <<EOF
 [DEFAULT]
@@ -121,7 +127,7 @@ EOF
 swift_dir = $etc
 bind_ip = 127.0.0.1
 bind_port = $PROXY_PORT
-workers = 2
+workers = $PROXY_WORKERS
 user = $(id -un)
 log_level = WARNING
 

@@ -57,6 +57,11 @@ class FaultInjectingFileSystem : public fs::FileSystem {
     }
     return Status::OK();
   }
+  Status WaitForWrites() override { return base_->WaitForWrites(); }
+  Status Copy(std::string_view from, std::string_view to) override {
+    SPARKIFY_RETURN_IF_ERROR(Spend());  // a copy is one mutation, as a write is
+    return base_->Copy(from, to);
+  }
   Status CleanupTemporaries(std::string_view prefix, size_t* removed) override {
     SPARKIFY_RETURN_IF_ERROR(Alive());
     return base_->CleanupTemporaries(prefix, removed);

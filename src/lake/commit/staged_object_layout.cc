@@ -1,23 +1,31 @@
 // StagedObjectLayout: the layout for object stores (S3), which cannot rename.
 // See table_layout.h and docs/commit-protocol.md.
-#include <algorithm>
-#include <atomic>
-#include <mutex>
+#include <map>
+#include <memory>
 #include <set>
+#include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "lake/commit/crash_point.h"
+#include "lake/commit/step_timer.h"
+#include "lake/commit/symlink_manifest.h"
 #include "lake/commit/table_layout.h"
 
 namespace sparkify::lake::commit {
 
 namespace {
 
-// Copies in flight while publishing: the publish step is the window in which
-// a listing reader can see a mix, so it is kept short.
-constexpr size_t kCopyThreads = 16;
-
+// Publishing, all tables at once, in three steps that each keep many requests
+// in flight (the publish step is the window in which a listing reader can
+// see a mix, so it is kept short):
+//   1. server-side copies of the run's new files from the staging area into
+//      the table folders (FileSystem::CopyMany);
+//   2. the symlink manifests of the changed tables (write-behind PUTs);
+//   3. one batched delete of the superseded files and stale manifests.
+// Nothing is deleted before every new file and manifest is in place, so a
+// manifest reader never meets a missing file.
 class StagedObjectLayout : public TableLayout {
  public:
   explicit StagedObjectLayout(fs::FileSystem* fs) : fs_(fs) {}
@@ -31,28 +39,71 @@ class StagedObjectLayout : public TableLayout {
     return Status::OK();  // staged files are copied at publish time
   }
 
-  // Table by table: copy in the new files, then delete the superseded ones,
-  // so a listing reader sees a mix only of the one table being switched.
   Status PublishTables(const Manifest& m) override {
+    StepTimer timer;
+    std::vector<std::pair<std::string, std::string>> copies;     // staging -> table folder
+    std::vector<std::pair<std::string, std::string>> manifests;  // path, contents
+    std::vector<std::string> superseded;
+    // One listing per table, all at once: each is a round trip.
+    std::vector<std::string> tables;
+    for (const auto& [table, state] : m.tables) tables.push_back(table);
+    std::vector<std::vector<fs::FileInfo>> listings(tables.size());
+    std::vector<Status> listed_status(tables.size());
+    {
+      std::vector<std::thread> listers;
+      for (size_t i = 0; i < tables.size(); ++i) {
+        listers.emplace_back(
+            [&, i] { listed_status[i] = fs_->List(tables[i] + "/", &listings[i]); });
+      }
+      for (auto& t : listers) t.join();
+    }
+    size_t index = 0;
     for (const auto& [table, state] : m.tables) {
       std::string folder = table + "/";
-      std::vector<fs::FileInfo> listed;
-      SPARKIFY_RETURN_IF_ERROR(fs_->List(folder, &listed));
-      std::set<std::string> visible;
-      for (auto& f : listed) visible.insert(f.path.substr(folder.size()));
-      std::vector<std::string> missing;
-      for (const std::string& f : state.files) {
-        if (!visible.count(f)) missing.push_back(f);
+      std::vector<fs::FileInfo>& listed = listings[index];
+      Status s = listed_status[index++];
+      if (!s.ok() && !s.IsNotFound()) return s;
+      std::set<std::string> visible_files, visible_manifests;
+      for (auto& f : listed) {
+        std::string in_table = f.path.substr(folder.size());
+        (IsSymlinkManifestPath(in_table) ? visible_manifests : visible_files).insert(in_table);
       }
-      SPARKIFY_RETURN_IF_ERROR(CopyFromStaging(m.run_id, table, missing));
+      for (const std::string& f : state.files) {
+        if (!visible_files.count(f)) copies.emplace_back(DataPath(table, m.run_id, f), folder + f);
+      }
       std::set<std::string> wanted(state.files.begin(), state.files.end());
-      std::vector<std::string> superseded;
-      for (const std::string& f : visible) {
+      for (const std::string& f : visible_files) {
         if (!wanted.count(f)) superseded.push_back(folder + f);
       }
-      SPARKIFY_RETURN_IF_ERROR(fs_->Delete(superseded));
-      CrashPoint("publish.step");
+      // Hidden tables ('_inputs') are the protocol's own: no reader wants manifests of them.
+      if (table.starts_with("_")) continue;
+      std::map<std::string, std::string> wanted_manifests =
+          SymlinkManifests(fs_->Describe(), table, state);
+      for (auto& [path, contents] : wanted_manifests) {
+        manifests.emplace_back(folder + path, std::move(contents));
+      }
+      for (const std::string& f : visible_manifests) {
+        if (!wanted_manifests.count(f)) superseded.push_back(folder + f);
+      }
     }
+    timer.Lap("publish: list the table folders");
+    StepTimer window;
+    Status s = fs_->CopyMany(copies);
+    if (s.IsNotFound()) {
+      return Status::Corruption(
+          "a committed data file is neither in its table nor in the staging area (" + s.message() +
+          ")");
+    }
+    SPARKIFY_RETURN_IF_ERROR(s);
+    timer.Lap("publish: copies");
+    CrashPoint("publish.step");
+    SPARKIFY_RETURN_IF_ERROR(WriteAll(manifests));
+    timer.Lap("publish: symlink manifests");
+    CrashPoint("publish.step");
+    SPARKIFY_RETURN_IF_ERROR(fs_->Delete(superseded));
+    timer.Lap("publish: deletes");
+    window.Lap("publish: the listing readers' window (copies, manifests, deletes)");
+    CrashPoint("publish.step");
     return Status::OK();
   }
 
@@ -63,37 +114,26 @@ class StagedObjectLayout : public TableLayout {
   }
 
  private:
-  // Object stores have no rename: a copy is a read and a write, kCopyThreads
-  // at a time, since each costs a round trip or two. (A server-side copy
-  // would save the transfer; the FileSystem interface has none yet.)
-  Status CopyFromStaging(const std::string& run_id, const std::string& table,
-                         const std::vector<std::string>& files) {
-    std::atomic<size_t> next{0};
-    std::mutex mu;
-    Status first_error;
-    auto worker = [&] {
-      for (size_t i = next++; i < files.size(); i = next++) {
-        std::string contents;
-        Status s = fs_->Read(DataPath(table, run_id, files[i]), &contents);
-        if (s.IsNotFound()) {
-          s = Status::Corruption("committed data file " + table + "/" + files[i] +
-                                 " is neither in the table nor in the staging area");
-        }
-        if (s.ok()) s = fs_->Write(table + "/" + files[i], contents);
-        if (s.ok()) CrashPoint("publish.step");
-        if (!s.ok()) {
-          std::lock_guard<std::mutex> lock(mu);
-          if (first_error.ok()) first_error = s;
-          next = files.size();  // stop the others
-        }
+  // Small files, written with write-behind where the store has it (S3), so
+  // they go up together; rewritten whole even when unchanged (idempotent).
+  Status WriteAll(const std::vector<std::pair<std::string, std::string>>& files) {
+    Status first;
+    for (const auto& [path, contents] : files) {
+      std::unique_ptr<fs::WritableFile> file;
+      Status s = fs_->NewWritableFile(path, &file);
+      if (s.ok()) s = file->Append(contents);
+      if (s.ok()) {
+        s = file->Close();
+      } else if (file) {
+        file->Abort();
       }
-    };
-    std::vector<std::thread> threads;
-    size_t n = std::min(files.size(), kCopyThreads);
-    for (size_t t = 1; t < n; ++t) threads.emplace_back(worker);
-    worker();
-    for (auto& t : threads) t.join();
-    return first_error;
+      if (!s.ok()) {
+        first = s;
+        break;
+      }
+    }
+    Status waited = fs_->WaitForWrites();
+    return first.ok() ? waited : first;
   }
 
   fs::FileSystem* fs_;

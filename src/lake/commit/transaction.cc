@@ -18,6 +18,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -30,6 +31,7 @@
 #include "lake/commit/crash_point.h"
 #include "lake/commit/lake_lock.h"
 #include "lake/commit/manifest.h"
+#include "lake/commit/step_timer.h"
 #include "lake/commit/table_layout.h"
 
 namespace sparkify::lake {
@@ -37,6 +39,7 @@ namespace sparkify::lake {
 namespace {
 
 using commit::Manifest;
+using commit::StepTimer;
 
 constexpr std::string_view kParquetExtension = ".parquet";
 
@@ -232,6 +235,9 @@ class CommitTransaction : public Transaction {
   void Abort() override {
     if (done_) return;
     done_ = true;
+    // Uploads still in flight would land after the clean-up below and stay
+    // as strays; their errors no longer matter.
+    (void)fs_->WaitForWrites();
     // Best effort: what is left is removed by the next run's Begin(). Never
     // when recovery failed: then the committed state is not known.
     if (recovered_) (void)CollectGarbage(current_ ? &*current_ : nullptr, nullptr);
@@ -310,6 +316,13 @@ class CommitTransaction : public Transaction {
   }
 
   Status CommitSteps(std::string_view summary_json) {
+    // Data files may still be uploading (write-behind): the manifest must
+    // name only files that exist, and a failed upload fails the run here,
+    // before the commit point.
+    StepTimer timer;
+    Status written = fs_->WaitForWrites();
+    if (!written.ok()) return written.WithContext("run " + run_id_ + " not committed");
+    timer.Lap("wait for data files");
     SPARKIFY_RETURN_IF_ERROR(lock_->CheckHeld());
     Manifest next = NextManifest(summary_json);
     SPARKIFY_RETURN_IF_ERROR(layout_->Prepare(current_ ? &*current_ : nullptr, next));
@@ -320,8 +333,9 @@ class CommitTransaction : public Transaction {
     // The commit point: one small object overwritten whole.
     SPARKIFY_RETURN_IF_ERROR(fs_->Write(commit::kCurrentPath, next.Path()));
     committed_ = true;
+    timer.Lap("manifest and commit point");
     CrashPoint("commit.current_written");
-    Status s = Publish(next);
+    Status s = Publish(next, &timer);
     if (!s.ok()) {
       return Status::IOError("run " + run_id_ + " committed, but publishing it failed (" +
                              s.ToString() + "); the next run on this lake finishes publishing it");
@@ -331,12 +345,15 @@ class CommitTransaction : public Transaction {
     current_ = std::move(next);
     // Keep the previous version for readers that listed it just before the
     // switch; the next run's Begin() removes it.
-    return CollectGarbage(&*current_, previous ? &*previous : nullptr);
+    s = CollectGarbage(&*current_, previous ? &*previous : nullptr);
+    timer.Lap("clean up");
+    return s;
   }
 
   // Makes what listing readers see match `m`. Idempotent (roll forward).
-  Status Publish(const Manifest& m) {
+  Status Publish(const Manifest& m, StepTimer* timer = nullptr) {
     SPARKIFY_RETURN_IF_ERROR(layout_->PublishTables(m));
+    if (timer) timer->Lap("publish tables");
     for (const std::string& f : m.run_files) {
       std::string contents;
       Status s = fs_->Read(StagedRunFile(m.run_id, f), &contents);
@@ -362,7 +379,9 @@ class CommitTransaction : public Transaction {
       SPARKIFY_RETURN_IF_ERROR(fs_->Write(commit::kSummaryPath, m.summary_json));
     }
     SPARKIFY_RETURN_IF_ERROR(fs_->Write(commit::kSuccessPath, ""));
-    return fs_->Write(commit::kPublishedPath, m.Path());
+    SPARKIFY_RETURN_IF_ERROR(fs_->Write(commit::kPublishedPath, m.Path()));
+    if (timer) timer->Lap("publish side outputs");
+    return Status::OK();
   }
 
   // Deletes everything that neither `m` nor `keep` references.

@@ -12,6 +12,7 @@
 #include <atomic>
 #include <climits>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -23,6 +24,7 @@
 #include "lake/commit/fault_injecting_file_system.h"
 #include "lake/commit/manifest.h"
 #include "lake/commit/snapshot.h"
+#include "lake/commit/symlink_manifest.h"
 
 namespace sparkify::lake {
 namespace {
@@ -72,9 +74,10 @@ LakeView Visible(fs::FileSystem* fs) {
     EXPECT_TRUE(s.ok() || s.IsNotFound()) << s.ToString();
     auto& t = view[table];
     for (auto& f : files) {
+      std::string rel = f.path.substr(strlen(table) + 1);
+      if (commit::IsSymlinkManifestPath(rel)) continue;  // not data (tested on their own)
       std::string contents;
       EXPECT_TRUE(fs->Read(f.path, &contents).ok()) << f.path;
-      std::string rel = f.path.substr(strlen(table) + 1);
       size_t slash = rel.rfind('/');
       t.emplace(slash == std::string::npos ? "" : rel.substr(0, slash), contents);
     }
@@ -151,6 +154,43 @@ std::string CommittedState(fs::FileSystem* fs) {
   return m.state;
 }
 
+// The lake as a reader of the Hive symlink manifests sees it (Athena, Trino):
+// for each table, every `_symlink_format_manifest/.../manifest` is read, and
+// each URI in it must be `root_uri`/<table>/<partition>/<file>, in the
+// manifest's own partition, and readable.
+LakeView ManifestView(fs::FileSystem* fs, const std::string& root_uri) {
+  LakeView view;
+  for (const char* table : {"songs", "users", "songplays"}) {
+    std::string dir = std::string(table) + "/" + std::string(commit::kSymlinkManifestDir);
+    std::vector<fs::FileInfo> manifests;
+    Status s = fs->List(dir, &manifests);
+    EXPECT_TRUE(s.ok() || s.IsNotFound()) << s.ToString();
+    auto& t = view[table];
+    for (auto& m : manifests) {
+      EXPECT_TRUE(m.path.ends_with("/manifest")) << m.path;
+      std::string partition =
+          m.path.substr(dir.size(), m.path.size() - dir.size() - std::strlen("manifest"));
+      std::string text;
+      EXPECT_TRUE(fs->Read(m.path, &text).ok()) << m.path;
+      EXPECT_TRUE(text.ends_with("\n")) << m.path;
+      std::string prefix = root_uri + "/" + table + "/" + partition;
+      for (size_t at = 0; at < text.size();) {
+        size_t end = text.find('\n', at);
+        std::string uri = text.substr(at, end - at);
+        at = end + 1;
+        EXPECT_TRUE(uri.starts_with(prefix)) << uri << " in " << m.path;
+        std::string file = uri.substr(prefix.size());
+        EXPECT_EQ(file.find('/'), std::string::npos) << uri << " in " << m.path;
+        std::string contents;
+        Status read = fs->Read(std::string(table) + "/" + partition + file, &contents);
+        EXPECT_TRUE(read.ok()) << uri << ": " << read.ToString();
+        t.emplace(partition.empty() ? "" : partition.substr(0, partition.size() - 1), contents);
+      }
+    }
+  }
+  return view;
+}
+
 // Every object in the lake is a table file of the committed manifest (or of
 // `allow_previous`'s), a protocol file, or a published side output.
 void ExpectNoStrayFiles(fs::FileSystem* fs) {
@@ -168,6 +208,12 @@ void ExpectNoStrayFiles(fs::FileSystem* fs) {
     for (auto& f : state.files) {
       allowed.insert(table + "/" + f);
       // Local disk: the same file reached through the layout's symlinks.
+      allowed.insert(std::string(commit::kVersionsDir) + table + "/" + state.version_run + "/" + f);
+      allowed.insert("_sparkify/current/" + table + "/" + f);
+      allowed.insert("_sparkify/snapshots/" + m.run_id + "/" + table + "/" + f);
+    }
+    for (auto& [f, contents] : commit::SymlinkManifests(fs->Describe(), table, state)) {
+      allowed.insert(table + "/" + f);
       allowed.insert(std::string(commit::kVersionsDir) + table + "/" + state.version_run + "/" + f);
       allowed.insert("_sparkify/current/" + table + "/" + f);
       allowed.insert("_sparkify/snapshots/" + m.run_id + "/" + table + "/" + f);
@@ -203,9 +249,43 @@ class TransactionTest : public ::testing::TestWithParam<std::string> {
     return o;
   }
 
+  // The root as the symlink manifests spell it.
+  std::string RootUri() const {
+    return dir_.empty() ? fs_->Describe() : "file://" + dir_ + "/lake";
+  }
+
   std::string dir_;
   std::unique_ptr<fs::FileSystem> fs_;
 };
+
+TEST_P(TransactionTest, SymlinkManifestsListEachPartitionsFiles) {
+  ASSERT_TRUE(RunSpecOnce(fs_.get(), SpecA()).ok());
+  EXPECT_EQ(ManifestView(fs_.get(), RootUri()), Expected({SpecA()}));
+  // The layout readers expect: one manifest per partition, or one per table.
+  std::string text;
+  EXPECT_TRUE(
+      fs_->Read("songs/_symlink_format_manifest/year=1969/artist_id=A1/manifest", &text).ok());
+  EXPECT_TRUE(text.starts_with(RootUri() + "/songs/year=1969/artist_id=A1/part-")) << text;
+  EXPECT_TRUE(fs_->Read("users/_symlink_format_manifest/manifest", &text).ok());
+  // Replaced, appended and new partitions: the manifests follow.
+  ASSERT_TRUE(RunSpecOnce(fs_.get(), SpecB()).ok());
+  EXPECT_EQ(ManifestView(fs_.get(), RootUri()), Expected({SpecA(), SpecB()}));
+  EXPECT_TRUE(
+      fs_->Read("songs/_symlink_format_manifest/year=1971/artist_id=A3/manifest", &text).ok());
+  // A partition that empties loses its manifest.
+  RunSpec only_1971;
+  only_1971.files["songs"] = {{"year=1971/artist_id=A3", "song-3"}};
+  ASSERT_TRUE(RunSpecOnce(fs_.get(), only_1971).ok());
+  EXPECT_TRUE(fs_->Read("songs/_symlink_format_manifest/year=1969/artist_id=A1/manifest", &text)
+                  .IsNotFound());
+  EXPECT_EQ(ManifestView(fs_.get(), RootUri())["songs"],
+            Expected({SpecA(), SpecB(), only_1971})["songs"]);
+  {  // the next run's Begin removes the previous version; nothing else is left
+    std::unique_ptr<Transaction> txn;
+    ASSERT_TRUE(Transaction::Begin(fs_.get(), {}, &txn).ok());
+  }
+  ExpectNoStrayFiles(fs_.get());
+}
 
 TEST_P(TransactionTest, CommitPublishesExactlyTheRunsFiles) {
   ASSERT_TRUE(RunSpecOnce(fs_.get(), SpecA()).ok());
@@ -329,6 +409,74 @@ TEST_P(TransactionTest, RejectsNamesThatWouldEscapeTheTable) {
   EXPECT_TRUE(txn->NewDataFile("a/b", "", &file, &path).IsInvalidArgument());
 }
 
+// A store with write-behind whose background uploads fail: every Close()
+// returns OK at once, and the failure only shows in WaitForWrites(), as an
+// S3 PUT that fails after Close() returned.
+class FailingWriteBehindFileSystem : public fs::FileSystem {
+ public:
+  explicit FailingWriteBehindFileSystem(fs::FileSystem* base) : base_(base) {}
+  std::string Describe() const override { return base_->Describe(); }
+  Status List(std::string_view prefix, std::vector<fs::FileInfo>* out) override {
+    return base_->List(prefix, out);
+  }
+  Status Read(std::string_view path, std::string* contents) override {
+    return base_->Read(path, contents);
+  }
+  Status ReadRange(std::string_view path, uint64_t offset, uint64_t length,
+                   std::string* out) override {
+    return base_->ReadRange(path, offset, length, out);
+  }
+  Status Stat(std::string_view path, fs::FileInfo* info) override {
+    return base_->Stat(path, info);
+  }
+  Status Write(std::string_view path, std::string_view contents) override {
+    return base_->Write(path, contents);
+  }
+  Status WriteIfAbsent(std::string_view path, std::string_view contents) override {
+    return base_->WriteIfAbsent(path, contents);
+  }
+  Status NewWritableFile(std::string_view path, std::unique_ptr<fs::WritableFile>* out) override {
+    *out = std::make_unique<LostFile>(this);
+    return Status::OK();
+  }
+  Status Delete(const std::vector<std::string>& paths) override { return base_->Delete(paths); }
+  Status WaitForWrites() override {
+    if (lost_ == 0) return Status::OK();
+    lost_ = 0;
+    return Status::Unavailable("S3 PUT of a data file: HTTP 503 SlowDown (10 attempts)");
+  }
+
+ private:
+  class LostFile : public fs::WritableFile {
+   public:
+    explicit LostFile(FailingWriteBehindFileSystem* owner) : owner_(owner) {}
+    Status Append(std::string_view) override { return Status::OK(); }
+    Status Close() override {
+      owner_->lost_++;
+      return Status::OK();
+    }
+    void Abort() override {}
+
+   private:
+    FailingWriteBehindFileSystem* owner_;
+  };
+  fs::FileSystem* base_;
+  std::atomic<int> lost_{0};
+};
+
+TEST_P(TransactionTest, FailedBackgroundUploadFailsTheCommitBeforeItsPoint) {
+  ASSERT_TRUE(RunSpecOnce(fs_.get(), SpecA()).ok());
+  FailingWriteBehindFileSystem failing(fs_.get());
+  Status s = RunSpecOnce(&failing, SpecB());
+  EXPECT_TRUE(s.IsUnavailable()) << s.ToString();
+  EXPECT_NE(s.message().find("not committed"), std::string::npos) << s.ToString();
+  EXPECT_EQ(CommittedState(fs_.get()), "state-a");
+  EXPECT_EQ(Visible(fs_.get()), Expected({SpecA()}));
+  EXPECT_EQ(ManifestView(fs_.get(), RootUri()), Expected({SpecA()}));
+  ASSERT_TRUE(RunSpecOnce(fs_.get(), SpecB()).ok());
+  EXPECT_EQ(Visible(fs_.get()), Expected({SpecA(), SpecB()}));
+}
+
 // Crashes run B after each of its mutating file-system operations in turn
 // (the fault-injecting file system fails everything after that), then checks
 // that the lake reads as A, or as B when the crash came after the commit
@@ -365,10 +513,14 @@ TEST_P(TransactionTest, CrashAfterEveryOperationLeavesOneCompleteState) {
     }
     // A manifest-aware reader sees one commit whole, even mid-publish.
     EXPECT_EQ(SnapshotView(fs_.get()), committed ? ab : a);
+    // Symlink manifests change only after the commit point: a run that died
+    // before it leaves them describing A, on every store.
+    if (!committed) EXPECT_EQ(ManifestView(fs_.get(), RootUri()), a);
     {
       std::unique_ptr<Transaction> recover;
       ASSERT_TRUE(Transaction::Begin(fs_.get(), AfterCrash(), &recover).ok());
       EXPECT_EQ(Visible(fs_.get()), committed ? ab : a);
+      EXPECT_EQ(ManifestView(fs_.get(), RootUri()), committed ? ab : a);
       (committed ? saw_new : saw_old)++;
       recover->Abort();
     }
@@ -400,6 +552,8 @@ TEST_P(TransactionTest, ReaderOpeningTheTableSeesOneCompleteVersion) {
       std::vector<fs::FileInfo> files;
       Status s = fs::NewLocalFileSystem(resolved)->List("", &files);
       std::set<std::string> runs;
+      std::erase_if(files,
+                    [](const fs::FileInfo& f) { return commit::IsSymlinkManifestPath(f.path); });
       for (auto& f : files) {
         size_t at = f.path.find("part-");
         runs.insert(f.path.substr(at, f.path.rfind('-') - at));

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "lake/commit/crash_point.h"
+#include "lake/commit/symlink_manifest.h"
 #include "lake/commit/table_layout.h"
 
 namespace sparkify::lake::commit {
@@ -101,6 +102,19 @@ class VersionedDirLayout : public TableLayout {
         stdfs::create_directories(stdfs::path(path).parent_path(), ec);
         if (::link(from.c_str(), path.c_str()) != 0 && errno != EEXIST) {
           return Errno("cannot link " + from + " to", path);
+        }
+      }
+      // This run's new version gets its symlink manifests before anything
+      // points at it: they switch with the table, in the same rename(2).
+      // (Their URIs are absolute, as the format wants: a moved lake needs
+      // its next run to rewrite them.)
+      if (state.version_run == next.run_id && !table.starts_with("_")) {
+        std::error_code abs_ec;
+        std::string root_uri = stdfs::absolute(root_, abs_ec).lexically_normal().string();
+        if (abs_ec) root_uri = root_;
+        for (const auto& [path, contents] : SymlinkManifests(root_uri, table, state)) {
+          SPARKIFY_RETURN_IF_ERROR(
+              fs_->Write(VersionDir(table, state.version_run) + "/" + path, contents));
         }
       }
       // Relative targets keep the lake movable (cp -a, mv).

@@ -1,0 +1,466 @@
+// FlatObjectReader: a fast, strict reader for the common shape of an input
+// record: one JSON object whose values are all scalars, e.g. one eventsim log
+// line or one Million Song Dataset file.
+//
+// It is a fast path, not a JSON parser: it accepts only a subset of valid JSON
+// and says "not mine" (returns false) for everything else, so that the caller
+// can hand the document to the full simdjson path, which decides what the
+// document means or why it is a reject. The contract that makes this safe:
+//
+//   when Read() returns true, the document is valid JSON (RFC 8259, UTF-8) and
+//   every field was reported, in document order, with the value simdjson's
+//   On-Demand API gives for it (strings unescaped byte for byte, numbers with
+//   their source text).
+//
+// Left to the full parser (Read returns false): nested objects or arrays,
+// escaped or non-ASCII keys, \u escapes of surrogates, control characters in
+// strings, numbers with an exponent, with more than kMaxDigits digits, or "-0",
+// literals that are not followed by a separator, and anything invalid.
+//
+// How to use:
+//   FlatObjectReader reader;
+//   bool ok = reader.Read(line, [&](std::string_view key, const FlatValue& v) {
+//     ...; return true;  // false abandons the document (Read returns false)
+//   });
+// Views into unescaped strings stay valid until the next Read().
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <string_view>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>  // part of every x86-64 CPU: no runtime check needed
+#endif
+
+#include "json/text_repair.h"
+
+namespace sparkify::json {
+
+struct FlatValue {
+  enum Kind : uint8_t { kString, kInteger, kDecimal, kTrue, kFalse, kNull };
+  Kind kind = kNull;
+  bool ascii = true;            // kString: the unescaped text has no byte >= 0x80
+  bool negative = false;        // kInteger/kDecimal: starts with '-'
+  uint8_t fraction_digits = 0;  // kDecimal: digits after the point
+  std::string_view text;        // kString: unescaped; kInteger/kDecimal: the source text
+  int64_t integer = 0;          // kInteger: the value
+  uint64_t digits = 0;          // kInteger/kDecimal: all the digits as one integer ("2.50" -> 250)
+
+  // The number as a double when that is exact to compute here: digits below
+  // 2^53 over a power of ten up to 10^22 (both exact doubles, so the one
+  // division rounds correctly, as simdjson and std::from_chars do). False
+  // otherwise: the caller parses the text.
+  bool ExactDouble(double* out) const {
+    static constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                        1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                        1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    if (digits > (uint64_t{1} << 53) || fraction_digits > 22) return false;
+    double d = static_cast<double>(digits) / kPow10[fraction_digits];
+    *out = negative ? -d : d;
+    return true;
+  }
+};
+
+class FlatObjectReader {
+ public:
+  // Integers and decimals with more digits than this go to the full parser
+  // (they may not fit an int64 or may round differently).
+  static constexpr size_t kMaxDigits = 18;
+  // Larger documents are not records of the usual shape: the full parser
+  // takes them (and the reader's buffer stays small).
+  static constexpr size_t kMaxDocumentBytes = 1 << 20;
+
+  FlatObjectReader() = default;
+  FlatObjectReader(const FlatObjectReader&) = delete;
+  FlatObjectReader& operator=(const FlatObjectReader&) = delete;
+
+  // `doc` starts with '{' and ends with '}' (no surrounding whitespace).
+  template <typename F>
+  bool Read(std::string_view doc, F&& on_field);
+
+ private:
+  // Reads the string whose opening quote is at p[-1]; on success *p is past
+  // the closing quote and `out` holds the unescaped text.
+  bool ReadString(const char*& p, const char* end, FlatValue* out);
+  // ReadString's part for strings with escapes or non-ASCII bytes.
+  bool UnescapeString(const char*& p, const char* end, FlatValue* out);
+  bool ReadNumber(const char*& p, const char* end, FlatValue* out);
+
+  // Room for the unescaped strings of an n-byte document, plus CopyPlain's
+  // slack; null for documents over kMaxDocumentBytes.
+  static constexpr size_t kSlack = 16;
+  char* Reserve(size_t n) {
+    n += kSlack;
+    if (n > capacity_) {
+      if (n > kMaxDocumentBytes + kSlack) return nullptr;
+      capacity_ = n * 2;
+      buffer_.reset(new char[capacity_]);
+    }
+    return buffer_.get();
+  }
+
+  std::unique_ptr<char[]> buffer_;  // unescaped strings of the current document
+  size_t capacity_ = 0;
+  char* out_ = nullptr;  // next free byte of buffer_
+};
+
+namespace flat_detail {
+
+inline bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+// Skips JSON whitespace. Needs no bound: Read() only calls it before the
+// document's last byte, '}', which stops it.
+inline const char* SkipSpace(const char* p) {
+  // Most input has no space between tokens: one compare decides.
+  while (static_cast<uint8_t>(*p) <= ' ' && IsSpace(*p)) ++p;
+  return p;
+}
+
+// True when the 8 bytes of `w` are all ASCII digits.
+inline bool AllDigits(uint64_t w) {
+  return ((w & 0xF0F0F0F0F0F0F0F0ULL) |
+          (((w + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL) >> 4)) == 0x3333333333333333ULL;
+}
+
+// The value of 8 ASCII digits, the first in the lowest byte (little-endian load).
+inline uint64_t EightDigits(uint64_t w) {
+  constexpr uint64_t kMask = 0x000000FF000000FFULL;
+  constexpr uint64_t kMul1 = 100 + (1000000ULL << 32);
+  constexpr uint64_t kMul2 = 1 + (10000ULL << 32);
+  w -= 0x3030303030303030ULL;
+  w = (w * 10) + (w >> 8);  // pairs of digits
+  return (((w & kMask) * kMul1) + (((w >> 16) & kMask) * kMul2)) >> 32;
+}
+
+// Reads digits from p on, adding them to *value; returns the end of the digits.
+// Past kMaxDigits the value wraps, but the caller rejects those numbers anyway.
+inline __attribute__((always_inline)) const char* ReadDigits(const char* p, const char* end,
+                                                             uint64_t* value) {
+  static constexpr uint64_t kPow10[] = {1,      10,      100,      1000,     10000,
+                                        100000, 1000000, 10000000, 100000000};
+  uint64_t v = *value;
+  while (end - p >= 8) {
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    // A byte of t is zero where w has a digit (exact up to the first
+    // non-digit: only a byte >= 0xFA carries into the next one).
+    uint64_t t = ((w & 0xF0F0F0F0F0F0F0F0ULL) ^ 0x3030303030303030ULL) |
+                 (((w + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL) ^ 0x3030303030303030ULL);
+    uint64_t non_digit =
+        (((t & 0x7F7F7F7F7F7F7F7FULL) + 0x7F7F7F7F7F7F7F7FULL) | t) & 0x8080808080808080ULL;
+    if (non_digit == 0) {
+      v = v * 100000000 + EightDigits(w);
+      p += 8;
+      continue;
+    }
+    const int k = __builtin_ctzll(non_digit) >> 3;  // digits before the first non-digit
+    if (k > 0) {
+      // The k digits moved to the end of the word, behind '0's.
+      uint64_t padded = (w << (64 - 8 * k)) | (0x3030303030303030ULL >> (8 * k));
+      v = v * kPow10[k] + EightDigits(padded);
+      p += k;
+    }
+    *value = v;
+    return p;
+  }
+  while (p < end && static_cast<unsigned>(*p - '0') <= 9) {
+    v = v * 10 + static_cast<uint64_t>(*p - '0');
+    ++p;
+  }
+  *value = v;
+  return p;
+}
+
+constexpr uint64_t kOnes = 0x0101010101010101ULL;
+constexpr uint64_t kHigh = 0x8080808080808080ULL;
+constexpr uint64_t kLow7 = 0x7F7F7F7F7F7F7F7FULL;
+
+// The 0x80 bit of each byte of `w` that equals `c` (exact, no false positives).
+inline uint64_t BytesEqual(uint64_t w, uint8_t c) {
+  uint64_t y = w ^ (kOnes * c);
+  return ~(((y & kLow7) + kLow7) | y) & kHigh;
+}
+
+// The 0x80 bit of each byte that ends a plain run of string text: '"', '\\',
+// a control character (< 0x20) or a non-ASCII byte.
+inline uint64_t SpecialBytes(uint64_t w) {
+  uint64_t control = ~(((w & kLow7) + kOnes * 0x60) | w) & kHigh;
+  return BytesEqual(w, '"') | BytesEqual(w, '\\') | control | (w & kHigh);
+}
+
+inline bool IsSpecial(uint8_t c) { return c == '"' || c == '\\' || c < 0x20 || c >= 0x80; }
+
+// Position of the first special byte in [p, end), or end.
+inline __attribute__((always_inline)) const char* FindSpecial(const char* p, const char* end) {
+#if defined(__SSE2__)
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i backslash = _mm_set1_epi8('\\');
+  const __m128i space = _mm_set1_epi8(' ');
+  while (end - p >= 16) {
+    __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    // Signed compare: bytes >= 0x80 are negative, so "< ' '" finds both
+    // control characters and non-ASCII bytes.
+    __m128i special =
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, backslash)),
+                     _mm_cmplt_epi8(x, space));
+    int m = _mm_movemask_epi8(special);
+    if (m) return p + __builtin_ctz(static_cast<unsigned>(m));
+    p += 16;
+  }
+#endif
+  while (end - p >= 8) {
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    uint64_t m = SpecialBytes(w);
+    if (m) return p + (__builtin_ctzll(m) >> 3);  // little-endian: lowest byte first
+    p += 8;
+  }
+  while (p < end && !IsSpecial(static_cast<uint8_t>(*p))) ++p;
+  return p;
+}
+
+// Copies the bytes from p up to the first special byte (see SpecialBytes) to
+// *o, advancing *o past them; returns the special byte's position, or end.
+// May write up to 16 bytes beyond what it copies: the buffer has kSlack spare.
+inline const char* CopyPlain(const char* p, const char* end, char** o) {
+  char* out = *o;
+#if defined(__SSE2__)
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i backslash = _mm_set1_epi8('\\');
+  const __m128i space = _mm_set1_epi8(' ');
+  while (end - p >= 16) {
+    __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out), x);
+    __m128i special =
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, backslash)),
+                     _mm_cmplt_epi8(x, space));
+    int m = _mm_movemask_epi8(special);
+    if (m) {
+      const int k = __builtin_ctz(static_cast<unsigned>(m));
+      *o = out + k;
+      return p + k;
+    }
+    p += 16;
+    out += 16;
+  }
+#endif
+  const char* q = FindSpecial(p, end);
+  std::memcpy(out, p, static_cast<size_t>(q - p));
+  *o = out + (q - p);
+  return q;
+}
+
+inline int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace flat_detail
+
+inline __attribute__((always_inline)) bool FlatObjectReader::ReadString(const char*& p,
+                                                                        const char* end,
+                                                                        FlatValue* out) {
+  out->kind = FlatValue::kString;
+  const char* q = flat_detail::FindSpecial(p, end);
+  if (q < end && *q == '"') {  // the common case: nothing to unescape, point into the input
+    out->text = std::string_view(p, static_cast<size_t>(q - p));
+    out->ascii = true;
+    p = q + 1;
+    return true;
+  }
+  return UnescapeString(p, end, out);
+}
+
+inline __attribute__((noinline)) bool FlatObjectReader::UnescapeString(const char*& p,
+                                                                       const char* end,
+                                                                       FlatValue* out) {
+  using namespace flat_detail;
+  // Unescape into the buffer (never longer than the source text).
+  char* start = out_;
+  char* o = out_;
+  bool ascii = true;
+  const char* run = p;
+  const char* q;
+  while (true) {
+    q = CopyPlain(run, end, &o);
+    if (q >= end) return false;  // no closing quote
+    const auto c = static_cast<uint8_t>(*q);
+    if (c == '"') break;
+    if (c >= 0x80) {
+      ascii = false;
+      *o++ = static_cast<char>(c);
+      run = q + 1;
+    } else if (c < 0x20) {
+      return false;  // invalid JSON: the full parser says why
+    } else {         // backslash
+      if (end - q < 2) return false;
+      char e = q[1];
+      run = q + 2;
+      switch (e) {
+        case '"':
+        case '\\':
+        case '/':
+          *o++ = e;
+          break;
+        case 'b':
+          *o++ = '\b';
+          break;
+        case 'f':
+          *o++ = '\f';
+          break;
+        case 'n':
+          *o++ = '\n';
+          break;
+        case 'r':
+          *o++ = '\r';
+          break;
+        case 't':
+          *o++ = '\t';
+          break;
+        case 'u': {
+          if (end - q < 6) return false;
+          uint32_t cp = 0;
+          for (int k = 2; k < 6; ++k) {
+            int h = HexValue(q[k]);
+            if (h < 0) return false;
+            cp = (cp << 4) | static_cast<uint32_t>(h);
+          }
+          if (cp >= 0xD800 && cp <= 0xDFFF) return false;  // surrogates: full parser
+          // "\uXXXX" is 6 bytes and encodes to at most 3, so `o` stays behind the input.
+          if (cp < 0x80) {
+            *o++ = static_cast<char>(cp);
+          } else if (cp < 0x800) {
+            *o++ = static_cast<char>(0xC0 | (cp >> 6));
+            *o++ = static_cast<char>(0x80 | (cp & 0x3F));
+            ascii = false;
+          } else {
+            *o++ = static_cast<char>(0xE0 | (cp >> 12));
+            *o++ = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+            *o++ = static_cast<char>(0x80 | (cp & 0x3F));
+            ascii = false;
+          }
+          run = q + 6;
+          break;
+        }
+        default:
+          return false;
+      }
+    }
+  }
+  out->text = std::string_view(start, static_cast<size_t>(o - start));
+  out->ascii = ascii;
+  // Raw non-ASCII bytes must form valid UTF-8 (escapes always decode to whole
+  // sequences, so checking the output checks the raw bytes).
+  if (!ascii && !IsValidUtf8(out->text)) return false;
+  out_ = o;
+  p = q + 1;
+  return true;
+}
+
+inline __attribute__((always_inline)) bool FlatObjectReader::ReadNumber(const char*& p,
+                                                                        const char* end,
+                                                                        FlatValue* out) {
+  const char* start = p;
+  const char* q = p;
+  bool negative = false;
+  if (*q == '-') {
+    negative = true;
+    ++q;
+  }
+  const char* digits = q;
+  uint64_t value = 0;
+  q = flat_detail::ReadDigits(q, end, &value);
+  size_t int_digits = static_cast<size_t>(q - digits);
+  if (int_digits == 0 || int_digits > kMaxDigits) return false;
+  if (*digits == '0' && int_digits > 1) return false;  // leading zero: invalid
+  bool decimal = false;
+  size_t frac_digits = 0;
+  if (q < end && *q == '.') {
+    decimal = true;
+    ++q;
+    const char* frac = q;
+    q = flat_detail::ReadDigits(q, end, &value);
+    frac_digits = static_cast<size_t>(q - frac);
+    if (frac_digits == 0 || int_digits + frac_digits > kMaxDigits) return false;
+  }
+  if (q < end && (*q == 'e' || *q == 'E')) return false;
+  if (!decimal && negative && value == 0) return false;  // "-0": the full parser's call
+  out->text = std::string_view(start, static_cast<size_t>(q - start));
+  out->negative = negative;
+  out->digits = value;
+  out->fraction_digits = static_cast<uint8_t>(frac_digits);
+  if (decimal) {
+    out->kind = FlatValue::kDecimal;
+  } else {
+    out->kind = FlatValue::kInteger;
+    out->integer = negative ? -static_cast<int64_t>(value) : static_cast<int64_t>(value);
+  }
+  p = q;
+  return true;
+}
+
+template <typename F>
+bool FlatObjectReader::Read(std::string_view doc, F&& on_field) {
+  using namespace flat_detail;
+  const char* p = doc.data();
+  const char* const end = p + doc.size();
+  if (doc.size() < 2 || *p != '{' || end[-1] != '}') return false;
+  out_ = Reserve(doc.size());
+  if (out_ == nullptr) return false;
+  ++p;
+  p = SkipSpace(p);
+  if (*p == '}') return p + 1 == end;
+  while (true) {
+    // Key: plain ASCII, no escapes (anything else goes to the full parser).
+    if (*p != '"') return false;
+    const char* key_start = ++p;
+    const char* key_end = FindSpecial(p, end);
+    if (key_end >= end || *key_end != '"') return false;
+    std::string_view key(key_start, static_cast<size_t>(key_end - key_start));
+    // Whitespace is rare between tokens: test for it before skipping it. The
+    // document's last byte is '}', so p stays inside it throughout.
+    p = key_end + 1;
+    if (static_cast<uint8_t>(*p) <= ' ') p = SkipSpace(p);
+    if (*p != ':') return false;
+    ++p;
+    if (static_cast<uint8_t>(*p) <= ' ') p = SkipSpace(p);
+
+    FlatValue value;
+    const char c = *p;
+    if (c == '"') {
+      ++p;
+      if (!ReadString(p, end, &value)) return false;
+    } else if (c == '-' || (c >= '0' && c <= '9')) {
+      if (!ReadNumber(p, end, &value)) return false;
+    } else if (c == 't') {
+      if (end - p < 4 || std::memcmp(p, "true", 4) != 0) return false;
+      value.kind = FlatValue::kTrue;
+      p += 4;
+    } else if (c == 'f') {
+      if (end - p < 5 || std::memcmp(p, "false", 5) != 0) return false;
+      value.kind = FlatValue::kFalse;
+      p += 5;
+    } else if (c == 'n') {
+      if (end - p < 4 || std::memcmp(p, "null", 4) != 0) return false;
+      value.kind = FlatValue::kNull;
+      p += 4;
+    } else {
+      return false;  // nested container or invalid
+    }
+    // A value ends at a separator: "1x", "nullx" and "truex" are not ours.
+    if (static_cast<uint8_t>(*p) <= ' ') p = SkipSpace(p);
+    if (!on_field(key, static_cast<const FlatValue&>(value))) return false;
+    if (*p == ',') {
+      ++p;
+      if (static_cast<uint8_t>(*p) <= ' ') p = SkipSpace(p);
+      continue;
+    }
+    return *p == '}' && p + 1 == end;
+  }
+}
+
+}  // namespace sparkify::json

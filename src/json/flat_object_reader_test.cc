@@ -1,0 +1,140 @@
+#include "json/flat_object_reader.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+namespace sparkify::json {
+namespace {
+
+struct Field {
+  std::string key;
+  FlatValue::Kind kind;
+  std::string text;
+  bool ascii;
+  int64_t integer;
+};
+
+// Read() into a list of fields; false when the reader leaves the document.
+bool ReadAll(FlatObjectReader& reader, std::string_view doc, std::vector<Field>* out) {
+  out->clear();
+  return reader.Read(doc, [&](std::string_view key, const FlatValue& v) {
+    out->push_back({std::string(key), v.kind, std::string(v.text), v.ascii, v.integer});
+    return true;
+  });
+}
+
+TEST(FlatObjectReader, ReadsScalarsInOrder) {
+  FlatObjectReader reader;
+  std::vector<Field> f;
+  ASSERT_TRUE(
+      ReadAll(reader, R"({"a":"x","b" : -12 ,"c":4.60,"d":true,"e":false,"f":null,"g":""})", &f));
+  ASSERT_EQ(f.size(), 7u);
+  EXPECT_EQ(f[0].key, "a");
+  EXPECT_EQ(f[0].kind, FlatValue::kString);
+  EXPECT_EQ(f[0].text, "x");
+  EXPECT_EQ(f[1].kind, FlatValue::kInteger);
+  EXPECT_EQ(f[1].integer, -12);
+  EXPECT_EQ(f[1].text, "-12");
+  EXPECT_EQ(f[2].kind, FlatValue::kDecimal);
+  EXPECT_EQ(f[2].text, "4.60");  // the source text, as written
+  EXPECT_EQ(f[3].kind, FlatValue::kTrue);
+  EXPECT_EQ(f[4].kind, FlatValue::kFalse);
+  EXPECT_EQ(f[5].kind, FlatValue::kNull);
+  EXPECT_EQ(f[6].kind, FlatValue::kString);
+  EXPECT_EQ(f[6].text, "");
+  EXPECT_TRUE(ReadAll(reader, "{}", &f));
+  EXPECT_TRUE(f.empty());
+}
+
+TEST(FlatObjectReader, UnescapesStrings) {
+  FlatObjectReader reader;
+  std::vector<Field> f;
+  ASSERT_TRUE(ReadAll(
+      reader, R"({"ua":"\"Mozilla\/5.0\"","t":"a\\b\n\t","e":"Bj\u00c3\u00b6rk","u":"\u20ac"})",
+      &f));
+  ASSERT_EQ(f.size(), 4u);
+  EXPECT_EQ(f[0].text, "\"Mozilla/5.0\"");
+  EXPECT_TRUE(f[0].ascii);
+  EXPECT_EQ(f[1].text, "a\\b\n\t");
+  EXPECT_EQ(f[2].text, "Bj\xC3\x83\xC2\xB6rk");
+  EXPECT_FALSE(f[2].ascii);
+  EXPECT_EQ(f[3].text, "\xE2\x82\xAC");
+  // Views stay valid for the whole document: the first is intact after the others.
+  EXPECT_EQ(f[0].text, "\"Mozilla/5.0\"");
+}
+
+TEST(FlatObjectReader, LeavesEverythingElseToTheFullParser) {
+  FlatObjectReader reader;
+  std::vector<Field> f;
+  for (const char* doc : {
+           R"({"a":{}})",                   // nested
+           R"({"a":[1]})",                  // nested
+           R"({"a":"\ud83d\ude00"})",       // surrogate pair
+           R"({"a":1e5})",                  // exponent
+           R"({"a":-0})",                   // negative zero
+           R"({"a":1234567890123456789})",  // more than 18 digits
+           R"({"a":01})",                   // invalid
+           R"({"a":1.})",                   // invalid
+           R"({"a":tru})",                  // invalid
+           R"({"a":truex})",                // invalid
+           R"({"a":1,})",                   // invalid
+           R"({"a" 1})",                    // invalid
+           R"({"a":"b\x"})",                // invalid escape
+           "{\"a\":\"tab\tin\"}",           // control character
+           "{\"a\":\"\xFF\"}",              // invalid UTF-8
+           R"({"\u0061":1})",               // escaped key
+           R"({"a":1}{"b":2})",             // two documents
+           R"({"a":1})"
+           " ",  // not ending at its brace
+       }) {
+    EXPECT_FALSE(ReadAll(reader, doc, &f)) << doc;
+  }
+}
+
+TEST(FlatObjectReader, LeavesHugeDocumentsToTheFullParser) {
+  FlatObjectReader reader;
+  std::vector<Field> f;
+  std::string big = "{\"a\":\"" + std::string(FlatObjectReader::kMaxDocumentBytes, 'x') + "\"}";
+  EXPECT_FALSE(ReadAll(reader, big, &f));
+  EXPECT_TRUE(ReadAll(reader, R"({"a":"x"})", &f));  // and it still reads small ones
+}
+
+TEST(FlatObjectReader, CallbackCanAbandon) {
+  FlatObjectReader reader;
+  int calls = 0;
+  EXPECT_FALSE(reader.Read(R"({"a":1,"b":2})", [&](std::string_view, const FlatValue&) {
+    ++calls;
+    return false;
+  }));
+  EXPECT_EQ(calls, 1);
+}
+
+TEST(FlatValue, ExactDouble) {
+  FlatObjectReader reader;
+  std::vector<double> values;
+  ASSERT_TRUE(reader.Read(R"({"a":246.30812,"b":-93.26493,"c":0.1,"d":12,"e":-0.0})",
+                          [&](std::string_view, const FlatValue& v) {
+                            double d = 0;
+                            EXPECT_TRUE(v.ExactDouble(&d));
+                            values.push_back(d);
+                            return true;
+                          }));
+  ASSERT_EQ(values.size(), 5u);
+  EXPECT_EQ(values[0], 246.30812);
+  EXPECT_EQ(values[1], -93.26493);
+  EXPECT_EQ(values[2], 0.1);
+  EXPECT_EQ(values[3], 12.0);
+  EXPECT_TRUE(std::signbit(values[4]));
+  // Digits above 2^53 are left to a full conversion.
+  EXPECT_TRUE(reader.Read(R"({"a":9007199254740993.5})", [&](std::string_view, const FlatValue& v) {
+    double d;
+    EXPECT_FALSE(v.ExactDouble(&d));
+    return true;
+  }));
+}
+
+}  // namespace
+}  // namespace sparkify::json

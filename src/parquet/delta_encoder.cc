@@ -1,0 +1,156 @@
+#include "parquet/delta_encoder.h"
+
+#include <algorithm>
+#include <cstring>
+#include <type_traits>
+
+namespace sparkify::parquet {
+
+namespace {
+
+constexpr size_t kMiniblockSize = kDeltaBlockSize / kDeltaMiniblocks;  // 32 values
+static_assert(kMiniblockSize % 8 == 0, "the spec asks for a multiple of 8 values");
+
+inline int Width(uint64_t max) { return max == 0 ? 0 : 64 - __builtin_clzll(max); }
+
+inline size_t VarintSize(uint64_t v) {
+  size_t n = 1;
+  while (v >= 0x80) {
+    v >>= 7;
+    ++n;
+  }
+  return n;
+}
+
+inline char* PutVarint(uint64_t v, char* p) {
+  while (v >= 0x80) {
+    *p++ = static_cast<char>((v & 0x7F) | 0x80);
+    v >>= 7;
+  }
+  *p++ = static_cast<char>(v);
+  return p;
+}
+
+inline uint64_t ZigZag(int64_t v) {
+  return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
+}
+
+// Packs kMiniblockSize values of bit width w (1..64), LSB first, into
+// exactly kMiniblockSize * w / 8 bytes at p.
+inline char* PackMiniblock(const uint64_t* v, int w, char* p) {
+  uint64_t acc = 0;
+  int fill = 0;  // bits of acc in use, always < 64
+  for (size_t i = 0; i < kMiniblockSize; ++i) {
+    const uint64_t x = v[i];
+    acc |= x << fill;
+    fill += w;
+    if (fill >= 64) {
+      std::memcpy(p, &acc, 8);
+      p += 8;
+      fill -= 64;
+      // The bits of x that did not fit (none when fill is 0: x ended the word).
+      acc = fill ? x >> (w - fill) : 0;
+    }
+  }
+  // 32 * w bits is a whole number of bytes: fill is 0 or 32 here.
+  std::memcpy(p, &acc, fill / 8);
+  return p + fill / 8;
+}
+
+// One block's deltas: (delta - min delta) per value, the min delta and the
+// bit width of each miniblock. Returns the number of deltas (<= block size).
+template <typename T>
+struct Block {
+  uint64_t adjusted[kDeltaBlockSize];
+  int64_t min_delta;
+  int widths[kDeltaMiniblocks];
+  size_t count;
+
+  // Deltas of values[1, n), starting at values[begin]; begin + 1 < n.
+  void Fill(const T* values, size_t begin, size_t n) {
+    using U = std::make_unsigned_t<T>;
+    count = std::min(kDeltaBlockSize, n - 1 - begin);
+    T deltas[kDeltaBlockSize];
+    T mn = 0;
+    for (size_t i = 0; i < count; ++i) {
+      // Wrapping subtraction in the column's own width.
+      deltas[i] =
+          static_cast<T>(static_cast<U>(values[begin + i + 1]) - static_cast<U>(values[begin + i]));
+      mn = i == 0 ? deltas[0] : std::min(mn, deltas[i]);
+    }
+    min_delta = mn;
+    for (size_t m = 0; m < kDeltaMiniblocks; ++m) {
+      const size_t b = m * kMiniblockSize;
+      const size_t e = std::min(count, b + kMiniblockSize);
+      uint64_t all = 0;
+      for (size_t i = b; i < e; ++i) {
+        adjusted[i] = static_cast<U>(static_cast<U>(deltas[i]) - static_cast<U>(mn));
+        all |= adjusted[i];
+      }
+      for (size_t i = std::max(b, e); i < b + kMiniblockSize; ++i) adjusted[i] = 0;  // padding
+      widths[m] = Width(all);
+    }
+  }
+  size_t Miniblocks() const { return (count + kMiniblockSize - 1) / kMiniblockSize; }
+};
+
+template <typename T>
+size_t HeaderSize(const T* values, size_t n) {
+  return VarintSize(kDeltaBlockSize) + VarintSize(kDeltaMiniblocks) + VarintSize(n) +
+         VarintSize(n ? ZigZag(values[0]) : 0);
+}
+
+template <typename T>
+size_t SizeT(const T* values, size_t n) {
+  size_t total = HeaderSize(values, n);
+  Block<T> block;
+  for (size_t begin = 0; begin + 1 < n; begin += kDeltaBlockSize) {
+    block.Fill(values, begin, n);
+    total += VarintSize(ZigZag(block.min_delta)) + kDeltaMiniblocks;
+    for (size_t m = 0; m < block.Miniblocks(); ++m) total += kMiniblockSize * block.widths[m] / 8;
+  }
+  return total;
+}
+
+template <typename T>
+void EncodeT(const T* values, size_t n, std::string* out) {
+  // Worst case per block: a 10-byte min delta, the widths, 64 bits per delta.
+  const size_t blocks = n > 1 ? (n - 2) / kDeltaBlockSize + 1 : 0;
+  const size_t bound = 40 + blocks * (10 + kDeltaMiniblocks + kDeltaBlockSize * 8);
+  const size_t old = out->size();
+  out->resize(old + bound);
+  char* p = out->data() + old;
+  p = PutVarint(kDeltaBlockSize, p);
+  p = PutVarint(kDeltaMiniblocks, p);
+  p = PutVarint(n, p);
+  p = PutVarint(n ? ZigZag(values[0]) : 0, p);
+  Block<T> block;
+  for (size_t begin = 0; begin + 1 < n; begin += kDeltaBlockSize) {
+    block.Fill(values, begin, n);
+    p = PutVarint(ZigZag(block.min_delta), p);
+    // Miniblocks the last block does not need get width 0 and no bytes.
+    const size_t used = block.Miniblocks();
+    for (size_t m = 0; m < kDeltaMiniblocks; ++m) {
+      *p++ = static_cast<char>(m < used ? block.widths[m] : 0);
+    }
+    for (size_t m = 0; m < used; ++m) {
+      if (block.widths[m] > 0) {
+        p = PackMiniblock(block.adjusted + m * kMiniblockSize, block.widths[m], p);
+      }
+    }
+  }
+  out->resize(static_cast<size_t>(p - out->data()));
+}
+
+}  // namespace
+
+void DeltaBinaryPackedEncode(const int32_t* values, size_t n, std::string* out) {
+  EncodeT(values, n, out);
+}
+void DeltaBinaryPackedEncode(const int64_t* values, size_t n, std::string* out) {
+  EncodeT(values, n, out);
+}
+size_t DeltaBinaryPackedSize(const int32_t* values, size_t n) { return SizeT(values, n); }
+size_t DeltaBinaryPackedSize(const int64_t* values, size_t n) { return SizeT(values, n); }
+
+}  // namespace sparkify::parquet
