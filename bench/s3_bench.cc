@@ -57,8 +57,11 @@ std::string SongPath(int i) {
   return buf;
 }
 
-Status ParallelWrite(sparkify::fs::FileSystem* fs,
-                     const std::vector<std::pair<std::string, std::string>>& files, int threads) {
+using Files = std::vector<std::pair<std::string, std::string>>;
+
+// Calls write(file) for every file from `threads` threads; the first error.
+template <typename Write>
+Status ForEachFile(const Files& files, int threads, Write write) {
   std::atomic<size_t> next{0};
   std::mutex mu;
   Status first;
@@ -66,7 +69,7 @@ Status ParallelWrite(sparkify::fs::FileSystem* fs,
   for (int t = 0; t < threads; ++t) {
     pool.emplace_back([&] {
       for (size_t i = next++; i < files.size(); i = next++) {
-        Status s = fs->Write(files[i].first, files[i].second);
+        Status s = write(files[i]);
         if (!s.ok()) {
           std::lock_guard<std::mutex> lock(mu);
           if (first.ok()) first = s;
@@ -78,29 +81,20 @@ Status ParallelWrite(sparkify::fs::FileSystem* fs,
   return first;
 }
 
+Status ParallelWrite(sparkify::fs::FileSystem* fs, const Files& files, int threads) {
+  return ForEachFile(files, threads, [&](const auto& f) { return fs->Write(f.first, f.second); });
+}
+
 // As the ETL's pool threads write data files: NewWritableFile, Append, Close
 // (write-behind on S3), then one WaitForWrites for all.
-Status WriteBehind(sparkify::fs::FileSystem* fs,
-                   const std::vector<std::pair<std::string, std::string>>& files, int threads) {
-  std::atomic<size_t> next{0};
-  std::mutex mu;
-  Status first;
-  std::vector<std::thread> pool;
-  for (int t = 0; t < threads; ++t) {
-    pool.emplace_back([&] {
-      for (size_t i = next++; i < files.size(); i = next++) {
-        std::unique_ptr<sparkify::fs::WritableFile> file;
-        Status s = fs->NewWritableFile(files[i].first, &file);
-        if (s.ok()) s = file->Append(files[i].second);
-        if (s.ok()) s = file->Close();
-        if (!s.ok()) {
-          std::lock_guard<std::mutex> lock(mu);
-          if (first.ok()) first = s;
-        }
-      }
-    });
-  }
-  for (auto& t : pool) t.join();
+Status WriteBehind(sparkify::fs::FileSystem* fs, const Files& files, int threads) {
+  Status first = ForEachFile(files, threads, [&](const auto& f) {
+    std::unique_ptr<sparkify::fs::WritableFile> file;
+    Status s = fs->NewWritableFile(f.first, &file);
+    if (s.ok()) s = file->Append(f.second);
+    if (s.ok()) s = file->Close();
+    return s;
+  });
   Status waited = fs->WaitForWrites();
   return first.ok() ? waited : first;
 }

@@ -192,19 +192,23 @@ inline uint64_t SpecialBytes(uint64_t w) {
 
 inline bool IsSpecial(uint8_t c) { return c == '"' || c == '\\' || c < 0x20 || c >= 0x80; }
 
+#if defined(__SSE2__)
+// 0xFF in each byte of `x` that is special (see SpecialBytes).
+inline __attribute__((always_inline)) __m128i SpecialBytes16(__m128i x) {
+  // Signed compare: bytes >= 0x80 are negative, so "< ' '" finds both
+  // control characters and non-ASCII bytes.
+  return _mm_or_si128(
+      _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')), _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))),
+      _mm_cmplt_epi8(x, _mm_set1_epi8(' ')));
+}
+#endif
+
 // Position of the first special byte in [p, end), or end.
 inline __attribute__((always_inline)) const char* FindSpecial(const char* p, const char* end) {
 #if defined(__SSE2__)
-  const __m128i quote = _mm_set1_epi8('"');
-  const __m128i backslash = _mm_set1_epi8('\\');
-  const __m128i space = _mm_set1_epi8(' ');
   while (end - p >= 16) {
     __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    // Signed compare: bytes >= 0x80 are negative, so "< ' '" finds both
-    // control characters and non-ASCII bytes.
-    __m128i special =
-        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, backslash)),
-                     _mm_cmplt_epi8(x, space));
+    __m128i special = SpecialBytes16(x);
     int m = _mm_movemask_epi8(special);
     if (m) return p + __builtin_ctz(static_cast<unsigned>(m));
     p += 16;
@@ -227,15 +231,10 @@ inline __attribute__((always_inline)) const char* FindSpecial(const char* p, con
 inline const char* CopyPlain(const char* p, const char* end, char** o) {
   char* out = *o;
 #if defined(__SSE2__)
-  const __m128i quote = _mm_set1_epi8('"');
-  const __m128i backslash = _mm_set1_epi8('\\');
-  const __m128i space = _mm_set1_epi8(' ');
   while (end - p >= 16) {
     __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
     _mm_storeu_si128(reinterpret_cast<__m128i*>(out), x);
-    __m128i special =
-        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, backslash)),
-                     _mm_cmplt_epi8(x, space));
+    __m128i special = SpecialBytes16(x);
     int m = _mm_movemask_epi8(special);
     if (m) {
       const int k = __builtin_ctz(static_cast<unsigned>(m));

@@ -36,8 +36,7 @@ struct LogChunk {
 // Groups consecutive objects into chunks of about `target_bytes` (as
 // PlanShards does) and cuts every uncompressed object bigger than 1.5 times
 // that into ranges of about `target_bytes`.
-std::vector<LogChunk> PlanLogChunks(const std::vector<InputObject>& objects,
-                                    uint64_t target_bytes);
+std::vector<LogChunk> PlanLogChunks(const std::vector<InputObject>& objects, uint64_t target_bytes);
 
 // Reads the text of a ranged chunk into `*buffer` (reused between calls, so a
 // worker allocates once): `*text` is [B(offset), B(offset + length)) of the

@@ -10,6 +10,13 @@
 namespace sparkify::lake {
 namespace {
 
+InputObject Obj(std::string path, uint64_t size) {
+  InputObject o;
+  o.path = std::move(path);
+  o.size = size;
+  return o;
+}
+
 // Reads every chunk of `object` and concatenates their texts.
 std::string ReadAllChunks(fs::FileSystem* fs, const InputObject& object, uint64_t target,
                           size_t* ranged_chunks) {
@@ -24,8 +31,12 @@ std::string ReadAllChunks(fs::FileSystem* fs, const InputObject& object, uint64_
     EXPECT_TRUE(s.ok()) << s.ToString();
     if (!text.empty()) {
       // A chunk starts at a record and ends after a newline (or at the end).
-      if (c.offset > 0) EXPECT_EQ(text.front(), '{');
-      if (joined.size() + text.size() < object.size) EXPECT_EQ(text.back(), '\n');
+      if (c.offset > 0) {
+        EXPECT_EQ(text.front(), '{');
+      }
+      if (joined.size() + text.size() < object.size) {
+        EXPECT_EQ(text.back(), '\n');
+      }
     }
     joined.append(text);
   }
@@ -33,8 +44,8 @@ std::string ReadAllChunks(fs::FileSystem* fs, const InputObject& object, uint64_
 }
 
 TEST(LogChunks, SmallAndCompressedObjectsAreReadWhole) {
-  std::vector<InputObject> objects = {
-      {"a.json", 100}, {"b.json", 200}, {"c.json.gz", 10'000}, {"d.json", 10'000}};
+  std::vector<InputObject> objects = {Obj("a.json", 100), Obj("b.json", 200),
+                                      Obj("c.json.gz", 10'000), Obj("d.json", 10'000)};
   std::vector<LogChunk> chunks = PlanLogChunks(objects, 1000);
   // a+b together, c whole (compressed), d in 10 ranges.
   ASSERT_EQ(chunks.size(), 12u);
@@ -52,7 +63,7 @@ TEST(LogChunks, SmallAndCompressedObjectsAreReadWhole) {
   }
   EXPECT_EQ(covered, 10'000u);
   // An object up to 1.5 times the target stays whole.
-  EXPECT_FALSE(PlanLogChunks({{"e.json", 1500}}, 1000)[0].ranged);
+  EXPECT_FALSE(PlanLogChunks({Obj("e.json", 1500)}, 1000)[0].ranged);
 }
 
 TEST(LogChunks, RangesTileTheObjectExactlyAtRecordStarts) {
@@ -75,7 +86,7 @@ TEST(LogChunks, RangesTileTheObjectExactlyAtRecordStarts) {
     if (rng() % 2) text.pop_back();
     auto fs = fs::NewMemoryFileSystem();
     ASSERT_TRUE(fs->Write("day.json", text).ok());
-    InputObject object{"day.json", text.size()};
+    InputObject object = Obj("day.json", text.size());
     for (uint64_t target : {64ull, 1000ull, 4096ull, 100000ull}) {
       if (text.size() <= target + target / 2) continue;
       size_t n = 0;
@@ -88,7 +99,7 @@ TEST(LogChunks, RangesTileTheObjectExactlyAtRecordStarts) {
 
 TEST(LogChunks, AMissingObjectIsAnError) {
   auto fs = fs::NewMemoryFileSystem();
-  InputObject object{"gone.json", 100000};
+  InputObject object = Obj("gone.json", 100000);
   std::string buffer;
   std::string_view text;
   LogChunk chunk{0, 1, true, 50000, 50000};

@@ -12,8 +12,8 @@
 #include "json/json_writer.h"
 #include "lake/commit/transaction.h"
 #include "lake/incremental.h"
-#include "lake/log_stream.h"
 #include "lake/input_list.h"
+#include "lake/log_stream.h"
 #include "lake/parse_stage.h"
 #include "lake/progress.h"
 #include "lake/songplay_files.h"
@@ -319,8 +319,8 @@ Status RunStreaming(const RunContext& c, std::string* rejects_jsonl) {
   }
   SongplayFiles files(options.max_rows_per_file, kMaxBufferedSongplays);
   LogStreamResult logs;
-  s = StreamLogs(c.logs_fs, c.log_objects, matcher, stream_options, c.pool, &files, &writer,
-                 &logs, &bytes_done);
+  s = StreamLogs(c.logs_fs, c.log_objects, matcher, stream_options, c.pool, &files, &writer, &logs,
+                 &bytes_done);
   c.progress->EndStage();
   report->seconds["logs"] = SecondsSince(t_logs);
   report->seconds["parse"] = SecondsSince(t);
@@ -330,12 +330,9 @@ Status RunStreaming(const RunContext& c, std::string* rejects_jsonl) {
   }
   FillInput(&report->logs, logs.stats);
   for (Reject& r : logs.rejects) rejects.push_back(std::move(r));
-  if (options.max_rejects >= 0) {
-    writer.Finish();  // no file may be written once the transaction is aborted
-    SPARKIFY_RETURN_IF_ERROR(CheckRejects(c, &rejects));
-  } else {
-    CheckRejects(c, &rejects);  // counts only
-  }
+  // No file may be written once CheckRejects aborts the transaction.
+  if (options.max_rejects >= 0) writer.Finish();
+  SPARKIFY_RETURN_IF_ERROR(CheckRejects(c, &rejects));
   *rejects_jsonl = RejectsToJsonLines(rejects);
 
   // What could only be written once every event was seen.
@@ -379,13 +376,13 @@ Status RunInMemory(const RunContext& c, IncrementalRun* incremental, std::string
   pool.ParallelFor(task_status.size(), [&](size_t i) {
     if (i < song_shards.size()) {
       const ShardRange& r = song_shards[i];
-      task_status[i] = ParseSongShard(c.songs_fs, c.song_objects, r.begin, r.end,
-                                      &song_outputs[i], &bytes_done);
+      task_status[i] =
+          ParseSongShard(c.songs_fs, c.song_objects, r.begin, r.end, &song_outputs[i], &bytes_done);
     } else {
       size_t k = i - song_shards.size();
       const ShardRange& r = log_shards[k];
-      task_status[i] = ParseLogShard(c.logs_fs, c.log_objects, r.begin, r.end, &log_outputs[k],
-                                     &bytes_done);
+      task_status[i] =
+          ParseLogShard(c.logs_fs, c.log_objects, r.begin, r.end, &log_outputs[k], &bytes_done);
     }
   });
   c.progress->EndStage();
@@ -510,8 +507,8 @@ Status RunPipeline(const PipelineOptions& options, RunReport* report) {
   ThreadPool pool(options.threads);
   report->threads = pool.size();
   Progress progress(options.progress ? Progress::Mode::kAuto : Progress::Mode::kOff);
-  RunContext context{options,      report,      songs_fs.get(), logs_fs.get(), out_fs.get(),
-                     txn.get(),    song_objects, log_objects,   &pool,         &progress};
+  RunContext context{options,   report,       songs_fs.get(), logs_fs.get(), out_fs.get(),
+                     txn.get(), song_objects, log_objects,    &pool,         &progress};
 
   // 2-4. parse, transform, write
   std::string rejects_jsonl;

@@ -4,8 +4,6 @@
 #include <numeric>
 #include <string>
 
-#include "lake/calendar.h"
-#include "lake/partition_path.h"
 #include "lake/songplay_id.h"
 
 namespace sparkify::lake {
@@ -13,19 +11,6 @@ namespace sparkify::lake {
 namespace {
 
 constexpr int64_t kMicrosPerMilli = 1000;
-
-std::string YearMonthPath(int32_t year, int32_t month) {
-  std::string y = std::to_string(year), m = std::to_string(month);
-  return PartitionPath({{"year", y}, {"month", m}});
-}
-
-void PutText(parquet::ColumnVector* c, Text v) {
-  if (v) {
-    c->AppendString(*v);
-  } else {
-    c->AppendNull();
-  }
-}
 
 }  // namespace
 
@@ -89,8 +74,8 @@ void SongplayFiles::Add(ChunkRows rows, std::vector<FileJob>* jobs) {
     SongplaySegment& s = *rows.segments[seg];
     size_t r = cursor[seg]++;
     if (ids_->Insert(s.songplay_id[r])) continue;
-    EventIdentity identity{s.start_time_us[r] / kMicrosPerMilli, s.user_id[r],
-                           s.session_id.Get(r), s.item_in_session.Get(r)};
+    EventIdentity identity{s.start_time_us[r] / kMicrosPerMilli, s.user_id[r], s.session_id.Get(r),
+                           s.item_in_session.Get(r)};
     for (uint64_t salt = 1;; ++salt) {
       int64_t id = SongplayId(identity, salt);
       if (ids_->Insert(id)) {
@@ -177,18 +162,13 @@ void SongplayFiles::Cut(const Key& key, Partition* p, size_t rows, std::vector<F
       c[0].AppendInt64(s.songplay_id[r]);
       c[1].AppendInt64(s.start_time_us[r]);
       c[2].AppendInt64(s.user_id[r]);
-      PutText(&c[3], s.level.Get(r));
+      Put(&c[3], s.level.Get(r));
       const SongRow* song = s.song[r];
-      PutText(&c[4], song ? Text(song->song_id) : std::nullopt);
-      PutText(&c[5], song ? song->artist_id : std::nullopt);
-      std::optional<int64_t> session = s.session_id.Get(r);
-      if (session) {
-        c[6].AppendInt64(*session);
-      } else {
-        c[6].AppendNull();
-      }
-      PutText(&c[7], s.location.Get(r));
-      PutText(&c[8], s.user_agent.Get(r));
+      Put(&c[4], song ? Text(song->song_id) : std::nullopt);
+      Put(&c[5], song ? song->artist_id : std::nullopt);
+      Put(&c[6], s.session_id.Get(r));
+      Put(&c[7], s.location.Get(r));
+      Put(&c[8], s.user_agent.Get(r));
     }
     return c;
   };
@@ -221,12 +201,8 @@ void SongplayFiles::Finish(std::vector<FileJob>* jobs) {
           c.back().Reserve(end - begin);
         }
         for (size_t i = begin; i < end; ++i) {
-          const int64_t us = (*starts)[i];
-          // start_time comes from `ts` in ms, so the floor division is exact.
-          const int64_t ms = us >= 0 ? us / kMicrosPerMilli
-                                     : -((-us + kMicrosPerMilli - 1) / kMicrosPerMilli);
-          CivilTime t = ToCivilTime(ms);
-          c[0].AppendInt64(us);
+          TimeRow t = MakeTimeRow((*starts)[i]);
+          c[0].AppendInt64(t.start_time_us);
           c[1].AppendInt32(t.hour);
           c[2].AppendInt32(t.day);
           c[3].AppendInt32(t.week);

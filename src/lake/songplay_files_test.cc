@@ -38,8 +38,9 @@ struct Written {
   std::vector<parquet::ColumnVector> columns;
 };
 
-std::vector<Written> RunChunks(const std::vector<LogBatch>& chunks, size_t max_rows, size_t max_buffered,
-                         SongplayFiles* files, std::vector<size_t>* jobs_after_chunk = nullptr) {
+std::vector<Written> RunChunks(const std::vector<LogBatch>& chunks, size_t max_rows,
+                               size_t max_buffered, SongplayFiles* files,
+                               std::vector<size_t>* jobs_after_chunk = nullptr) {
   std::vector<SongRow> songs;
   SongMatcher matcher(songs);
   std::vector<FileJob> jobs;
@@ -68,8 +69,8 @@ TEST(SongplayFiles, IdsAreUniqueAcrossChunksAsInTheInMemoryTransform) {
   std::vector<EventIdentity> all;
   for (const LogBatch& b : chunks) {
     for (size_t r = 0; r < b.size(); ++r) {
-      all.push_back(EventIdentity{b.ts[r], *b.user_id.Get(r), b.session_id.Get(r),
-                                  b.item_in_session.Get(r)});
+      all.push_back(
+          EventIdentity{b.ts[r], *b.user_id.Get(r), b.session_id.Get(r), b.item_in_session.Get(r)});
     }
   }
   std::vector<int64_t> expected = AssignSongplayIds(all);

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <numeric>
-#include <tuple>
 #include <unordered_map>
 
 #include "lake/calendar.h"
@@ -15,20 +14,15 @@ namespace {
 constexpr int64_t kMicrosPerMilli = 1000;
 constexpr int64_t kMillisPerDay = 86'400'000;
 
-auto OrderKey(const UserCandidate& u) {
-  return std::make_tuple(u.ts, u.session_id.has_value(), u.session_id.value_or(0),
-                         u.item_in_session.has_value(), u.item_in_session.value_or(0));
+EventOrder OrderOf(const UserCandidate& u) {
+  return EventOrderOf(u.ts, u.session_id, u.item_in_session);
 }
 
-auto EventKey(const LogBatch& b, size_t r) {
-  auto s = b.session_id.Get(r);
-  auto i = b.item_in_session.Get(r);
-  return std::make_tuple(b.ts[r], s.has_value(), s.value_or(0), i.has_value(), i.value_or(0));
+EventOrder OrderOf(const LogBatch& b, size_t r) {
+  return EventOrderOf(b.ts[r], b.session_id.Get(r), b.item_in_session.Get(r));
 }
 
-std::optional<std::string> Own(Text t) {
-  return t ? std::optional<std::string>(*t) : std::nullopt;
-}
+std::optional<std::string> Own(Text t) { return t ? std::optional<std::string>(*t) : std::nullopt; }
 
 // The (year, month) of epoch milliseconds, remembering the last month's
 // bounds: events of a chunk mostly share a month, and ToCivilTime is the
@@ -56,7 +50,7 @@ class MonthOf {
 }  // namespace
 
 bool ReplacesLatest(const UserCandidate& later, const UserCandidate& current) {
-  return OrderKey(later) >= OrderKey(current);
+  return OrderOf(later) >= OrderOf(current);
 }
 
 ChunkRows DeriveChunkRows(const LogBatch& b, const SongMatcher& matcher) {
@@ -73,7 +67,7 @@ ChunkRows DeriveChunkRows(const LogBatch& b, const SongMatcher& matcher) {
     // so a later row wins a full tie).
     {
       auto [it, inserted] = latest_row.try_emplace(*user, r);
-      if (!inserted && EventKey(b, r) >= EventKey(b, it->second)) it->second = r;
+      if (!inserted && OrderOf(b, r) >= OrderOf(b, it->second)) it->second = r;
     }
     if (!b.next_song[r]) continue;
     auto [year, month] = month_of(b.ts[r]);

@@ -32,7 +32,7 @@ struct SongplaySegment {
   std::vector<int64_t> user_id;
   NullableColumn<int64_t> session_id, item_in_session;
   StringColumn level, location, user_agent;
-  std::vector<const SongRow*> song;  // the matched song (owned by the songs table) or nullptr
+  std::vector<const SongRow*> song;        // the matched song (owned by the songs table) or nullptr
   std::vector<int64_t> distinct_start_us;  // sorted, unique
 
   size_t size() const { return start_time_us.size(); }

@@ -36,28 +36,6 @@ ColumnSchema Timestamp(const char* name) {
   return {name, PhysicalType::kInt64, LogicalType::kTimestampMicros, Repetition::kRequired};
 }
 
-void Put(ColumnVector* c, Text v) {
-  if (v) {
-    c->AppendString(*v);
-  } else {
-    c->AppendNull();
-  }
-}
-void Put(ColumnVector* c, std::optional<double> v) {
-  if (v) {
-    c->AppendDouble(*v);
-  } else {
-    c->AppendNull();
-  }
-}
-void Put(ColumnVector* c, std::optional<int64_t> v) {
-  if (v) {
-    c->AppendInt64(*v);
-  } else {
-    c->AppendNull();
-  }
-}
-
 std::vector<ColumnVector> EmptyColumns(const Schema& schema, size_t rows) {
   std::vector<ColumnVector> columns;
   for (const auto& c : schema.columns) {
@@ -107,8 +85,7 @@ std::shared_ptr<const std::vector<size_t>> SortedOrder(const std::vector<Row>& r
 
 std::string YearMonthPartition(int64_t start_time_us) {
   CivilTime t = ToCivilTime(start_time_us / kMicrosPerMilli);
-  std::string y = std::to_string(t.year), m = std::to_string(t.month);
-  return PartitionPath({{"year", y}, {"month", m}});
+  return YearMonthPath(t.year, t.month);
 }
 
 std::string SongPartition(const SongRow& s) {
@@ -118,6 +95,33 @@ std::string SongPartition(const SongRow& s) {
 }
 
 }  // namespace
+
+void Put(ColumnVector* c, Text v) {
+  if (v) {
+    c->AppendString(*v);
+  } else {
+    c->AppendNull();
+  }
+}
+void Put(ColumnVector* c, std::optional<double> v) {
+  if (v) {
+    c->AppendDouble(*v);
+  } else {
+    c->AppendNull();
+  }
+}
+void Put(ColumnVector* c, std::optional<int64_t> v) {
+  if (v) {
+    c->AppendInt64(*v);
+  } else {
+    c->AppendNull();
+  }
+}
+
+std::string YearMonthPath(int32_t year, int32_t month) {
+  std::string y = std::to_string(year), m = std::to_string(month);
+  return PartitionPath({{"year", y}, {"month", m}});
+}
 
 const Schema& SongsSchema() {
   static const Schema s{
@@ -215,10 +219,7 @@ std::vector<FileJob> PlanTableFiles(const TableRows& t, size_t max_rows) {
     });
     AddJobs(
         "time", TimeSchema(), t.time, order,
-        [](const TimeRow& r) {
-          return PartitionPath(
-              {{"year", std::to_string(r.year)}, {"month", std::to_string(r.month)}});
-        },
+        [](const TimeRow& r) { return YearMonthPath(r.year, r.month); },
         [](const TimeRow& r, std::vector<ColumnVector>* c) {
           (*c)[0].AppendInt64(r.start_time_us);
           (*c)[1].AppendInt32(r.hour);

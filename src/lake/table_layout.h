@@ -51,6 +51,14 @@ struct FileJob {
   std::function<std::vector<parquet::ColumnVector>()> build_columns;
 };
 
+// Appends a value, or a null when there is none.
+void Put(parquet::ColumnVector* c, Text v);
+void Put(parquet::ColumnVector* c, std::optional<double> v);
+void Put(parquet::ColumnVector* c, std::optional<int64_t> v);
+
+// "year=<year>/month=<month>": the partition of the time and songplays tables.
+std::string YearMonthPath(int32_t year, int32_t month);
+
 const parquet::Schema& SongsSchema();
 const parquet::Schema& ArtistsSchema();
 const parquet::Schema& UsersSchema();

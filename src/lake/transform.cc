@@ -90,11 +90,8 @@ std::vector<UserRow> BuildUsers(const std::vector<const LogBatch*>& batches) {
     const LogBatch* batch;
     size_t row;
   };
-  // Order key of an event; a null id sorts before every value.
   auto key = [](const LogBatch& b, size_t r) {
-    auto s = b.session_id.Get(r);
-    auto i = b.item_in_session.Get(r);
-    return std::make_tuple(b.ts[r], s.has_value(), s.value_or(0), i.has_value(), i.value_or(0));
+    return EventOrderOf(b.ts[r], b.session_id.Get(r), b.item_in_session.Get(r));
   };
   std::unordered_map<int64_t, Latest> latest;
   for (const LogBatch* b : batches) {
@@ -177,6 +174,13 @@ std::vector<SongplayRow> BuildSongplays(const std::vector<const LogBatch*>& batc
   return rows;
 }
 
+TimeRow MakeTimeRow(int64_t us) {
+  // Floor to milliseconds: start_time comes from `ts` in ms, so this is exact.
+  int64_t ms = us >= 0 ? us / kMicrosPerMilli : -((-us + kMicrosPerMilli - 1) / kMicrosPerMilli);
+  CivilTime c = ToCivilTime(ms);
+  return TimeRow{us, c.hour, c.day, c.week, c.month, c.year, c.weekday};
+}
+
 std::vector<TimeRow> BuildTime(const std::vector<SongplayRow>& songplays) {
   std::vector<int64_t> starts;
   starts.reserve(songplays.size());
@@ -185,12 +189,7 @@ std::vector<TimeRow> BuildTime(const std::vector<SongplayRow>& songplays) {
   starts.erase(std::unique(starts.begin(), starts.end()), starts.end());
   std::vector<TimeRow> rows;
   rows.reserve(starts.size());
-  for (int64_t us : starts) {
-    // Floor to milliseconds: start_time comes from `ts` in ms, so this is exact.
-    int64_t ms = us >= 0 ? us / kMicrosPerMilli : -((-us + kMicrosPerMilli - 1) / kMicrosPerMilli);
-    CivilTime c = ToCivilTime(ms);
-    rows.push_back(TimeRow{us, c.hour, c.day, c.week, c.month, c.year, c.weekday});
-  }
+  for (int64_t us : starts) rows.push_back(MakeTimeRow(us));
   return rows;
 }
 

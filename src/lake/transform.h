@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <optional>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "lake/records.h"
@@ -76,6 +77,15 @@ std::vector<SongRow> BuildSongs(const std::vector<const SongBatch*>& batches);
 // the smallest song_id, then to the first by (object path, position). Sorted by artist_id.
 std::vector<ArtistRow> BuildArtists(const std::vector<const SongBatch*>& batches);
 
+// The order of a user's events: (ts, sessionId, itemInSession), a null
+// sorting before every value.
+using EventOrder = std::tuple<int64_t, bool, int64_t, bool, int64_t>;
+inline EventOrder EventOrderOf(int64_t ts, std::optional<int64_t> session_id,
+                               std::optional<int64_t> item_in_session) {
+  return {ts, session_id.has_value(), session_id.value_or(0), item_in_session.has_value(),
+          item_in_session.value_or(0)};
+}
+
 // One row per user_id seen in any event, from the user's latest event by
 // (ts, sessionId, itemInSession) (a null sorts first; a full tie goes to the
 // later event in input order). Sorted by user_id.
@@ -106,6 +116,9 @@ class SongMatcher {
 // ids from AssignSongplayIds (songplay_id.h).
 std::vector<SongplayRow> BuildSongplays(const std::vector<const LogBatch*>& batches,
                                         const std::vector<SongRow>& songs);
+
+// The time table's row of one start_time.
+TimeRow MakeTimeRow(int64_t start_time_us);
 
 // One row per distinct start_time of the songplays; sorted by start_time.
 std::vector<TimeRow> BuildTime(const std::vector<SongplayRow>& songplays);

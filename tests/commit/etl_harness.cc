@@ -159,7 +159,7 @@ void ExpectNoStrayFiles(fs::FileSystem* fs) {
   for (auto& f : m.run_files) allowed.insert(f);
   auto allow_tables = [&](const Manifest& mm, bool visible) {
     for (auto& [table, state] : mm.tables) {
-      for (auto& f : state.files) {
+      auto allow = [&](const std::string& f) {
         if (visible) {
           allowed.insert(table + "/" + f);
           allowed.insert("_sparkify/current/" + table + "/" + f);
@@ -167,16 +167,9 @@ void ExpectNoStrayFiles(fs::FileSystem* fs) {
         allowed.insert(std::string(lake::commit::kVersionsDir) + table + "/" + state.version_run +
                        "/" + f);
         allowed.insert("_sparkify/snapshots/" + mm.run_id + "/" + table + "/" + f);
-      }
-      for (auto& [f, contents] : lake::commit::SymlinkManifests("", table, state)) {
-        if (visible) {
-          allowed.insert(table + "/" + f);
-          allowed.insert("_sparkify/current/" + table + "/" + f);
-        }
-        allowed.insert(std::string(lake::commit::kVersionsDir) + table + "/" + state.version_run +
-                       "/" + f);
-        allowed.insert("_sparkify/snapshots/" + mm.run_id + "/" + table + "/" + f);
-      }
+      };
+      for (auto& f : state.files) allow(f);
+      for (auto& [f, contents] : lake::commit::SymlinkManifests("", table, state)) allow(f);
     }
   };
   allow_tables(m, true);
