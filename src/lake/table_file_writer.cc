@@ -17,18 +17,20 @@ TableFileWriter::TableFileWriter(Transaction* txn, ThreadPool* pool,
 TableFileWriter::~TableFileWriter() { Finish(); }
 
 void TableFileWriter::Submit(FileJob job, bool wait_for_room) {
+  uint64_t number = 0;
   {
     std::unique_lock<std::mutex> lock(mu_);
     stats_[job.table];  // every table appears, even with 0 rows
     if (wait_for_room) cv_.wait(lock, [&] { return bounded_in_flight_ < max_in_flight_; });
     if (failed_.load()) return;
+    number = next_number_++;
     ++in_flight_;
     if (wait_for_room) ++bounded_in_flight_;
   }
   auto shared = std::make_shared<FileJob>(std::move(job));
-  pool_->Submit([this, shared, wait_for_room] {
+  pool_->Submit([this, shared, number, wait_for_room] {
     uint64_t bytes = 0;
-    Status s = failed_.load() ? Status::OK() : WriteFile(*shared, options_, txn_, &bytes);
+    Status s = failed_.load() ? Status::OK() : WriteFile(*shared, number, options_, txn_, &bytes);
     std::lock_guard<std::mutex> lock(mu_);
     if (!s.ok()) {
       if (first_error_.ok()) first_error_ = s;

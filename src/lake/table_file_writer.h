@@ -36,8 +36,9 @@ class TableFileWriter {
   TableFileWriter(const TableFileWriter&) = delete;
   TableFileWriter& operator=(const TableFileWriter&) = delete;
 
-  // Queues `job`. With `wait_for_room`, first waits until fewer than
-  // `max_in_flight` jobs are queued or running (for jobs whose rows are made
+  // Queues `job`; files are numbered in the order of the calls, so a caller
+  // that submits in a fixed order gets the same file names every run. With `wait_for_room`, first
+  // waits until fewer than `max_in_flight` jobs are queued or running (for jobs whose rows are made
   // as fast as the caller can go); without, queues at once (rows that are in
   // memory anyway, like the dimension tables). After a job failed, further
   // jobs are dropped (Finish() returns the error).
@@ -61,6 +62,7 @@ class TableFileWriter {
 
   std::mutex mu_;
   std::condition_variable cv_;
+  uint64_t next_number_ = 0;
   size_t in_flight_ = 0;          // every queued or running job
   size_t bounded_in_flight_ = 0;  // those submitted with wait_for_room
   Status first_error_;

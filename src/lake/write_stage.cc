@@ -30,11 +30,11 @@ Status EncodeFile(const FileJob& job, const parquet::WriterOptions& options, par
   return Status::OK();
 }
 
-Status WriteFile(const FileJob& job, const parquet::WriterOptions& options, Transaction* txn,
-                 uint64_t* bytes) {
+Status WriteFile(const FileJob& job, uint64_t number, const parquet::WriterOptions& options,
+                 Transaction* txn, uint64_t* bytes) {
   std::unique_ptr<fs::WritableFile> file;
   std::string path;
-  Status s = txn->NewDataFile(job.table, job.partition, &file, &path);
+  Status s = txn->NewNumberedDataFile(job.table, job.partition, number, &file, &path);
   if (!s.ok()) return s;
   WritableFileSink sink(file.get());
   s = EncodeFile(job, options, &sink, bytes);
@@ -65,7 +65,7 @@ Status WriteTableFiles(const std::vector<FileJob>& jobs, const parquet::WriterOp
     if (failed.load()) return;
     const FileJob& job = jobs[order[k]];
     uint64_t bytes = 0;
-    Status s = WriteFile(job, options, txn, &bytes);
+    Status s = WriteFile(job, order[k], options, txn, &bytes);
     std::lock_guard<std::mutex> lock(mu);
     if (!s.ok()) {
       if (first_error.ok()) first_error = s;

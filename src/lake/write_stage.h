@@ -31,10 +31,11 @@ Status WriteTableFiles(const std::vector<FileJob>& jobs, const parquet::WriterOp
                        std::map<std::string, TableWriteStats>* stats,
                        std::atomic<uint64_t>* files_done);
 
-// Encodes one job and writes it as a new data file of the transaction;
-// `bytes` is the file's size.
-Status WriteFile(const FileJob& job, const parquet::WriterOptions& options, Transaction* txn,
-                 uint64_t* bytes);
+// Encodes one job and writes it as data file `number` of the transaction
+// (unique per table in the run: callers number their jobs in a fixed order so
+// that names do not depend on thread timing); `bytes` is the file's size.
+Status WriteFile(const FileJob& job, uint64_t number, const parquet::WriterOptions& options,
+                 Transaction* txn, uint64_t* bytes);
 
 // Encodes one job to Parquet bytes (what WriteTableFiles writes for it).
 Status EncodeFile(const FileJob& job, const parquet::WriterOptions& options, parquet::Sink* sink,

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <regex>
 #include <set>
 
 #include "e2e_util.h"
@@ -16,14 +17,17 @@
 namespace sparkify::e2e {
 namespace {
 
-// Every file of a lake's tables and rejects as (folder, contents), leaving out
-// the run-scoped file names, the run summary (it holds timings) and the
-// commit protocol's own files.
+// Every file of a lake's tables and rejects as (path, contents), with the run
+// id taken out of file names ("part-20261125T172947Z-27920-7f6f-18.parquet"
+// becomes "part-18.parquet": the number must not depend on which thread
+// opened the file first), leaving out the run summary (it holds timings) and
+// the commit protocol's own files.
 std::multiset<std::pair<std::string, std::string>> LakeContents(const std::string& lake) {
+  static const std::regex kRunId("part-[0-9]{8}T[0-9]{6}Z-[0-9]+-[0-9a-f]+-");
   std::multiset<std::pair<std::string, std::string>> out;
   for (const char* folder : {"songs", "artists", "users", "time", "songplays", "_rejects"}) {
     for (auto& [path, bytes] : ListFiles(lake + "/" + folder)) {
-      out.emplace(folder + ("/" + std::filesystem::path(path).parent_path().string()), bytes);
+      out.emplace(folder + ("/" + std::regex_replace(path, kRunId, "part-")), bytes);
     }
   }
   return out;

@@ -174,6 +174,11 @@ class CommitTransaction : public Transaction {
     return NewTableFile(table, partition, kParquetExtension, file, path);
   }
 
+  Status NewNumberedDataFile(std::string_view table, std::string_view partition, uint64_t number,
+                             std::unique_ptr<fs::WritableFile>* file, std::string* path) override {
+    return OpenTableFile(table, partition, kParquetExtension, number, file, path);
+  }
+
   void ReplacePartition(std::string_view table, std::string_view partition) override {
     std::lock_guard<std::mutex> lock(mu_);
     replaced_partitions_[std::string(table)].insert(std::string(partition));
@@ -182,6 +187,14 @@ class CommitTransaction : public Transaction {
   Status NewTableFile(std::string_view table, std::string_view partition,
                       std::string_view extension, std::unique_ptr<fs::WritableFile>* file,
                       std::string* path) override {
+    return OpenTableFile(table, partition, extension, std::nullopt, file, path);
+  }
+
+  // `number` names the file; without it, the first number no file of the
+  // table in this run has.
+  Status OpenTableFile(std::string_view table, std::string_view partition,
+                       std::string_view extension, std::optional<uint64_t> number,
+                       std::unique_ptr<fs::WritableFile>* file, std::string* path) {
     SPARKIFY_RETURN_IF_ERROR(ValidateName("table name", table, false));
     if (extension.find('/') != std::string_view::npos) {
       return Status::InvalidArgument("bad file extension: '" + std::string(extension) + "'");
@@ -193,7 +206,21 @@ class CommitTransaction : public Transaction {
       name += partition;
       name += '/';
     }
-    name += "part-" + run_id_ + "-" + std::to_string(seq_.fetch_add(1)) + std::string(extension);
+    const size_t prefix = name.size();
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      std::set<std::string>& used = file_names_[std::string(table)];
+      for (;;) {
+        uint64_t n = number ? *number : next_number_++;
+        name.resize(prefix);
+        name += "part-" + run_id_ + "-" + std::to_string(n) + std::string(extension);
+        if (used.insert(name).second) break;
+        if (number) {
+          return Status::InvalidArgument("file number " + std::to_string(n) +
+                                         " already used in table " + std::string(table));
+        }
+      }
+    }
     std::string p = layout_->DataPath(table, run_id_, name);
     std::unique_ptr<fs::WritableFile> inner;
     SPARKIFY_RETURN_IF_ERROR(fs_->NewWritableFile(p, &inner));
@@ -410,7 +437,8 @@ class CommitTransaction : public Transaction {
   std::unique_ptr<commit::LakeLock> lock_;
   std::unique_ptr<commit::TableLayout> layout_;
   std::optional<Manifest> current_;  // the last committed state
-  std::atomic<uint64_t> seq_{0};
+  uint64_t next_number_ = 0;         // guarded by mu_
+  std::map<std::string, std::set<std::string>, std::less<>> file_names_;  // guarded by mu_
   std::shared_ptr<Written> written_ = std::make_shared<Written>();
   std::mutex mu_;
   std::map<std::string, TableMode, std::less<>> modes_;

@@ -80,6 +80,15 @@ class Transaction {
   virtual Status NewDataFile(std::string_view table, std::string_view partition,
                              std::unique_ptr<fs::WritableFile>* file, std::string* path) = 0;
 
+  // NewDataFile whose name carries `number` instead of the next free one, so
+  // that a run numbering its files in a fixed order names them the same
+  // whatever order its threads open them in (re-runs and runs with other
+  // thread counts or storage give the same lake). InvalidArgument if the run
+  // already has a file of that number in that table and partition.
+  virtual Status NewNumberedDataFile(std::string_view table, std::string_view partition,
+                                     uint64_t number, std::unique_ptr<fs::WritableFile>* file,
+                                     std::string* path) = 0;
+
   // NewDataFile for files that are not Parquet: `extension` (".bin") ends the
   // name. A table whose name starts with '_' (not "_sparkify") is hidden from
   // readers and committed like any other: incremental runs keep state in one.

@@ -409,6 +409,34 @@ TEST_P(TransactionTest, RejectsNamesThatWouldEscapeTheTable) {
   EXPECT_TRUE(txn->NewDataFile("a/b", "", &file, &path).IsInvalidArgument());
 }
 
+TEST_P(TransactionTest, NumberedFilesAreNamedByTheirNumberNotByOpeningOrder) {
+  std::unique_ptr<Transaction> txn;
+  ASSERT_TRUE(Transaction::Begin(fs_.get(), {}, &txn).ok());
+  const std::string run = txn->run_id();
+  std::unique_ptr<fs::WritableFile> file;
+  std::string p7, p3, p0;
+  ASSERT_TRUE(txn->NewNumberedDataFile("songs", "year=1", 7, &file, &p7).ok());
+  ASSERT_TRUE(file->Close().ok());
+  ASSERT_TRUE(txn->NewNumberedDataFile("songs", "year=2", 3, &file, &p3).ok());
+  ASSERT_TRUE(file->Close().ok());
+  EXPECT_TRUE(p7.ends_with("year=1/part-" + run + "-7.parquet")) << p7;
+  EXPECT_TRUE(p3.ends_with("year=2/part-" + run + "-3.parquet")) << p3;
+  // A number names one file of a folder: taken twice there, it is refused;
+  // another table has its own numbers.
+  std::string again;
+  EXPECT_TRUE(txn->NewNumberedDataFile("songs", "year=1", 7, &file, &again).IsInvalidArgument());
+  ASSERT_TRUE(txn->NewNumberedDataFile("artists", "", 7, &file, &again).ok());
+  ASSERT_TRUE(file->Close().ok());
+  // Files without a number take the first one the table does not use there.
+  ASSERT_TRUE(txn->NewNumberedDataFile("users", "", 0, &file, &p0).ok());
+  ASSERT_TRUE(file->Close().ok());
+  std::string next;
+  ASSERT_TRUE(txn->NewDataFile("users", "", &file, &next).ok());
+  ASSERT_TRUE(file->Close().ok());
+  EXPECT_NE(next, p0);
+  EXPECT_TRUE(next.ends_with("part-" + run + "-1.parquet")) << next;
+}
+
 // A store with write-behind whose background uploads fail: every Close()
 // returns OK at once, and the failure only shows in WaitForWrites(), as an
 // S3 PUT that fails after Close() returned.
