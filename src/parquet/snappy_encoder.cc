@@ -17,7 +17,8 @@ constexpr int kMinMatch = 5;
 constexpr int kMinMatchShift = 64 - 8 * kMinMatch;
 // Blocks shorter than this are stored as one literal.
 constexpr size_t kMinBlockToSearch = 16;
-// After 32 misses in a row the search steps 2 bytes, after 64 three, and so on.
+// The search step grows by a 32nd on every miss in a row (2 bytes after 32
+// misses, 3 after 48, ...): data without matches is crossed in few probes.
 constexpr uint32_t kSkipStart = 32;
 constexpr int kSkipShift = 5;
 
@@ -134,7 +135,9 @@ char* CompressBlock(const char* base, const char* end, const char* in_end, uint1
       const char* c = base + table[h];
       table[h] = static_cast<uint16_t>(ip - base);
       if (__builtin_expect(!SamePrefix(Load64(c), w), 1)) {  // c < ip always
-        ip += skip++ >> kSkipShift;
+        const uint32_t step = skip >> kSkipShift;
+        skip += step;
+        ip += step;
         continue;
       }
       skip = kSkipStart;
