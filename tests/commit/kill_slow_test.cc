@@ -236,10 +236,12 @@ TEST_F(S3CommitTest, SecondWriterFailsFastStaleLockExpiresForceUnlockBreaks) {
   std::string log;
   pid_t pid = StartEtl(first, &log);
   auto fs = Open(lake);
-  std::string holder;
-  for (int i = 0; i < 400 && !fs->Read("_sparkify/lock", &holder).ok(); ++i) {
+  // Wait until the first run holds the lake: its lock object is listed.
+  std::vector<fs::FileInfo> locks;
+  for (int i = 0; i < 400 && (!fs->List("_sparkify/locks/", &locks).ok() || locks.empty()); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(25));
   }
+  ASSERT_EQ(locks.size(), 1u);
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   EtlResult second = RunEtl(S3Etl(AllLogs(), lake));
   EXPECT_EQ(second.exit_code, 1) << second.output;
