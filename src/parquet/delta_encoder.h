@@ -28,4 +28,21 @@ void DeltaBinaryPackedEncode(const int64_t* values, size_t n, std::string* out);
 size_t DeltaBinaryPackedSize(const int32_t* values, size_t n);
 size_t DeltaBinaryPackedSize(const int64_t* values, size_t n);
 
+// Byte strings are given as bytes + offsets, like ColumnVector keeps them: value i is
+// data[offsets[i], offsets[i + 1]).
+
+// Appends the DELTA_LENGTH_BYTE_ARRAY encoding of values [0, n): their lengths
+// DELTA_BINARY_PACKED, then their bytes back to back (one copy: they are contiguous).
+void DeltaLengthByteArrayEncode(const char* data, const uint32_t* offsets, size_t n,
+                                std::string* out);
+
+// Appends the DELTA_BYTE_ARRAY encoding of values [0, n): the length of the prefix each
+// value shares with the one before it (0 for the first: a page stands alone)
+// DELTA_BINARY_PACKED, then the rest of each value as DELTA_LENGTH_BYTE_ARRAY.
+void DeltaByteArrayEncode(const char* data, const uint32_t* offsets, size_t n, std::string* out);
+
+// The bytes DELTA_BYTE_ARRAY would leave out of values [0, n): the sum of the
+// prefixes each value shares with the one before it.
+size_t SharedPrefixBytes(const char* data, const uint32_t* offsets, size_t n);
+
 }  // namespace sparkify::parquet
