@@ -26,9 +26,6 @@ constexpr size_t kDictionaryFirstLookValues = 2048;
 // count) encode to at most this fraction of PLAIN: a smaller gain is not
 // worth a less common encoding.
 constexpr size_t kDeltaGainPercent = 90;
-// DELTA_BYTE_ARRAY is chosen over DELTA_LENGTH_BYTE_ARRAY when the values of
-// the sample share at least this many bytes with the value before them on average.
-constexpr size_t kMinSharedPrefixPerValue = 1;
 
 // Per-value-type behaviour: PLAIN encoding, size, statistics.
 template <typename V>
@@ -453,14 +450,15 @@ Status ColumnChunkWriter::WriteTyped(const ColumnSchema& schema, const uint8_t* 
     } else if constexpr (std::is_same_v<V, std::string_view>) {
       if (options_.codec == Codec::kSnappy || options_.codec == Codec::kUncompressed) {
         // Values that share prefixes with the one before them (ids with a
-        // common head, paths, URLs, sorted keys) go DELTA_BYTE_ARRAY when the
-        // sample's shared prefixes reach a byte per value on average: each
-        // value's prefix length costs it at most about a byte, usually a few bits.
+        // common head, paths, URLs, sorted keys) go DELTA_BYTE_ARRAY when that
+        // encodes the chunk's first values smaller: the shared bytes it leaves
+        // out must pay for a second stream of lengths (a few bits per value,
+        // and its header, which decides for chunks of a few values).
         const size_t sample = std::min(num_values, kDictionaryProbeValues);
-        value_encoding =
-            SharedPrefixBytes(values.data, values.off, sample) >= sample * kMinSharedPrefixPerValue
-                ? format::DELTA_BYTE_ARRAY
-                : format::DELTA_LENGTH_BYTE_ARRAY;
+        value_encoding = DeltaByteArraySize(values.data, values.off, sample) <
+                                 DeltaLengthByteArraySize(values.off, sample)
+                             ? format::DELTA_BYTE_ARRAY
+                             : format::DELTA_LENGTH_BYTE_ARRAY;
       }
     }
   }

@@ -156,25 +156,18 @@ inline size_t CommonPrefix(const char* a, const char* b, size_t n) {
   return i;
 }
 
-// Suffixes up to this long are moved as one fixed-size copy (a libc call per
-// value of a few bytes would cost more than the move).
-constexpr size_t kFixedCopy = 32;
-
-}  // namespace
-
-void DeltaLengthByteArrayEncode(const char* data, const uint32_t* offsets, size_t n,
-                                std::string* out) {
-  static thread_local std::vector<int32_t> lengths;
-  lengths.resize(n);
-  for (size_t k = 0; k < n; ++k) lengths[k] = static_cast<int32_t>(offsets[k + 1] - offsets[k]);
-  EncodeT(lengths.data(), n, out);
-  out->append(data + offsets[0], offsets[n] - offsets[0]);
+// Value lengths as DELTA_LENGTH_BYTE_ARRAY stores them.
+void Lengths(const uint32_t* offsets, size_t n, std::vector<int32_t>* lengths) {
+  lengths->resize(n);
+  for (size_t k = 0; k < n; ++k) (*lengths)[k] = static_cast<int32_t>(offsets[k + 1] - offsets[k]);
 }
 
-void DeltaByteArrayEncode(const char* data, const uint32_t* offsets, size_t n, std::string* out) {
-  static thread_local std::vector<int32_t> prefixes, suffixes;
-  prefixes.resize(n);
-  suffixes.resize(n);
+// Each value's prefix shared with the value before it (0 for the first) and
+// the length of the rest; returns the total length of the rests.
+size_t SplitPrefixes(const char* data, const uint32_t* offsets, size_t n,
+                     std::vector<int32_t>* prefixes, std::vector<int32_t>* suffixes) {
+  prefixes->resize(n);
+  suffixes->resize(n);
   size_t total = 0;
   for (size_t k = 0; k < n; ++k) {
     const uint32_t len = offsets[k + 1] - offsets[k];
@@ -184,10 +177,30 @@ void DeltaByteArrayEncode(const char* data, const uint32_t* offsets, size_t n, s
       pre = static_cast<uint32_t>(
           CommonPrefix(data + offsets[k - 1], data + offsets[k], std::min(len, prev_len)));
     }
-    prefixes[k] = static_cast<int32_t>(pre);
-    suffixes[k] = static_cast<int32_t>(len - pre);
+    (*prefixes)[k] = static_cast<int32_t>(pre);
+    (*suffixes)[k] = static_cast<int32_t>(len - pre);
     total += len - pre;
   }
+  return total;
+}
+
+// Suffixes up to this long are moved as one fixed-size copy (a libc call per
+// value of a few bytes would cost more than the move).
+constexpr size_t kFixedCopy = 32;
+
+}  // namespace
+
+void DeltaLengthByteArrayEncode(const char* data, const uint32_t* offsets, size_t n,
+                                std::string* out) {
+  static thread_local std::vector<int32_t> lengths;
+  Lengths(offsets, n, &lengths);
+  EncodeT(lengths.data(), n, out);
+  out->append(data + offsets[0], offsets[n] - offsets[0]);
+}
+
+void DeltaByteArrayEncode(const char* data, const uint32_t* offsets, size_t n, std::string* out) {
+  static thread_local std::vector<int32_t> prefixes, suffixes;
+  const size_t total = SplitPrefixes(data, offsets, n, &prefixes, &suffixes);
   EncodeT(prefixes.data(), n, out);
   EncodeT(suffixes.data(), n, out);
   const size_t old = out->size();
@@ -207,13 +220,16 @@ void DeltaByteArrayEncode(const char* data, const uint32_t* offsets, size_t n, s
   }
 }
 
-size_t SharedPrefixBytes(const char* data, const uint32_t* offsets, size_t n) {
-  size_t total = 0;
-  for (size_t k = 1; k < n; ++k) {
-    const uint32_t len = offsets[k + 1] - offsets[k], prev_len = offsets[k] - offsets[k - 1];
-    total += CommonPrefix(data + offsets[k - 1], data + offsets[k], std::min(len, prev_len));
-  }
-  return total;
+size_t DeltaLengthByteArraySize(const uint32_t* offsets, size_t n) {
+  static thread_local std::vector<int32_t> lengths;
+  Lengths(offsets, n, &lengths);
+  return SizeT(lengths.data(), n) + (offsets[n] - offsets[0]);
+}
+
+size_t DeltaByteArraySize(const char* data, const uint32_t* offsets, size_t n) {
+  static thread_local std::vector<int32_t> prefixes, suffixes;
+  const size_t total = SplitPrefixes(data, offsets, n, &prefixes, &suffixes);
+  return SizeT(prefixes.data(), n) + SizeT(suffixes.data(), n) + total;
 }
 
 void DeltaBinaryPackedEncode(const int32_t* values, size_t n, std::string* out) {

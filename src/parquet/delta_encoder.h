@@ -41,8 +41,9 @@ void DeltaLengthByteArrayEncode(const char* data, const uint32_t* offsets, size_
 // DELTA_BINARY_PACKED, then the rest of each value as DELTA_LENGTH_BYTE_ARRAY.
 void DeltaByteArrayEncode(const char* data, const uint32_t* offsets, size_t n, std::string* out);
 
-// The bytes DELTA_BYTE_ARRAY would leave out of values [0, n): the sum of the
-// prefixes each value shares with the one before it.
-size_t SharedPrefixBytes(const char* data, const uint32_t* offsets, size_t n);
+// The bytes the two encoders above would append, computed without writing them
+// (to choose between them on a sample of a chunk).
+size_t DeltaLengthByteArraySize(const uint32_t* offsets, size_t n);
+size_t DeltaByteArraySize(const char* data, const uint32_t* offsets, size_t n);
 
 }  // namespace sparkify::parquet
