@@ -189,7 +189,9 @@ TEST_F(S3CommitTest, KilledAtNamedPointsS3LakeReadsAsBeforeAndNextRunCompletes) 
     }
     std::map<std::string, std::vector<std::string>> snapshot;
     ASSERT_TRUE(lake::ReadSnapshot(fs.get(), &snapshot).ok());
-    if (p.before_publish) EXPECT_EQ(Digest(lake, tmp.path()), want_before);
+    if (p.before_publish) {
+      EXPECT_EQ(Digest(lake, tmp.path()), want_before);
+    }
     // The dead run's lock is an object: the next run needs it to expire or --force-unlock.
     EtlResult blocked = RunEtl(S3Etl(AllLogs(), lake));
     EXPECT_EQ(blocked.exit_code, 1) << blocked.output;

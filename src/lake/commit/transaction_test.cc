@@ -546,7 +546,9 @@ TEST_P(TransactionTest, CrashAfterEveryOperationLeavesOneCompleteState) {
     EXPECT_EQ(SnapshotView(fs_.get()), committed ? ab : a);
     // Symlink manifests change only after the commit point: a run that died
     // before it leaves them describing A, on every store.
-    if (!committed) EXPECT_EQ(ManifestView(fs_.get(), RootUri()), a);
+    if (!committed) {
+      EXPECT_EQ(ManifestView(fs_.get(), RootUri()), a);
+    }
     {
       std::unique_ptr<Transaction> recover;
       ASSERT_TRUE(Transaction::Begin(fs_.get(), AfterCrash(), &recover).ok());
@@ -752,8 +754,11 @@ TEST(ObjectLockTest, RunsThatRaceNeverBothHoldTheLake) {
   t1.join();
   t2.join();
   EXPECT_FALSE(s1.ok() && s2.ok());
-  if (!s1.ok()) EXPECT_TRUE(s1.IsAlreadyExists()) << s1.ToString();
-  if (!s2.ok()) EXPECT_TRUE(s2.IsAlreadyExists()) << s2.ToString();
+  for (const Status* s : {&s1, &s2}) {
+    if (!s->ok()) {
+      EXPECT_TRUE(s->IsAlreadyExists()) << s->ToString();
+    }
+  }
   EXPECT_EQ(LockObjects(base.get()).size(), (s1.ok() || s2.ok()) ? 1u : 0u);
   if (l1) l1->Release();
   if (l2) l2->Release();
