@@ -170,7 +170,11 @@ bool MinMax(const Bool* v, size_t n, std::string* mn, std::string* mx) {
 // orders strings as unsigned bytes would, except for ties.
 inline uint64_t Prefix(std::string_view s) {
   uint64_t w = 0;
-  std::memcpy(&w, s.data(), std::min<size_t>(8, s.size()));
+  if (s.size() >= 8) {
+    std::memcpy(&w, s.data(), 8);  // a fixed size: one load, not a libc call
+  } else {
+    std::memcpy(&w, s.data(), s.size());
+  }
   return __builtin_bswap64(w);
 }
 
