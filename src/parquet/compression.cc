@@ -4,6 +4,8 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include "parquet/snappy_encoder.h"
+
 namespace sparkify::parquet {
 
 namespace {
@@ -44,9 +46,9 @@ Status Compressor::Compress(std::string_view input, std::string_view* out) {
       *out = input;
       return Status::OK();
     case format::SNAPPY: {
-      char* dst = st.Reserve(snappy::MaxCompressedLength(input.size()));
-      size_t n = 0;
-      snappy::RawCompress(input.data(), input.size(), dst, &n);
+      // Our compressor (snappy_encoder.h); libsnappy decompresses.
+      char* dst = st.Reserve(SnappyMaxCompressedLength(input.size()));
+      const size_t n = SnappyCompress(input.data(), input.size(), dst);
       *out = std::string_view(dst, n);
       return Status::OK();
     }

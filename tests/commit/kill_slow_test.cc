@@ -189,7 +189,9 @@ TEST_F(S3CommitTest, KilledAtNamedPointsS3LakeReadsAsBeforeAndNextRunCompletes) 
     }
     std::map<std::string, std::vector<std::string>> snapshot;
     ASSERT_TRUE(lake::ReadSnapshot(fs.get(), &snapshot).ok());
-    if (p.before_publish) EXPECT_EQ(Digest(lake, tmp.path()), want_before);
+    if (p.before_publish) {
+      EXPECT_EQ(Digest(lake, tmp.path()), want_before);
+    }
     // The dead run's lock is an object: the next run needs it to expire or --force-unlock.
     EtlResult blocked = RunEtl(S3Etl(AllLogs(), lake));
     EXPECT_EQ(blocked.exit_code, 1) << blocked.output;
@@ -236,10 +238,12 @@ TEST_F(S3CommitTest, SecondWriterFailsFastStaleLockExpiresForceUnlockBreaks) {
   std::string log;
   pid_t pid = StartEtl(first, &log);
   auto fs = Open(lake);
-  std::string holder;
-  for (int i = 0; i < 400 && !fs->Read("_sparkify/lock", &holder).ok(); ++i) {
+  // Wait until the first run holds the lake: its lock object is listed.
+  std::vector<fs::FileInfo> locks;
+  for (int i = 0; i < 400 && (!fs->List("_sparkify/locks/", &locks).ok() || locks.empty()); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(25));
   }
+  ASSERT_EQ(locks.size(), 1u);
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   EtlResult second = RunEtl(S3Etl(AllLogs(), lake));
   EXPECT_EQ(second.exit_code, 1) << second.output;

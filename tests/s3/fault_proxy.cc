@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <openssl/evp.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -10,6 +11,7 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 
 namespace sparkify::s3::testing {
@@ -255,6 +257,47 @@ void FaultProxy::AcceptLoop() {
   }
 }
 
+std::string FaultProxy::ReplayAnswer(const std::string& head, const std::string& body,
+                                     std::string* key) {
+  const std::string line = head.substr(0, head.find("\r\n"));
+  const std::string method = line.substr(0, line.find(' '));
+  const std::string target = line.substr(method.size() + 1, line.rfind(' ') - method.size() - 1);
+  if (method == "PUT" && target.find('?') == std::string::npos) {
+    unsigned char md5[EVP_MAX_MD_SIZE];
+    unsigned int md5_size = 0;
+    EVP_Digest(body.data(), body.size(), md5, &md5_size, EVP_md5(), nullptr);
+    std::string etag;
+    char hex[3];
+    for (unsigned int i = 0; i < md5_size; ++i) {
+      std::snprintf(hex, sizeof(hex), "%02x", md5[i]);
+      etag += hex;
+    }
+    std::lock_guard<std::mutex> lock(mu_);
+    counts_.replayed++;
+    return "HTTP/1.1 200 OK\r\nETag: \"" + etag + "\"\r\nContent-Length: 0\r\n\r\n";
+  }
+  if (method != "GET") return "";
+  // Each client's first pass goes to the server: the product of its User-Agent
+  // (the first word; what follows may change between requests) is in the key.
+  const std::string agent = HeaderValue(head, "user-agent");
+  *key = line + "\n" + Lower(HeaderValue(head, "host")) + "\n" + agent.substr(0, agent.find(' '));
+  std::string answer;
+  {
+    std::lock_guard<std::mutex> lock(replay_mu_);
+    auto it = replay_.find(*key);
+    if (it == replay_.end()) return "";
+    answer = it->second;
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  counts_.replayed++;
+  return answer;
+}
+
+void FaultProxy::Keep(const std::string& key, const std::string& response) {
+  std::lock_guard<std::mutex> lock(replay_mu_);
+  replay_.emplace(key, response);
+}
+
 void FaultProxy::Serve(int client_fd) {
   Reader client(client_fd);
   int upstream_fd = -1;
@@ -307,6 +350,14 @@ void FaultProxy::Serve(int client_fd) {
     if (fault == Fault::kReset) {
       Reset(client_fd);
       break;
+    }
+    std::string replay_key;
+    if (options_.replay && fault == Fault::kNone) {
+      std::string answer = ReplayAnswer(head, body, &replay_key);
+      if (!answer.empty()) {
+        if (!SendAll(client_fd, answer)) break;
+        continue;
+      }
     }
 
     if (upstream_fd < 0) {
@@ -369,6 +420,7 @@ void FaultProxy::Serve(int client_fd) {
       SendAll(client_fd, std::string_view(response).substr(0, cut));
       break;
     }
+    if (!replay_key.empty() && status == 200 && !close_after) Keep(replay_key, response);
     if (!SendAll(client_fd, response) || close_after) break;
   }
   if (upstream_fd >= 0) {

@@ -17,6 +17,7 @@
 #include <random>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "common/status.h"
@@ -32,11 +33,18 @@ struct FaultOptions {
   double p_reset = 0;         // reset the client connection instead of forwarding
   double p_truncate = 0;      // forward, then send only part of the response and close
   uint64_t seed = 1;
+  // Benchmark mode, to measure a client without the server's cost: a GET that
+  // the server answered 200 is answered again from memory when the same request
+  // line comes with the same Host and User-Agent product, and a PUT without a query string is answered
+  // 200 with its MD5 as ETag and not forwarded. Latency still applies. Nothing
+  // is authenticated or stored by such answers: never for tests of behaviour.
+  bool replay = false;
 };
 
 struct FaultCounts {
   uint64_t connections = 0;  // accepted from clients
   uint64_t requests = 0, slowdowns = 0, server_errors = 0, resets = 0, truncations = 0;
+  uint64_t replayed = 0;  // answered by the proxy itself in replay mode
 };
 
 class FaultProxy {
@@ -65,6 +73,10 @@ class FaultProxy {
   Fault Draw();
   void AcceptLoop();
   void Serve(int client_fd);
+  // Replay mode: the proxy's own answer to a request (empty when it is to be
+  // forwarded); *key is set when a 200 answer to it is to be kept.
+  std::string ReplayAnswer(const std::string& head, const std::string& body, std::string* key);
+  void Keep(const std::string& key, const std::string& response);
 
   FaultOptions options_;
   int listen_fd_ = -1;
@@ -79,6 +91,8 @@ class FaultProxy {
   int canned_left_ = 0;
   std::vector<std::thread> workers_;
   std::vector<int> open_fds_;
+  std::mutex replay_mu_;                                 // guards replay_
+  std::unordered_map<std::string, std::string> replay_;  // request line + Host -> response
 };
 
 }  // namespace sparkify::s3::testing

@@ -2,6 +2,9 @@
 // (bench/s3_bench.sh) and for trying a client by hand.
 //   s3_fault_proxy --upstream-port 18480 [--latency-ms 20] [--p-slowdown 0.01]
 //                  [--p-server-error 0] [--p-reset 0] [--p-truncate 0] [--seed 1]
+//                  [--replay 1]
+// --replay 1: benchmark mode (FaultOptions::replay): GETs answered 200 once are
+// answered again from memory, plain PUTs are answered without the server.
 // Prints the port it listens on (127.0.0.1) on the first line of stdout, then
 // serves until SIGTERM or SIGINT, and prints the fault counts to stderr.
 #include <csignal>
@@ -31,6 +34,8 @@ int main(int argc, char** argv) {
       options.p_reset = std::atof(value);
     } else if (flag == "--p-truncate") {
       options.p_truncate = std::atof(value);
+    } else if (flag == "--replay") {
+      options.replay = std::atoi(value) != 0;
     } else if (flag == "--seed") {
       options.seed = std::strtoull(value, nullptr, 10);
     } else {
@@ -60,6 +65,6 @@ int main(int argc, char** argv) {
   proxy.Stop();
   std::cerr << "s3_fault_proxy: " << c.connections << " connections, " << c.requests
             << " requests, " << c.slowdowns << " 503, " << c.server_errors << " 500, " << c.resets
-            << " resets, " << c.truncations << " truncated\n";
+            << " resets, " << c.truncations << " truncated, " << c.replayed << " replayed\n";
   return 0;
 }

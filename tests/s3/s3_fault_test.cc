@@ -165,6 +165,35 @@ TEST_F(S3FaultTest, ConnectionsAreReused) {
   EXPECT_LE(proxy.counts().connections, 16u);
 }
 
+// The benchmark's replay mode: a GET the server answered is answered again by
+// the proxy (it still gives the old content after the object is gone), and a
+// plain PUT is answered without reaching the server.
+TEST_F(S3FaultTest, ReplayModeAnswersRepeatedGetsAndPutsItself) {
+  auto direct = OpenDirect();
+  ASSERT_TRUE(direct->Write("r/kept", "first content").ok());
+  FaultOptions faults;
+  faults.upstream_port = PortOf(server_.endpoint);
+  faults.replay = true;
+  FaultProxy proxy(faults);
+  ASSERT_TRUE(proxy.Start().ok());
+  auto fs = OpenVia(proxy.endpoint(), RetryPolicy());
+  std::string contents;
+  ASSERT_TRUE(fs->Read("r/kept", &contents).ok());
+  EXPECT_EQ(contents, "first content");
+  EXPECT_EQ(proxy.counts().replayed, 0u);
+  ASSERT_TRUE(direct->Delete({"r/kept"}).ok());
+  contents.clear();
+  ASSERT_TRUE(fs->Read("r/kept", &contents).ok());
+  EXPECT_EQ(contents, "first content");
+  EXPECT_EQ(proxy.counts().replayed, 1u);
+  EXPECT_TRUE(fs->Read("r/never", &contents).IsNotFound());  // a 404 is forwarded
+
+  ASSERT_TRUE(fs->Write("r/sunk", "not stored").ok());
+  EXPECT_EQ(proxy.counts().replayed, 2u);
+  fs::FileInfo info;
+  EXPECT_TRUE(direct->Stat("r/sunk", &info).IsNotFound());
+}
+
 TEST_F(S3FaultTest, WhatGoesOnTheWire) {
   FaultOptions faults;
   faults.upstream_port = PortOf(server_.endpoint);

@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "lake/commit/manifest.h"
 
@@ -61,7 +62,7 @@ class FlockLock : public LakeLock {
   int fd_;
 };
 
-// ---- object stores: conditional write + expiry ------------------------------
+// ---- object stores: one lock object per contender + expiry -----------------
 
 struct Holder {
   std::string run_id;
@@ -82,11 +83,18 @@ bool ParseHolder(const std::string& json, Holder* out) {
   return true;
 }
 
+std::string LockObjectPath(const std::string& run_id) { return std::string(kLockDir) + run_id; }
+
 class ObjectLock : public LakeLock {
  public:
   ObjectLock(fs::FileSystem* fs, LockOptions options)
-      : fs_(fs), options_(std::move(options)), host_(HostName()) {}
+      : fs_(fs),
+        options_(std::move(options)),
+        path_(LockObjectPath(options_.run_id)),
+        host_(HostName()) {}
   ~ObjectLock() override { Release(); }
+
+  const std::string& path() const { return path_; }
 
   std::string Contents() const {
     int64_t expires = options_.now_ms() + options_.ttl.count();
@@ -103,10 +111,10 @@ class ObjectLock : public LakeLock {
   Status CheckHeld() override {
     if (!held_) return Status::Aborted("lake lock was lost: " + lost_reason_);
     std::string text;
-    Status s = fs_->Read(kLockPath, &text);
+    Status s = fs_->Read(path_, &text);
     Holder holder;
     if (!s.ok() || !ParseHolder(text, &holder) || holder.run_id != options_.run_id) {
-      return Status::Aborted("lake lock at " + fs_->Describe() + "/" + std::string(kLockPath) +
+      return Status::Aborted("lake lock at " + fs_->Describe() + "/" + path_ +
                              " is no longer held by run " + options_.run_id +
                              " (broken with --force-unlock?); not committing");
     }
@@ -121,8 +129,8 @@ class ObjectLock : public LakeLock {
     }
     cv_.notify_all();
     if (refresher_.joinable()) refresher_.join();
-    // Delete only our own lock: another run may have broken and retaken it.
-    if (held_ && CheckHeld().ok()) (void)fs_->Delete({std::string(kLockPath)});
+    // The object is this run's alone: deleting it can free nobody else's.
+    (void)fs_->Delete({path_});
     held_ = false;
   }
 
@@ -132,10 +140,10 @@ class ObjectLock : public LakeLock {
     std::unique_lock<std::mutex> lock(mu_);
     while (!cv_.wait_for(lock, interval, [this] { return stopping_; })) {
       lock.unlock();
-      // Check first, so that a refresh never overwrites another run's lock
-      // (the check and the write are not atomic; see docs/commit-protocol.md).
+      // Check first, so that a lock another run broke is not put back (the
+      // check and the write are not atomic; see docs/commit-protocol.md).
       Status s = CheckHeld();
-      if (s.ok()) s = fs_->Write(kLockPath, Contents());
+      if (s.ok()) s = fs_->Write(path_, Contents());
       lock.lock();
       if (!s.ok()) {
         lost_reason_ = s.ToString();
@@ -147,6 +155,7 @@ class ObjectLock : public LakeLock {
 
   fs::FileSystem* fs_;
   LockOptions options_;
+  std::string path_;
   std::string host_;
   std::mutex mu_;
   std::condition_variable cv_;
@@ -154,6 +163,15 @@ class ObjectLock : public LakeLock {
   std::atomic<bool> held_{false};
   std::string lost_reason_;
   std::thread refresher_;
+};
+
+// Another run's lock object, as found by a contender.
+struct OtherLock {
+  std::string path;
+  std::string text;  // without the trailing newline
+  bool parsed = false;
+  bool live = true;  // not past its expiry (an unreadable one counts as live)
+  int64_t expires_in_ms = 0;
 };
 
 }  // namespace
@@ -197,50 +215,63 @@ Status AcquireObjectLock(fs::FileSystem* fs, const LockOptions& options_in,
   LockOptions options = options_in;
   if (!options.now_ms) options.now_ms = SystemNowMs;
   auto lock = std::make_unique<ObjectLock>(fs, options);
-  for (int attempt = 0; attempt < 2; ++attempt) {
-    Status s = fs->WriteIfAbsent(kLockPath, lock->Contents());
-    if (s.ok()) {
-      // Stores without conditional PUT (Swift) emulate it with HEAD + PUT, so
-      // two racing runs can both "create" the lock: read it back, the last
-      // writer wins. The check before the commit point catches what is left.
-      std::string back;
-      Holder holder;
-      SPARKIFY_RETURN_IF_ERROR(fs->Read(kLockPath, &back));
-      if (!ParseHolder(back, &holder) || holder.run_id != options.run_id) {
-        return Status::AlreadyExists("another run took the lake lock at " + fs->Describe() +
-                                     " at the same time: " + Describe(back));
-      }
-      lock->StartRefreshing();
-      *out = std::move(lock);
-      return Status::OK();
-    }
-    if (!s.IsAlreadyExists()) return s.WithContext("cannot take the lake lock");
-    if (attempt > 0) break;
-    std::string text;
-    Status rs = fs->Read(kLockPath, &text);
-    if (rs.IsNotFound()) continue;  // released meanwhile: try again
-    SPARKIFY_RETURN_IF_ERROR(rs);
+  SPARKIFY_RETURN_IF_ERROR(
+      fs->Write(lock->path(), lock->Contents()).WithContext("cannot take the lake lock"));
+  // From here on, any error must not leave our object behind to block others.
+  auto give_up = [&](Status s) {
+    (void)fs->Delete({lock->path()});
+    return s;
+  };
+
+  std::vector<fs::FileInfo> listed;
+  Status s = fs->List(kLockDir, &listed);
+  if (!s.ok()) return give_up(s.WithContext("cannot list the lake locks"));
+  std::vector<OtherLock> others;
+  const int64_t now = options.now_ms();
+  for (const fs::FileInfo& f : listed) {
+    if (f.path == lock->path()) continue;
+    OtherLock other;
+    other.path = f.path;
+    Status rs = fs->Read(f.path, &other.text);
+    if (rs.IsNotFound()) continue;  // released (or given up) meanwhile
+    if (!rs.ok()) return give_up(rs.WithContext("cannot read lake lock " + f.path));
+    while (!other.text.empty() && other.text.back() == '\n') other.text.pop_back();
     Holder holder;
-    bool parsed = ParseHolder(text, &holder);
-    int64_t now = options.now_ms();
-    bool stale = parsed && holder.expires_ms < now;
-    while (!text.empty() && text.back() == '\n') text.pop_back();
-    if (!stale && !options.force_unlock) {
-      std::string when = parsed ? " expires in " +
-                                      std::to_string((holder.expires_ms - now + 999) / 1000) +
-                                      " s unless refreshed"
-                                : " is unreadable";
-      return Status::AlreadyExists("another run is writing the lake at " + fs->Describe() +
-                                   " (lock " + std::string(kLockPath) + ": " + Describe(text) +
-                                   "; it" + when +
-                                   "); if that run is dead, wait or use --force-unlock");
+    if (ParseHolder(other.text, &holder)) {
+      other.parsed = true;
+      other.live = holder.expires_ms >= now;
+      other.expires_in_ms = holder.expires_ms - now;
     }
-    std::fprintf(stderr, "sparkify: breaking %s lake lock of %s\n",
-                 stale ? "the stale" : "(--force-unlock) the", Describe(text).c_str());
-    SPARKIFY_RETURN_IF_ERROR(fs->Delete({std::string(kLockPath)}));
+    others.push_back(std::move(other));
   }
-  return Status::AlreadyExists("another run took the lake lock at " + fs->Describe() +
-                               " while this one was breaking a stale lock");
+
+  if (!options.force_unlock) {
+    for (const OtherLock& other : others) {
+      if (!other.live) continue;
+      // Two runs that start together may both end here: each saw the other.
+      std::string when = other.parsed
+                             ? " expires in " + std::to_string((other.expires_in_ms + 999) / 1000) +
+                                   " s unless refreshed"
+                             : " is unreadable";
+      return give_up(Status::AlreadyExists("another run is writing the lake at " + fs->Describe() +
+                                           " (lock " + other.path + ": " + Describe(other.text) +
+                                           "; it" + when +
+                                           "); if that run is dead, wait or use --force-unlock"));
+    }
+  }
+  std::vector<std::string> broken;
+  for (const OtherLock& other : others) {
+    std::fprintf(stderr, "sparkify: breaking %s lake lock of %s\n",
+                 !other.live ? "the stale" : "(--force-unlock) the", Describe(other.text).c_str());
+    broken.push_back(other.path);
+  }
+  if (!broken.empty()) {
+    s = fs->Delete(broken);
+    if (!s.ok()) return give_up(s.WithContext("cannot break the lake lock"));
+  }
+  lock->StartRefreshing();
+  *out = std::move(lock);
+  return Status::OK();
 }
 
 }  // namespace sparkify::lake::commit

@@ -5,11 +5,17 @@
 //     the holder dies, however it dies, so a dead run never blocks the next
 //     one on the same machine. (flock does not work across NFS clients; the
 //     lake is assumed to be on a local file system.)
-//   - Object stores (S3, memory): a lock object `_sparkify/lock` created with a
-//     conditional write (WriteIfAbsent). It holds the owner and an expiry; a
-//     background thread pushes the expiry forward while the run lives, so only
-//     a dead run's lock goes stale. A stale lock, or any lock under
-//     --force-unlock, is broken by the next run.
+//   - Object stores (S3, memory): each run that wants the lake writes its own
+//     lock object `_sparkify/locks/<run_id>`, then lists `_sparkify/locks/`:
+//     it holds the lake only if no other live lock object is there, else it
+//     deletes its own and fails. This needs no conditional write (Swift has
+//     none), only a listing that shows every object written before it (S3 and
+//     Swift are read-after-write consistent): of two runs that race, the one
+//     listing last sees the other's object, so at most one wins (both may
+//     lose; neither waits). Lock objects hold the owner and an expiry; a
+//     background thread pushes the expiry forward while the run lives, so
+//     only a dead run's lock goes stale. A stale lock, or any lock under
+//     --force-unlock, is deleted by the next run.
 #pragma once
 
 #include <chrono>

@@ -25,7 +25,10 @@ inline constexpr std::string_view kCurrentPath = "_sparkify/CURRENT";
 inline constexpr std::string_view kManifestDir = "_sparkify/manifests/";
 inline constexpr std::string_view kStagingDir = "_sparkify/staging/";
 inline constexpr std::string_view kVersionsDir = "_sparkify/versions/";
+// The local lock file (flock).
 inline constexpr std::string_view kLockPath = "_sparkify/lock";
+// Object stores: one lock object per contending run, `<dir><run_id>`.
+inline constexpr std::string_view kLockDir = "_sparkify/locks/";
 // Holds the Path() of the last manifest whose publish step completed.
 inline constexpr std::string_view kPublishedPath = "_sparkify/PUBLISHED";
 inline constexpr std::string_view kSuccessPath = "_SUCCESS";

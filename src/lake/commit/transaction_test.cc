@@ -11,10 +11,12 @@
 
 #include <atomic>
 #include <climits>
+#include <condition_variable>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <map>
+#include <mutex>
 #include <set>
 #include <thread>
 
@@ -22,6 +24,7 @@
 #include "fs/memory_file_system.h"
 #include "lake/commit/crash_point.h"
 #include "lake/commit/fault_injecting_file_system.h"
+#include "lake/commit/lake_lock.h"
 #include "lake/commit/manifest.h"
 #include "lake/commit/snapshot.h"
 #include "lake/commit/symlink_manifest.h"
@@ -543,7 +546,9 @@ TEST_P(TransactionTest, CrashAfterEveryOperationLeavesOneCompleteState) {
     EXPECT_EQ(SnapshotView(fs_.get()), committed ? ab : a);
     // Symlink manifests change only after the commit point: a run that died
     // before it leaves them describing A, on every store.
-    if (!committed) EXPECT_EQ(ManifestView(fs_.get(), RootUri()), a);
+    if (!committed) {
+      EXPECT_EQ(ManifestView(fs_.get(), RootUri()), a);
+    }
     {
       std::unique_ptr<Transaction> recover;
       ASSERT_TRUE(Transaction::Begin(fs_.get(), AfterCrash(), &recover).ok());
@@ -615,10 +620,10 @@ TEST(ObjectLockTest, StaleLockIsBrokenFreshOneOnlyByForce) {
   TransactionOptions opts;
   opts.now_ms = [&] { return now; };
   // A dead run's lock: written, never refreshed.
-  ASSERT_TRUE(
-      fs->Write(commit::kLockPath, "{\"run_id\":\"dead\",\"host\":\"h\",\"pid\":1,\"expires_ms\":" +
-                                       std::to_string(now + 60'000) + "}")
-          .ok());
+  ASSERT_TRUE(fs->Write(std::string(commit::kLockDir) + "dead",
+                        "{\"run_id\":\"dead\",\"host\":\"h\",\"pid\":1,\"expires_ms\":" +
+                            std::to_string(now + 60'000) + "}")
+                  .ok());
   std::unique_ptr<Transaction> txn;
   Status s = Transaction::Begin(fs.get(), opts, &txn);
   EXPECT_TRUE(s.IsAlreadyExists()) << s.ToString();
@@ -629,6 +634,138 @@ TEST(ObjectLockTest, StaleLockIsBrokenFreshOneOnlyByForce) {
   ASSERT_TRUE(WriteSpec(txn.get(), SpecA()).ok());
   ASSERT_TRUE(txn->Commit("{}").ok());
   EXPECT_EQ(Visible(fs.get()), Expected({SpecA()}));
+}
+
+// Lock objects in `_sparkify/locks/`, sorted.
+std::vector<std::string> LockObjects(fs::FileSystem* fs) {
+  std::vector<fs::FileInfo> files;
+  EXPECT_TRUE(fs->List(commit::kLockDir, &files).ok());
+  std::vector<std::string> out;
+  for (auto& f : files) out.push_back(f.path);
+  return out;
+}
+
+TEST(ObjectLockTest, LoserLeavesNoLockObjectAndWinnerReleasesItsOwn) {
+  auto fs = fs::NewMemoryFileSystem();
+  std::unique_ptr<commit::LakeLock> first, second;
+  commit::LockOptions a, b;
+  a.run_id = "run-a";
+  b.run_id = "run-b";
+  ASSERT_TRUE(commit::AcquireObjectLock(fs.get(), a, &first).ok());
+  EXPECT_EQ(LockObjects(fs.get()),
+            std::vector<std::string>{std::string(commit::kLockDir) + "run-a"});
+  Status s = commit::AcquireObjectLock(fs.get(), b, &second);
+  EXPECT_TRUE(s.IsAlreadyExists()) << s.ToString();
+  EXPECT_NE(s.message().find("run-a"), std::string::npos) << s.message();
+  EXPECT_EQ(LockObjects(fs.get()).size(), 1u);
+  EXPECT_TRUE(first->CheckHeld().ok());
+  first->Release();
+  EXPECT_TRUE(LockObjects(fs.get()).empty());
+  ASSERT_TRUE(commit::AcquireObjectLock(fs.get(), b, &second).ok());
+}
+
+// A store whose List() lets no caller list before all `contenders` have come
+// to list, nor return before all have listed: every contender wrote its lock
+// object before any listed, the worst interleaving for a lock without
+// conditional writes.
+class ListBarrierFileSystem : public fs::FileSystem {
+ public:
+  ListBarrierFileSystem(fs::FileSystem* base, int contenders)
+      : base_(base), contenders_(contenders) {}
+  std::string Describe() const override { return base_->Describe(); }
+  Status List(std::string_view prefix, std::vector<fs::FileInfo>* out) override {
+    Wait(&arrived_);
+    Status s = base_->List(prefix, out);
+    Wait(&listed_);
+    return s;
+  }
+  Status Read(std::string_view path, std::string* out) override { return base_->Read(path, out); }
+  Status ReadRange(std::string_view path, uint64_t offset, uint64_t length,
+                   std::string* out) override {
+    return base_->ReadRange(path, offset, length, out);
+  }
+  Status Stat(std::string_view path, fs::FileInfo* out) override { return base_->Stat(path, out); }
+  Status Write(std::string_view path, std::string_view contents) override {
+    return base_->Write(path, contents);
+  }
+  Status WriteIfAbsent(std::string_view path, std::string_view contents) override {
+    return base_->WriteIfAbsent(path, contents);
+  }
+  Status NewWritableFile(std::string_view path, std::unique_ptr<fs::WritableFile>* out) override {
+    return base_->NewWritableFile(path, out);
+  }
+  Status Delete(const std::vector<std::string>& paths) override { return base_->Delete(paths); }
+
+ private:
+  // Blocks until `contenders_` callers have counted themselves in `*count`.
+  void Wait(int* count) {
+    std::unique_lock<std::mutex> lock(mu_);
+    if (++*count >= contenders_) cv_.notify_all();
+    cv_.wait(lock, [&] { return *count >= contenders_; });
+  }
+
+  fs::FileSystem* base_;
+  const int contenders_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  int arrived_ = 0;
+  int listed_ = 0;
+};
+
+TEST(ObjectLockTest, RunsThatRaceNeverBothHoldTheLake) {
+  // Free-running races: at most one of the contenders wins each round.
+  for (int round = 0; round < 30; ++round) {
+    auto fs = fs::NewMemoryFileSystem();
+    std::atomic<int> winners{0};
+    std::vector<std::unique_ptr<commit::LakeLock>> locks(4);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t) {
+      threads.emplace_back([&, t] {
+        commit::LockOptions o;
+        o.run_id = "run-" + std::to_string(round) + "-" + std::to_string(t);
+        if (commit::AcquireObjectLock(fs.get(), o, &locks[t]).ok()) ++winners;
+      });
+    }
+    for (auto& th : threads) th.join();
+    EXPECT_LE(winners.load(), 1) << "round " << round;
+    for (auto& l : locks) {
+      if (l) l->Release();
+    }
+    EXPECT_TRUE(LockObjects(fs.get()).empty());
+  }
+  // The worst interleaving: both wrote before either listed, and both listed
+  // before either went on. At most one wins (a loser deletes its object
+  // before the other reads it, which may let the other win), a loser leaves
+  // nothing, and once the winner releases, the next run gets the lake.
+  auto base = fs::NewMemoryFileSystem();
+  ListBarrierFileSystem fs(base.get(), 2);
+  std::unique_ptr<commit::LakeLock> l1, l2;
+  Status s1, s2;
+  std::thread t1([&] {
+    commit::LockOptions o;
+    o.run_id = "one";
+    s1 = commit::AcquireObjectLock(&fs, o, &l1);
+  });
+  std::thread t2([&] {
+    commit::LockOptions o;
+    o.run_id = "two";
+    s2 = commit::AcquireObjectLock(&fs, o, &l2);
+  });
+  t1.join();
+  t2.join();
+  EXPECT_FALSE(s1.ok() && s2.ok());
+  for (const Status* s : {&s1, &s2}) {
+    if (!s->ok()) {
+      EXPECT_TRUE(s->IsAlreadyExists()) << s->ToString();
+    }
+  }
+  EXPECT_EQ(LockObjects(base.get()).size(), (s1.ok() || s2.ok()) ? 1u : 0u);
+  if (l1) l1->Release();
+  if (l2) l2->Release();
+  std::unique_ptr<commit::LakeLock> next;
+  commit::LockOptions o;
+  o.run_id = "three";
+  EXPECT_TRUE(commit::AcquireObjectLock(base.get(), o, &next).ok());
 }
 
 TEST(ObjectLockTest, ForceUnlockBreaksALiveLockAndItsOwnerCannotCommit) {
