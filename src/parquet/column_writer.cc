@@ -170,7 +170,11 @@ bool MinMax(const Bool* v, size_t n, std::string* mn, std::string* mx) {
 // orders strings as unsigned bytes would, except for ties.
 inline uint64_t Prefix(std::string_view s) {
   uint64_t w = 0;
-  std::memcpy(&w, s.data(), std::min<size_t>(8, s.size()));
+  if (s.size() >= 8) {
+    std::memcpy(&w, s.data(), 8);  // a fixed size: one load, not a libc call
+  } else {
+    std::memcpy(&w, s.data(), s.size());
+  }
   return __builtin_bswap64(w);
 }
 
@@ -434,7 +438,8 @@ Status ColumnChunkWriter::WriteTyped(const ColumnSchema& schema, const uint8_t* 
 
   // 3b. Without a dictionary: integers take DELTA_BINARY_PACKED if a sample
   // says it pays. Strings take DELTA_LENGTH_BYTE_ARRAY (lengths delta-packed,
-  // then the bytes back to back) under SNAPPY or no codec, which would store
+  // then the bytes back to back), or DELTA_BYTE_ARRAY when they share prefixes,
+  // under SNAPPY or no codec, which would store
   // PLAIN's 4-byte length before every value nearly as is. ZSTD and GZIP
   // entropy-code those lengths to almost nothing and match on them (length +
   // shared prefix): on unique ids their files came out 15% larger without them.
@@ -448,7 +453,16 @@ Status ColumnChunkWriter::WriteTyped(const ColumnSchema& schema, const uint8_t* 
       }
     } else if constexpr (std::is_same_v<V, std::string_view>) {
       if (options_.codec == Codec::kSnappy || options_.codec == Codec::kUncompressed) {
-        value_encoding = format::DELTA_LENGTH_BYTE_ARRAY;
+        // Values that share prefixes with the one before them (ids with a
+        // common head, paths, URLs, sorted keys) go DELTA_BYTE_ARRAY when that
+        // encodes the chunk's first values smaller: the shared bytes it leaves
+        // out must pay for a second stream of lengths (a few bits per value,
+        // and its header, which decides for chunks of a few values).
+        const size_t sample = std::min(num_values, kDictionaryProbeValues);
+        value_encoding = DeltaByteArraySize(values.data, values.off, sample) <
+                                 DeltaLengthByteArraySize(values.off, sample)
+                             ? format::DELTA_BYTE_ARRAY
+                             : format::DELTA_LENGTH_BYTE_ARRAY;
       }
     }
   }
@@ -536,12 +550,11 @@ Status ColumnChunkWriter::WriteTyped(const ColumnSchema& schema, const uint8_t* 
       if constexpr (std::is_same_v<V, std::string_view>) {
         // The values are contiguous (the caller's bytes or the gathered
         // non-null ones), so the page's bytes are one copy.
-        const uint32_t* off = values.off + p.val_begin;
-        std::vector<int32_t>& lengths = scratch_->lengths;
-        lengths.resize(vals);
-        for (size_t k = 0; k < vals; ++k) lengths[k] = static_cast<int32_t>(off[k + 1] - off[k]);
-        DeltaBinaryPackedEncode(lengths.data(), vals, &page_);
-        page_.append(values.data + off[0], off[vals] - off[0]);
+        DeltaLengthByteArrayEncode(values.data, values.off + p.val_begin, vals, &page_);
+      }
+    } else if (value_encoding == format::DELTA_BYTE_ARRAY) {
+      if constexpr (std::is_same_v<V, std::string_view>) {
+        DeltaByteArrayEncode(values.data, values.off + p.val_begin, vals, &page_);
       }
     } else {
       O::Plain(values + p.val_begin, vals, &page_);

@@ -7,7 +7,8 @@
 //   3. try a dictionary; fall back for the whole chunk when it grows past
 //      options.dictionary_page_size_limit or does not pay for itself, to
 //      DELTA_BINARY_PACKED (integers, when a sample shows it pays),
-//      DELTA_LENGTH_BYTE_ARRAY (strings) or PLAIN (options.enable_delta_encoding);
+//      DELTA_BYTE_ARRAY (strings whose sample shares prefixes) or DELTA_LENGTH_BYTE_ARRAY
+//      (other strings) or PLAIN (options.enable_delta_encoding);
 //   4. cut pages by options.data_page_size / max_page_rows, encode, compress,
 //      write each with its PageHeader, recording per-page min/max/null count.
 #pragma once
@@ -62,7 +63,6 @@ class ColumnChunkWriter {
     std::vector<double> f64;
     std::string bytes;
     std::vector<uint32_t> offsets;
-    std::vector<int32_t> lengths;  // a DELTA_LENGTH_BYTE_ARRAY page's value lengths
   };
 
   const WriterOptions& options_;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <type_traits>
+#include <vector>
 
 namespace sparkify::parquet {
 
@@ -142,7 +143,94 @@ void EncodeT(const T* values, size_t n, std::string* out) {
   out->resize(static_cast<size_t>(p - out->data()));
 }
 
+// The length of the prefix a[0, n) and b[0, n) share.
+inline size_t CommonPrefix(const char* a, const char* b, size_t n) {
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t x, y;
+    std::memcpy(&x, a + i, 8);
+    std::memcpy(&y, b + i, 8);
+    if (x != y) return i + (__builtin_ctzll(x ^ y) >> 3);
+  }
+  while (i < n && a[i] == b[i]) ++i;
+  return i;
+}
+
+// Value lengths as DELTA_LENGTH_BYTE_ARRAY stores them.
+void Lengths(const uint32_t* offsets, size_t n, std::vector<int32_t>* lengths) {
+  lengths->resize(n);
+  for (size_t k = 0; k < n; ++k) (*lengths)[k] = static_cast<int32_t>(offsets[k + 1] - offsets[k]);
+}
+
+// Each value's prefix shared with the value before it (0 for the first) and
+// the length of the rest; returns the total length of the rests.
+size_t SplitPrefixes(const char* data, const uint32_t* offsets, size_t n,
+                     std::vector<int32_t>* prefixes, std::vector<int32_t>* suffixes) {
+  prefixes->resize(n);
+  suffixes->resize(n);
+  size_t total = 0;
+  for (size_t k = 0; k < n; ++k) {
+    const uint32_t len = offsets[k + 1] - offsets[k];
+    uint32_t pre = 0;
+    if (k > 0) {
+      const uint32_t prev_len = offsets[k] - offsets[k - 1];
+      pre = static_cast<uint32_t>(
+          CommonPrefix(data + offsets[k - 1], data + offsets[k], std::min(len, prev_len)));
+    }
+    (*prefixes)[k] = static_cast<int32_t>(pre);
+    (*suffixes)[k] = static_cast<int32_t>(len - pre);
+    total += len - pre;
+  }
+  return total;
+}
+
+// Suffixes up to this long are moved as one fixed-size copy (a libc call per
+// value of a few bytes would cost more than the move).
+constexpr size_t kFixedCopy = 32;
+
 }  // namespace
+
+void DeltaLengthByteArrayEncode(const char* data, const uint32_t* offsets, size_t n,
+                                std::string* out) {
+  static thread_local std::vector<int32_t> lengths;
+  Lengths(offsets, n, &lengths);
+  EncodeT(lengths.data(), n, out);
+  out->append(data + offsets[0], offsets[n] - offsets[0]);
+}
+
+void DeltaByteArrayEncode(const char* data, const uint32_t* offsets, size_t n, std::string* out) {
+  static thread_local std::vector<int32_t> prefixes, suffixes;
+  const size_t total = SplitPrefixes(data, offsets, n, &prefixes, &suffixes);
+  EncodeT(prefixes.data(), n, out);
+  EncodeT(suffixes.data(), n, out);
+  const size_t old = out->size();
+  out->resize(old + total);
+  char* dst = out->data() + old;
+  char* const dst_end = dst + total;
+  const char* const src_end = data + offsets[n];
+  for (size_t k = 0; k < n; ++k) {
+    const char* src = data + offsets[k] + prefixes[k];
+    const size_t len = static_cast<size_t>(suffixes[k]);
+    if (len <= kFixedCopy && src + kFixedCopy <= src_end && dst + kFixedCopy <= dst_end) {
+      std::memcpy(dst, src, kFixedCopy);  // the bytes past len are overwritten next
+    } else {
+      std::memcpy(dst, src, len);
+    }
+    dst += len;
+  }
+}
+
+size_t DeltaLengthByteArraySize(const uint32_t* offsets, size_t n) {
+  static thread_local std::vector<int32_t> lengths;
+  Lengths(offsets, n, &lengths);
+  return SizeT(lengths.data(), n) + (offsets[n] - offsets[0]);
+}
+
+size_t DeltaByteArraySize(const char* data, const uint32_t* offsets, size_t n) {
+  static thread_local std::vector<int32_t> prefixes, suffixes;
+  const size_t total = SplitPrefixes(data, offsets, n, &prefixes, &suffixes);
+  return SizeT(prefixes.data(), n) + SizeT(suffixes.data(), n) + total;
+}
 
 void DeltaBinaryPackedEncode(const int32_t* values, size_t n, std::string* out) {
   EncodeT(values, n, out);

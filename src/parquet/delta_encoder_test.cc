@@ -1,11 +1,13 @@
-// The DELTA_BINARY_PACKED encoder against the decoder, which encodings_test.cc
-// checks against hand-built streams from Encodings.md.
+// The DELTA_BINARY_PACKED, DELTA_LENGTH_BYTE_ARRAY and DELTA_BYTE_ARRAY encoders
+// against the decoders, which encodings_test.cc checks against hand-built streams
+// from Encodings.md.
 #include "parquet/delta_encoder.h"
 
 #include <gtest/gtest.h>
 
 #include <cstring>
 #include <limits>
+#include <memory>
 #include <random>
 
 #include "parquet/encodings.h"
@@ -83,6 +85,105 @@ TEST(DeltaEncoder, SmallStepsTakeFewBits) {
   for (int64_t i = 0; i < 12800; ++i) v.push_back(1541105830796000LL + i * 1000 + (i % 7));
   // Deltas 994..1001: 3 bits each instead of PLAIN's 64.
   EXPECT_LT(DeltaBinaryPackedSize(v.data(), v.size()), v.size() * 8 / 16);
+}
+
+// Strings as the writer passes them: bytes + offsets, copied into an exactly
+// sized buffer so that ASan sees any read past the last value.
+struct Strings {
+  std::unique_ptr<char[]> data;
+  std::vector<uint32_t> offsets{0};
+  explicit Strings(const std::vector<std::string>& v) {
+    std::string all;
+    for (const auto& s : v) {
+      all += s;
+      offsets.push_back(static_cast<uint32_t>(all.size()));
+    }
+    data.reset(new char[all.size() + 1]);  // +1: a valid pointer when empty
+    std::memcpy(data.get(), all.data(), all.size());
+  }
+};
+
+std::vector<std::string> StringsOf(const ColumnVector& c) {
+  std::vector<std::string> out;
+  for (size_t i = 0; i < c.size(); ++i) out.emplace_back(c.StringAt(i));
+  return out;
+}
+
+std::vector<std::string> DeltaByteArrayRoundTrip(const std::vector<std::string>& v) {
+  Strings s(v);
+  std::string enc;
+  DeltaByteArrayEncode(s.data.get(), s.offsets.data(), v.size(), &enc);
+  ColumnVector out(PhysicalType::kByteArray);
+  Status st = DecodeDeltaByteArray(reinterpret_cast<const uint8_t*>(enc.data()), enc.size(),
+                                   v.size(), &out);
+  EXPECT_TRUE(st.ok()) << st.ToString();
+  return StringsOf(out);
+}
+
+TEST(DeltaByteArray, RoundTripsPrefixesOfEveryLength) {
+  std::mt19937_64 rng(11);
+  std::vector<std::string> v = {"", "", "a", "ab", "ab", "", "abc"};
+  // Shared heads of 0..70 bytes (across the 8-byte compare and the 32-byte copy),
+  // suffixes of 0..70 bytes, and the odd value that shares nothing.
+  std::string head;
+  for (int i = 0; i < 3000; ++i) {
+    if (i % 50 == 0) {
+      head.clear();
+      for (size_t k = rng() % 71; k > 0; --k) head.push_back(static_cast<char>('a' + rng() % 3));
+    }
+    std::string s = head.substr(0, rng() % (head.size() + 1));
+    for (size_t k = rng() % 71; k > 0; --k) s.push_back(static_cast<char>(rng()));
+    v.push_back(s);
+  }
+  v.push_back(std::string(5000, 'z'));
+  v.push_back(std::string(4000, 'z') + "y");
+  EXPECT_EQ(DeltaByteArrayRoundTrip(v), v);
+  for (size_t n : {0, 1, 2, 33}) {
+    std::vector<std::string> w(v.begin(), v.begin() + n);
+    EXPECT_EQ(DeltaByteArrayRoundTrip(w), w) << n;
+  }
+}
+
+TEST(DeltaByteArray, SharedPrefixesAreLeftOut) {
+  // Ids with a common head: only the parts after the shared prefix are stored.
+  std::vector<std::string> v;
+  for (int i = 0; i < 1000; ++i) {
+    v.push_back("https://example.com/users/" + std::to_string(100000 + i * 7));
+  }
+  Strings s(v);
+  std::string dba, dlba;
+  DeltaByteArrayEncode(s.data.get(), s.offsets.data(), v.size(), &dba);
+  DeltaLengthByteArrayEncode(s.data.get(), s.offsets.data(), v.size(), &dlba);
+  EXPECT_EQ(dba.size(), DeltaByteArraySize(s.data.get(), s.offsets.data(), v.size()));
+  EXPECT_EQ(dlba.size(), DeltaLengthByteArraySize(s.offsets.data(), v.size()));
+  // The URL head (26 bytes) and at least 2 leading digits are left out of 999 values.
+  EXPECT_LT(dba.size() + 999 * 24, dlba.size());
+  EXPECT_EQ(DeltaByteArrayRoundTrip(v), v);
+  // Values that share nothing with their neighbours, or a chunk of two values:
+  // the second stream of lengths costs more than DELTA_BYTE_ARRAY saves.
+  for (std::vector<std::string> w : std::vector<std::vector<std::string>>{
+           {"abc", "bcd", "cde", "abc", "", "x"}, {"SOAXQ12", "SOBZZ34"}}) {
+    Strings t(w);
+    std::string x, y;
+    DeltaByteArrayEncode(t.data.get(), t.offsets.data(), w.size(), &x);
+    DeltaLengthByteArrayEncode(t.data.get(), t.offsets.data(), w.size(), &y);
+    EXPECT_EQ(x.size(), DeltaByteArraySize(t.data.get(), t.offsets.data(), w.size()));
+    EXPECT_EQ(y.size(), DeltaLengthByteArraySize(t.offsets.data(), w.size()));
+    EXPECT_GT(x.size(), y.size());
+    EXPECT_EQ(DeltaByteArrayRoundTrip(w), w);
+  }
+}
+
+TEST(DeltaLengthByteArray, RoundTrips) {
+  std::vector<std::string> v = {"", "a", "", std::string(300, 'q'), "hello", ""};
+  Strings s(v);
+  std::string enc;
+  DeltaLengthByteArrayEncode(s.data.get(), s.offsets.data(), v.size(), &enc);
+  ColumnVector out(PhysicalType::kByteArray);
+  ASSERT_TRUE(DecodeDeltaLengthByteArray(reinterpret_cast<const uint8_t*>(enc.data()), enc.size(),
+                                         v.size(), &out)
+                  .ok());
+  EXPECT_EQ(StringsOf(out), v);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstring>
 #include <optional>
+#include <random>
 
 #include "parquet/metadata.h"
 #include "parquet/reader.h"
@@ -118,7 +119,7 @@ TEST(RoundTrip, DictionaryFallsBackToPlainPastTheLimit) {
 
 // Chunks that take no dictionary: integers DELTA_BINARY_PACKED when it pays
 // (growing timestamps and ids) and PLAIN when the values are noise; strings
-// DELTA_LENGTH_BYTE_ARRAY under SNAPPY; PLAIN for everything when the option is off.
+// DELTA_(LENGTH_)BYTE_ARRAY under SNAPPY; PLAIN for everything when the option is off.
 TEST(RoundTrip, WithoutADictionaryDeltaEncodingsAreChosen) {
   Table t = AllTypesTable(40000, 9, 6, 100000);
   for (bool delta : {true, false}) {
@@ -147,11 +148,76 @@ TEST(RoundTrip, WithoutADictionaryDeltaEncodingsAreChosen) {
       // "i32" has 100000 distinct values in 40000 rows: no dictionary, deltas of 17 bits.
       EXPECT_EQ(has(1, format::DELTA_BINARY_PACKED), delta);
       // "name" has too many distinct values for a dictionary; "city" has 10.
-      // Strings are DELTA_LENGTH_BYTE_ARRAY only with SNAPPY or no codec.
+      // Strings take a delta encoding only with SNAPPY or no codec: here
+      // DELTA_BYTE_ARRAY, as a tenth of the names repeat the word before them.
       const bool dlba = delta && codec != Codec::kZstd;
-      EXPECT_EQ(has(5, format::DELTA_LENGTH_BYTE_ARRAY), dlba);
+      EXPECT_EQ(has(5, format::DELTA_BYTE_ARRAY), dlba);
       EXPECT_NE(has(5, format::PLAIN), dlba);
       EXPECT_TRUE(has(6, format::RLE_DICTIONARY));
+      auto read = r->ReadAll();
+      ASSERT_TRUE(read.ok()) << read.status().ToString();
+      EXPECT_EQ(CanonicalRows(*r, *read), CanonicalRows(t));
+    }
+  }
+}
+
+// Strings without a dictionary: DELTA_BYTE_ARRAY when neighbours share heads
+// (ids with a common prefix, sorted paths), DELTA_LENGTH_BYTE_ARRAY when they
+// do not (titles), under SNAPPY or no codec; PLAIN under ZSTD. Few distinct
+// values keep their dictionary whatever their prefixes. Small pages: each page
+// starts its prefixes afresh.
+TEST(RoundTrip, StringEncodingFollowsTheValues) {
+  Table t;
+  for (const char* name : {"song_id", "path", "title", "agent"}) {
+    t.schema.columns.push_back(
+        {name, PhysicalType::kByteArray, LogicalType::kString, Repetition::kOptional});
+    t.columns.emplace_back(PhysicalType::kByteArray);
+  }
+  std::mt19937_64 rng(17);
+  static const char kAlnum[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+  static const char* kWords[] = {"love", "Night", "über", "Dance", "rain", "Öl", "7 days", "x"};
+  for (int i = 0; i < 30000; ++i) {
+    std::string id = "SO";
+    for (int k = 0; k < 16; ++k) id.push_back(kAlnum[rng() % 36]);
+    t.columns[0].AppendString(id);
+    if (i % 7 == 3) {
+      t.columns[1].AppendNull();
+    } else {
+      t.columns[1].AppendString("/data/songs/" + std::to_string(i / 100) + "/track-" +
+                                std::to_string(i) + ".json");
+    }
+    std::string title = kWords[rng() % 8];
+    title += " " + std::to_string(rng() % 1000000) + " " + kWords[rng() % 8];
+    title[0] = static_cast<char>('A' + i % 26);  // never the previous title's first letter
+    t.columns[2].AppendString(title);
+    t.columns[3].AppendString("Mozilla/5.0 (agent " + std::to_string(rng() % 20) + ")");
+  }
+  for (Codec codec : {Codec::kSnappy, Codec::kUncompressed, Codec::kZstd}) {
+    for (int version : {1, 2}) {
+      SCOPED_TRACE(::testing::Message()
+                   << "codec " << static_cast<int>(codec) << " pages v" << version);
+      WriterOptions o;
+      o.codec = codec;
+      o.data_page_version = version;
+      o.data_page_size = 4096;
+      auto bytes = WriteTable(t, o);
+      ASSERT_TRUE(bytes.ok());
+      auto r = OpenOrDie(*bytes);
+      const auto& cols = r->metadata().row_groups[0].columns;
+      auto has = [&](int col, int32_t enc) {
+        const auto& e = cols[col].meta_data->encodings;
+        return std::find(e.begin(), e.end(), enc) != e.end();
+      };
+      const bool delta = codec != Codec::kZstd;
+      EXPECT_EQ(has(0, format::DELTA_BYTE_ARRAY), delta);
+      EXPECT_EQ(has(1, format::DELTA_BYTE_ARRAY), delta);
+      EXPECT_EQ(has(2, format::DELTA_LENGTH_BYTE_ARRAY), delta);
+      for (int c = 0; c < 3; ++c) {
+        EXPECT_NE(has(c, format::PLAIN), delta) << c;
+        EXPECT_FALSE(cols[c].meta_data->dictionary_page_offset.has_value()) << c;
+      }
+      EXPECT_TRUE(has(3, format::RLE_DICTIONARY));
+      EXPECT_FALSE(has(3, format::DELTA_BYTE_ARRAY));
       auto read = r->ReadAll();
       ASSERT_TRUE(read.ok()) << read.status().ToString();
       EXPECT_EQ(CanonicalRows(*r, *read), CanonicalRows(t));

@@ -30,8 +30,10 @@ constexpr uint8_t kCopy1 = 1;  // length 4-11, offset < 2048: 2 bytes
 constexpr uint8_t kCopy2 = 2;  // length 1-64, offset < 65536: 3 bytes
 // A literal of up to this many bytes keeps its length in the tag byte.
 constexpr size_t kLiteralInTag = 60;
-// A short literal is copied as one 16-byte move (input and output permitting).
-constexpr size_t kFastLiteral = 16;
+// A short literal is copied as one 32-byte move (input and output permitting):
+// most literals between matches are this short, and a libc call per literal
+// cost more than the move.
+constexpr size_t kFastLiteral = 32;
 
 inline uint64_t Load64(const char* p) {
   uint64_t v;

@@ -25,7 +25,7 @@
 namespace sparkify::parquet {
 
 // The largest output SnappyCompress can produce for n input bytes, plus the
-// 16 bytes of slack it may write past its output's end.
+// 32 bytes of slack it may write past its output's end.
 constexpr size_t SnappyMaxCompressedLength(size_t n) { return 48 + n + n / 6; }
 
 // Compresses in[0, n) into out, which must hold SnappyMaxCompressedLength(n)

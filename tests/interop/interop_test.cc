@@ -171,16 +171,19 @@ std::vector<Case> WriterCases() {
   for (Codec c : {Codec::kSnappy, Codec::kZstd}) {
     // DELTA_BINARY_PACKED (chosen by sample): growing timestamps with nulls, int32 counters,
     // and jumps across the whole range that only wrapping arithmetic restores;
-    // DELTA_LENGTH_BYTE_ARRAY: unique strings (empty, long, non-ASCII) with nulls.
+    // DELTA_BYTE_ARRAY: unique ids sharing a head (empty, long, non-ASCII) with nulls;
+    // DELTA_LENGTH_BYTE_ARRAY: unique titles that share nothing with their neighbours.
     Case k;
     k.name = std::string("delta-integers-") + codec_names[static_cast<int>(c)];
     k.table.schema.columns = {
         {"ts", PhysicalType::kInt64, LogicalType::kTimestampMicros, Repetition::kOptional},
         {"n", PhysicalType::kInt32, LogicalType::kNone, Repetition::kRequired},
         {"big", PhysicalType::kInt64, LogicalType::kNone, Repetition::kRequired},
-        {"id", PhysicalType::kByteArray, LogicalType::kString, Repetition::kOptional}};
+        {"id", PhysicalType::kByteArray, LogicalType::kString, Repetition::kOptional},
+        {"title", PhysicalType::kByteArray, LogicalType::kString, Repetition::kOptional}};
     k.table.columns = {ColumnVector(PhysicalType::kInt64), ColumnVector(PhysicalType::kInt32),
-                       ColumnVector(PhysicalType::kInt64), ColumnVector(PhysicalType::kByteArray)};
+                       ColumnVector(PhysicalType::kInt64), ColumnVector(PhysicalType::kByteArray),
+                       ColumnVector(PhysicalType::kByteArray)};
     int64_t ts = 1541105830796000LL;
     for (int i = 0; i < 3000; ++i) {
       ts += (i * 7919) % 2000000;
@@ -198,6 +201,13 @@ std::vector<Case> WriterCases() {
         k.table.columns[3].AppendString(i % 2 ? std::string(3000 + i, 'x') : std::string());
       } else {
         k.table.columns[3].AppendString("SO-Łódź-" + std::to_string(i * 7919));
+      }
+      if (i % 17 == 5) {
+        k.table.columns[4].AppendNull();
+      } else {
+        // Each title starts with a different letter than the one before it.
+        k.table.columns[4].AppendString(std::string(1, static_cast<char>('A' + i % 26)) +
+                                        "ñ title " + std::to_string(i * 104729 % 100003));
       }
     }
     k.options.codec = c;
@@ -242,15 +252,17 @@ TEST(Interop, OurFilesReadIdenticallyByDuckDBAndHyparquet) {
     file_args += " " + Quote(file);
     if (k.name.rfind("delta-", 0) == 0) {
       // The point of these cases: the integers really are DELTA_BINARY_PACKED, and the
-      // strings DELTA_LENGTH_BYTE_ARRAY under SNAPPY.
+      // strings DELTA_BYTE_ARRAY ("id") and DELTA_LENGTH_BYTE_ARRAY ("title") under SNAPPY.
       auto r = FileReader::Open(file, *bytes);
       ASSERT_TRUE(r.ok()) << r.status().ToString();
       for (const auto& cc : (*r)->metadata().row_groups[0].columns) {
         const auto& e = cc.meta_data->encodings;
         const bool strings_delta = k.options.codec == Codec::kSnappy;
         const int32_t want = cc.meta_data->type != format::BYTE_ARRAY ? format::DELTA_BINARY_PACKED
-                             : strings_delta ? format::DELTA_LENGTH_BYTE_ARRAY
-                                             : format::PLAIN;
+                             : !strings_delta                         ? format::PLAIN
+                             : cc.meta_data->path_in_schema[0] == "id"
+                                 ? format::DELTA_BYTE_ARRAY
+                                 : format::DELTA_LENGTH_BYTE_ARRAY;
         EXPECT_NE(std::find(e.begin(), e.end(), want), e.end())
             << k.name << " column " << cc.meta_data->path_in_schema[0];
       }
