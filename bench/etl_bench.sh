@@ -82,9 +82,20 @@ dataset() {  # generates data set $1 into the cache unless it is there already
   fi
 }
 
+# An earlier lake is moved aside, not deleted, before a run, and the moved
+# lakes are deleted when the script ends: on ext4 without a journal (this
+# machine's disk) the inode allocator skips every inode freed in the last
+# minute or more, one inode-table lookup each, so creating a lake's thousands
+# of files and folders right after deleting the previous one cost sparkify
+# over a third of its CPU time on 1g (perf: find_inode_bit/recently_deleted).
+# That measures the file system's recent deletions, not the engines.
+trash="$cache/.trash"
+mkdir -p "$trash"
+trap 'rm -rf "$tmp" "$trash"' EXIT
+
 run_engine() {  # run_engine ENGINE DATA_DIR OUT_DIR -> "wall cpu rss_kb" on stdout
   local engine=$1 data=$2 out=$3
-  rm -rf "$out"
+  if [[ -e "$out" ]]; then mv "$out" "$(mktemp -d "$trash/lake.XXXXXX")/"; fi
   local cmd
   case "$engine" in
     sparkify) cmd=("$sparkify" etl --songs "$data/song_data" --logs "$data/log_data" --out "$out"
@@ -109,7 +120,7 @@ run_engine() {  # run_engine ENGINE DATA_DIR OUT_DIR -> "wall cpu rss_kb" on std
 IFS=, read -r -a size_list <<< "$sizes"
 IFS=, read -r -a engine_list <<< "$engines"
 summary=()
-printf '%-10s %-9s %9s %11s %8s %8s %8s %9s %11s\n' size engine input_MB events wall_s cpu_s rss_MB MB/s events/s
+printf '%-10s %-9s %9s %11s %8s %8s %8s %9s %11s %6s\n' size engine input_MB events wall_s cpu_s rss_MB MB/s events/s load
 for size in "${size_list[@]}"; do
   generate_args "$size" >/dev/null
   dataset "$size"
@@ -119,6 +130,7 @@ for size in "${size_list[@]}"; do
   declare -A wall_of=()
   for engine in "${engine_list[@]}"; do
     : > "$tmp/runs"
+    load=$(cut -d' ' -f1 /proc/loadavg)  # 1-minute load average before the runs: others share the cores
     for ((r = 0; r < runs; r++)); do
       run_engine "$engine" "$data" "$cache/out-$engine-$size" >> "$tmp/runs"
     done
@@ -127,8 +139,8 @@ for size in "${size_list[@]}"; do
     rss=$(cut -d' ' -f3 "$tmp/runs" | median)
     wall_of[$engine]=$wall
     awk -v s="$size" -v e="$engine" -v b="$bytes" -v n="$events" -v w="$wall" -v c="$cpu" \
-        -v m="$rss" 'BEGIN {printf "%-10s %-9s %9.1f %11d %8.2f %8.2f %8.0f %9.1f %11.0f\n",
-                            s, e, b/1e6, n, w, c, m/1024, b/1e6/w, n/w}'
+        -v m="$rss" -v l="$load" 'BEGIN {printf "%-10s %-9s %9.1f %11d %8.2f %8.2f %8.0f %9.1f %11.0f %6s\n",
+                            s, e, b/1e6, n, w, c, m/1024, b/1e6/w, n/w, l}'
     counts=$(node bench/etl_count.mjs "$cache/out-$engine-$size" 2>/dev/null || echo '{}')
     summary+=("$size $engine rows $counts")
   done

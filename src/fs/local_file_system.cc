@@ -300,8 +300,15 @@ class LocalFileSystem : public FileSystem {
       // Skip subtrees that cannot match the prefix.
       size_t common = std::min(rel.size(), prefix.size());
       if (rel.compare(0, common, prefix, 0, common) != 0) continue;
+      // Relative to the open folder: a full path would be resolved component
+      // by component again for every one of a catalogue's files. A folder
+      // the listing says is one needs no stat at all.
       struct stat st;
-      if (::stat(Full(rel).c_str(), &st) != 0) continue;  // vanished meanwhile
+      if (e->d_type == DT_DIR) {
+        st.st_mode = S_IFDIR;
+      } else if (::fstatat(::dirfd(d), e->d_name, &st, 0) != 0) {
+        continue;  // vanished meanwhile
+      }
       if (S_ISDIR(st.st_mode)) {
         s = Walk(rel, prefix, out, tmps);
         if (!s.ok()) break;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <condition_variable>
+#include <cstring>
 #include <deque>
 #include <memory>
 #include <mutex>
@@ -23,6 +24,35 @@ struct ChunkOutput {
   ChunkRows rows;
 };
 
+// Number of '\n' in `text`, eight bytes at a time: std::count went byte by
+// byte over every chunk (3% of the samples on 1g). A byte b of x = word ^
+// "\n\n..." is zero iff ((b & 0x7f) + 0x7f) | b has its high bit clear; the
+// high bits, shifted down, are per-byte counts summed in `bytes` until a byte
+// could overflow, then added up lane by lane.
+uint64_t CountNewlines(std::string_view text) {
+  constexpr uint64_t kLow7 = 0x7f7f7f7f7f7f7f7fULL;
+  constexpr uint64_t kNewlines = 0x0a0a0a0a0a0a0a0aULL;
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr size_t kWordsPerSum = 255;  // a byte counter holds at most 255
+  const char* p = text.data();
+  size_t n = text.size();
+  uint64_t total = 0;
+  while (n >= 8) {
+    uint64_t bytes = 0;
+    for (size_t k = 0; k < kWordsPerSum && n >= 8; ++k, p += 8, n -= 8) {
+      uint64_t w;
+      std::memcpy(&w, p, 8);
+      const uint64_t x = w ^ kNewlines;
+      bytes += (~(((x & kLow7) + kLow7) | x) >> 7) & kOnes;
+    }
+    constexpr uint64_t kEvenBytes = 0x00ff00ff00ff00ffULL;
+    const uint64_t pairs = (bytes & kEvenBytes) + ((bytes >> 8) & kEvenBytes);  // <= 510 each
+    total += (pairs * 0x0001000100010001ULL) >> 48;
+  }
+  for (; n > 0; --n, ++p) total += *p == '\n';
+  return total;
+}
+
 void ParseChunk(fs::FileSystem* fs, const std::vector<InputObject>& objects, const LogChunk& chunk,
                 const SongMatcher& matcher, ChunkOutput* out) {
   if (!chunk.ranged) {
@@ -34,9 +64,11 @@ void ParseChunk(fs::FileSystem* fs, const std::vector<InputObject>& objects, con
     out->rows = DeriveChunkRows(shard.batch, matcher);
     return;
   }
-  // One buffer and parser per worker: a big log is many chunks in a row.
+  // One buffer, parser and batch per worker: a big log is many chunks in a
+  // row, and reusing their memory spares the kernel zeroing fresh pages.
   thread_local std::string buffer;
   thread_local RecordParser parser;
+  thread_local LogBatch batch;
   const InputObject& object = objects[chunk.begin];
   std::string_view text;
   out->status = ReadLogRange(fs, object, chunk, &buffer, &text);
@@ -47,8 +79,8 @@ void ParseChunk(fs::FileSystem* fs, const std::vector<InputObject>& objects, con
   out->stats.objects = chunk.first_range() ? 1 : 0;
   out->stats.bytes = text.size();
   out->stats.decompressed_bytes = text.size();
-  out->newlines = static_cast<uint64_t>(std::count(text.begin(), text.end(), '\n'));
-  LogBatch batch;
+  out->newlines = CountNewlines(text);
+  batch.Clear();
   parser.ParseLogs(object.path, text, &batch, &out->rejects, &out->stats);
   out->rows = DeriveChunkRows(batch, matcher);
 }

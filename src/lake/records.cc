@@ -169,6 +169,22 @@ bool SongBatch::Deserialize(std::string_view* in) {
   return true;
 }
 
+void LogBatch::Clear() {
+  objects.clear();
+  object.clear();
+  position.clear();
+  ts.clear();
+  user_id.Clear();
+  session_id.Clear();
+  item_in_session.Clear();
+  length.Clear();
+  next_song.clear();
+  for (StringColumn* c :
+       {&artist, &song, &first_name, &last_name, &gender, &level, &location, &user_agent}) {
+    c->Clear();
+  }
+}
+
 void LogBatch::Serialize(std::string* out) const {
   PutStrings(out, objects);
   PutVector(out, object);

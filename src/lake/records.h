@@ -60,6 +60,14 @@ class StringColumn {
   }
   size_t size() const { return valid_.size(); }
   size_t byte_size() const { return bytes_.size(); }
+  // Bytes of rows [begin, end).
+  size_t bytes_between(size_t begin, size_t end) const { return offsets_[end] - offsets_[begin]; }
+  // Empties the column, keeping its memory for the next rows.
+  void Clear() {
+    bytes_.clear();
+    offsets_.assign(1, 0);
+    valid_.clear();
+  }
 
   void Serialize(std::string* out) const;
   bool Deserialize(std::string_view* in);
@@ -88,6 +96,10 @@ struct NullableColumn {
   }
   std::optional<T> Get(size_t row) const {
     return valid[row] ? std::optional<T>(values[row]) : std::nullopt;
+  }
+  void Clear() {
+    values.clear();
+    valid.clear();
   }
   bool operator==(const NullableColumn&) const = default;
 };
@@ -122,6 +134,9 @@ struct LogBatch {
   StringColumn artist, song, first_name, last_name, gender, level, location, user_agent;
 
   size_t size() const { return object.size(); }
+  // Empties the batch, keeping its memory: a worker reuses one batch for
+  // chunk after chunk (log_stream.h).
+  void Clear();
   void Serialize(std::string* out) const;
   bool Deserialize(std::string_view* in);
   bool operator==(const LogBatch&) const = default;

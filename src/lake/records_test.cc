@@ -30,6 +30,33 @@ TEST(Records, ShardOutputsRoundTrip) {
   EXPECT_EQ(songs_back.batch.title.Get(0), "T");
 }
 
+// A worker reuses one batch for chunk after chunk: after Clear() it parses
+// into exactly what a fresh batch gets.
+TEST(Records, AClearedLogBatchParsesLikeAFreshOne) {
+  RecordParser parser;
+  std::vector<Reject> rejects;
+  ParseStats stats;
+  LogBatch reused;
+  parser.ParseLogs(
+      "a.json",
+      R"({"ts":1,"userId":"1","page":"NextSong","artist":"Long artist name","song":"S",)"
+      R"("length":1.5,"sessionId":3,"location":"Somewhere, XY","level":"paid"})",
+      &reused, &rejects, &stats);
+  ASSERT_EQ(reused.size(), 1u);
+  reused.Clear();
+  EXPECT_EQ(reused, LogBatch());
+  std::string text =
+      R"({"ts":2,"userId":"","page":"Home","firstName":"\u00e9"})"
+      "\n"
+      R"({"ts":3,"userId":"7","page":"NextSong","artist":"B","length":2,"userAgent":"UA"})";
+  LogBatch fresh;
+  parser.ParseLogs("b.json", text, &reused, &rejects, &stats);
+  parser.ParseLogs("b.json", text, &fresh, &rejects, &stats);
+  EXPECT_EQ(reused, fresh);
+  EXPECT_EQ(reused.artist.Get(1), "B");
+  EXPECT_EQ(reused.artist.bytes_between(0, 2), 1u);
+}
+
 TEST(Records, MalformedBytesAreCorruption) {
   LogShardOutput out;
   std::string bytes = LogShardOutput().Serialize();

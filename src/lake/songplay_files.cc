@@ -156,6 +156,17 @@ void SongplayFiles::Cut(const Key& key, Partition* p, size_t rows, std::vector<F
       c.emplace_back(col.type);
       c.back().Reserve(rows);
     }
+    // The text columns at their final size: grown by appends they were
+    // copied again and again into fresh pages (tens of MB per file).
+    size_t level = 0, location = 0, user_agent = 0;
+    for (const Piece& p : *pieces) {
+      level += p.segment->level.bytes_between(p.begin, p.end);
+      location += p.segment->location.bytes_between(p.begin, p.end);
+      user_agent += p.segment->user_agent.bytes_between(p.begin, p.end);
+    }
+    c[3].bytes.reserve(level);
+    c[7].bytes.reserve(location);
+    c[8].bytes.reserve(user_agent);
     for (const auto& x : order) {
       const SongplaySegment& s = seg(x);
       const size_t r = x.second;

@@ -57,34 +57,75 @@ ChunkRows DeriveChunkRows(const LogBatch& b, const SongMatcher& matcher) {
   ChunkRows out;
   std::vector<std::shared_ptr<SongplaySegment>>& segments = out.segments;
   std::unordered_map<int64_t, size_t> latest_row;  // user_id -> row of its latest event
-  MonthOf month_of;
-  SongplaySegment* current = nullptr;
-  uint32_t current_index = 0;
+
+  // Pass 1: the users, and which segment each songplay goes to, so that the
+  // segments' columns are allocated once at their final size (growing them
+  // row by row copied them over and over into fresh memory).
+  struct Size {
+    size_t rows = 0, level = 0, location = 0, user_agent = 0;
+  };
+  std::vector<Size> sizes;
+  {
+    MonthOf month_of;
+    SongplaySegment* current = nullptr;
+    uint32_t current_index = 0;
+    for (size_t r = 0; r < b.size(); ++r) {
+      std::optional<int64_t> user = b.user_id.Get(r);
+      if (!user) continue;
+      // users: the latest event of each user in the chunk (rows in input
+      // order, so a later row wins a full tie).
+      {
+        auto [it, inserted] = latest_row.try_emplace(*user, r);
+        if (!inserted && OrderOf(b, r) >= OrderOf(b, it->second)) it->second = r;
+      }
+      if (!b.next_song[r]) continue;
+      // Plain variables, not a structured binding: clang 14 cannot capture
+      // those in the lambda below.
+      const auto ym = month_of(b.ts[r]);
+      const int32_t year = ym.first, month = ym.second;
+      if (current == nullptr || current->year != year || current->month != month) {
+        auto found = std::find_if(segments.begin(), segments.end(), [&](const auto& s) {
+          return s->year == year && s->month == month;
+        });
+        if (found == segments.end()) {
+          segments.push_back(std::make_shared<SongplaySegment>());
+          segments.back()->year = year;
+          segments.back()->month = month;
+          sizes.emplace_back();
+          found = segments.end() - 1;
+        }
+        current = found->get();
+        current_index = static_cast<uint32_t>(found - segments.begin());
+      }
+      Size& z = sizes[current_index];
+      ++z.rows;
+      z.level += b.level.Get(r).value_or(std::string_view()).size();
+      z.location += b.location.Get(r).value_or(std::string_view()).size();
+      z.user_agent += b.user_agent.Get(r).value_or(std::string_view()).size();
+      out.segment_of_row.push_back(current_index);
+    }
+  }
+  for (size_t k = 0; k < segments.size(); ++k) {
+    SongplaySegment& s = *segments[k];
+    const Size& z = sizes[k];
+    s.songplay_id.reserve(z.rows);
+    s.start_time_us.reserve(z.rows);
+    s.user_id.reserve(z.rows);
+    s.session_id.Reserve(z.rows);
+    s.item_in_session.Reserve(z.rows);
+    s.level.Reserve(z.rows, z.level);
+    s.location.Reserve(z.rows, z.location);
+    s.user_agent.Reserve(z.rows, z.user_agent);
+    s.song.reserve(z.rows);
+  }
+
+  // Pass 2: the songplays' columns.
+  size_t k = 0;
   for (size_t r = 0; r < b.size(); ++r) {
+    if (!b.next_song[r]) continue;
     std::optional<int64_t> user = b.user_id.Get(r);
     if (!user) continue;
-    // users: the latest event of each user in the chunk (rows in input order,
-    // so a later row wins a full tie).
-    {
-      auto [it, inserted] = latest_row.try_emplace(*user, r);
-      if (!inserted && OrderOf(b, r) >= OrderOf(b, it->second)) it->second = r;
-    }
-    if (!b.next_song[r]) continue;
-    auto [year, month] = month_of(b.ts[r]);
-    if (current == nullptr || current->year != year || current->month != month) {
-      auto found = std::find_if(segments.begin(), segments.end(), [&](const auto& s) {
-        return s->year == year && s->month == month;
-      });
-      if (found == segments.end()) {
-        segments.push_back(std::make_shared<SongplaySegment>());
-        segments.back()->year = year;
-        segments.back()->month = month;
-        found = segments.end() - 1;
-      }
-      current = found->get();
-      current_index = static_cast<uint32_t>(found - segments.begin());
-    }
-    SongplaySegment& s = *current;
+    SongplaySegment& s = *segments[out.segment_of_row[k++]];
     const int64_t start_us = b.ts[r] * kMicrosPerMilli;
     std::optional<int64_t> session = b.session_id.Get(r);
     std::optional<int64_t> item = b.item_in_session.Get(r);
@@ -99,7 +140,6 @@ ChunkRows DeriveChunkRows(const LogBatch& b, const SongMatcher& matcher) {
     const SongRow* song = matcher.Match(b.song.Get(r), b.artist.Get(r), b.length.Get(r));
     s.song.push_back(song);
     out.matched += song != nullptr;
-    out.segment_of_row.push_back(current_index);
   }
 
   // Segments in partition order; renumber the rows' segment indices.

@@ -117,28 +117,77 @@ std::vector<UserRow> BuildUsers(const std::vector<const LogBatch*>& batches) {
   return rows;
 }
 
+// Open addressing over (title, artist_name) with each key's songs stored
+// contiguously: most log events match no song, and a miss then costs one
+// probe of a flat array (the 64-bit hash tells keys apart before any string
+// is compared) instead of walking a node-based bucket chain.
 class SongMatcher::Index {
  public:
-  std::unordered_map<std::pair<std::string_view, std::string_view>, std::vector<const SongRow*>,
-                     PairHash>
-      by_title_artist;
+  explicit Index(const std::vector<SongRow>& songs) {
+    std::unordered_map<std::pair<std::string_view, std::string_view>, std::vector<const SongRow*>,
+                       PairHash>
+        groups;
+    for (const SongRow& s : songs) {
+      if (!s.title || !s.artist_name || !s.duration) continue;  // can never match
+      groups[{*s.title, *s.artist_name}].push_back(&s);
+    }
+    size_t capacity = 16;
+    while (capacity < groups.size() * 2) capacity *= 2;  // at most half full
+    slots_.resize(capacity);
+    mask_ = capacity - 1;
+    for (auto& [key, group] : groups) {
+      uint64_t h = Hash(key.first, key.second);
+      size_t i = h & mask_;
+      while (slots_[i].count != 0) i = (i + 1) & mask_;
+      slots_[i] = Slot{h, key.first, key.second, static_cast<uint32_t>(songs_.size()),
+                       static_cast<uint32_t>(group.size())};
+      songs_.insert(songs_.end(), group.begin(), group.end());
+    }
+  }
+
+  // The songs of (title, artist): [*begin, *end), empty when none.
+  void Find(std::string_view title, std::string_view artist, const SongRow* const** begin,
+            const SongRow* const** end) const {
+    uint64_t h = Hash(title, artist);
+    for (size_t i = h & mask_; slots_[i].count != 0; i = (i + 1) & mask_) {
+      const Slot& s = slots_[i];
+      if (s.hash == h && s.title == title && s.artist == artist) {
+        *begin = songs_.data() + s.begin;
+        *end = *begin + s.count;
+        return;
+      }
+    }
+    *begin = *end = nullptr;
+  }
+
+ private:
+  struct Slot {
+    uint64_t hash = 0;
+    std::string_view title, artist;
+    uint32_t begin = 0, count = 0;  // count 0: an empty slot
+  };
+  static uint64_t Hash(std::string_view title, std::string_view artist) {
+    return PairHash()({title, artist});
+  }
+
+  std::vector<Slot> slots_;
+  size_t mask_ = 0;
+  std::vector<const SongRow*> songs_;  // grouped by key
 };
 
-SongMatcher::SongMatcher(const std::vector<SongRow>& songs) : songs_(songs), index_(new Index) {
-  for (const SongRow& s : songs_) {
-    if (!s.title || !s.artist_name || !s.duration) continue;  // can never match
-    index_->by_title_artist[{*s.title, *s.artist_name}].push_back(&s);
-  }
-}
+SongMatcher::SongMatcher(const std::vector<SongRow>& songs)
+    : songs_(songs), index_(new Index(songs)) {}
 
 SongMatcher::~SongMatcher() { delete index_; }
 
 const SongRow* SongMatcher::Match(Text title, Text artist, std::optional<double> length) const {
   if (!title || !artist || !length) return nullptr;
-  auto it = index_->by_title_artist.find({*title, *artist});
-  if (it == index_->by_title_artist.end()) return nullptr;
+  const SongRow* const* begin;
+  const SongRow* const* end;
+  index_->Find(*title, *artist, &begin, &end);
   const SongRow* best = nullptr;
-  for (const SongRow* s : it->second) {
+  for (; begin != end; ++begin) {
+    const SongRow* s = *begin;
     if (std::fabs(*s->duration - *length) > kDurationTolerance + kToleranceSlack) continue;
     if (!best || s->song_id < best->song_id) best = s;
   }

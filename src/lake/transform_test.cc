@@ -116,6 +116,33 @@ TEST(Transform, SongplaysMatchTitleArtistAndDuration) {
   EXPECT_EQ(time[0].year, 2018);
 }
 
+// Many keys, so the index's table fills and probes past taken slots; keys
+// that differ only in which string holds which text must not be confused.
+TEST(Transform, MatcherFindsEveryKeyOfABigCatalogue) {
+  std::string song_text;
+  constexpr int kSongs = 3000;
+  for (int i = 0; i < kSongs; ++i) {
+    song_text += R"({"song_id":"S)" + std::to_string(i) + R"(","title":"t)" + std::to_string(i) +
+                 R"(","artist_name":"a)" + std::to_string(i % 7) + R"(","duration":)" +
+                 std::to_string(100 + i % 13) + "}\n";
+  }
+  SongBatch s = Songs("A/1.json", song_text);
+  auto songs = BuildSongs({&s});
+  ASSERT_EQ(songs.size(), static_cast<size_t>(kSongs));
+  SongMatcher matcher(songs);
+  for (int i = 0; i < kSongs; ++i) {
+    std::string title = "t" + std::to_string(i), artist = "a" + std::to_string(i % 7);
+    const SongRow* hit = matcher.Match(title, artist, 100 + i % 13 + 0.005);
+    ASSERT_NE(hit, nullptr) << i;
+    EXPECT_EQ(hit->song_id, "S" + std::to_string(i));
+    EXPECT_EQ(matcher.Match(title, "a" + std::to_string((i + 1) % 7), 100 + i % 13), nullptr);
+    EXPECT_EQ(matcher.Match(title, artist, 100 + i % 13 + 0.02), nullptr);
+    EXPECT_EQ(matcher.Match(artist, title, 100 + i % 13), nullptr);
+  }
+  EXPECT_EQ(matcher.Match("t1", std::nullopt, 100), nullptr);
+  EXPECT_EQ(matcher.Match("t1", "a1", std::nullopt), nullptr);
+}
+
 TEST(Transform, SongplayIdsDoNotDependOnBatching) {
   std::string lines;
   for (int i = 0; i < 50; ++i) {
