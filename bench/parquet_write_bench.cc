@@ -11,7 +11,9 @@
 //
 // Both sides write a file under DIR (default: a fresh /tmp directory). DuckDB
 // first loads the same values from an uncompressed Parquet file we write,
-// then only its COPY is timed (bench/parquet_duckdb_write.mjs).
+// then only its COPY is timed (bench/parquet_duckdb_write.mjs). Each data set
+// is measured on both sides before the next one starts (a fresh DuckDB process
+// per data set), so both see about the same load on a shared machine.
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -222,6 +224,34 @@ int main(int argc, char** argv) {
       {Codec::kUncompressed, "none"}, {Codec::kSnappy, "snappy"}, {Codec::kZstd, "zstd"}};
   std::map<std::string, double> ours;  // "dataset codec" -> MB/s
   std::map<std::string, uint64_t> sizes;
+  std::map<std::string, double> theirs;
+  std::map<std::string, uint64_t> their_sizes;
+  long duckdb_rss_kb = 0;
+  // DuckDB's side for one data set, right after ours: the machine is shared, and
+  // running each side's data sets in one block, minutes apart, let the load
+  // drift between them (DuckDB's snappy figure for unique strings moved by 50%).
+  auto run_duckdb = [&](const Dataset& d) {
+    std::string cmd = "node '" SPARKIFY_SOURCE_DIR "/bench/parquet_duckdb_write.mjs' '" + dir +
+                      "' " + std::to_string(reps) + " " +
+                      (same_level ? std::to_string(zstd_level) : std::string("default")) + " " +
+                      d.name;
+    FILE* p = popen(cmd.c_str(), "r");
+    char line[512];
+    while (p && std::fgets(line, sizeof(line), p)) {
+      char name[64], codec[32];
+      double secs;
+      unsigned long long size;
+      long rss;
+      if (std::sscanf(line, "duckdb %63s %31s %lf %llu", name, codec, &secs, &size) == 4 &&
+          d.name == name) {
+        theirs[std::string(name) + " " + codec] = d.data_bytes / 1e6 / secs;
+        their_sizes[std::string(name) + " " + codec] = size;
+      } else if (std::sscanf(line, "duckdb-maxrss-kb %ld", &rss) == 1) {
+        duckdb_rss_kb = std::max(duckdb_rss_kb, rss);
+      }
+    }
+    return p && pclose(p) == 0;
+  };
   for (const Dataset& d : data) {
     for (const auto& [codec, cname] : codecs) {
       std::vector<double> t;
@@ -235,42 +265,13 @@ int main(int argc, char** argv) {
     // The source DuckDB loads (uncompressed, so its load is cheap and exact).
     uint64_t unused;
     WriteOnce(d, Codec::kUncompressed, dir + "/src-" + d.name + ".parquet", &unused, zstd_level);
-  }
-  getrusage(RUSAGE_SELF, &ru);
-  const long rss_peak_kb = ru.ru_maxrss;
-
-  std::map<std::string, double> theirs;
-  std::map<std::string, uint64_t> their_sizes;
-  long duckdb_rss_kb = 0;
-  if (duckdb) {
-    std::string cmd = "node '" SPARKIFY_SOURCE_DIR "/bench/parquet_duckdb_write.mjs' '" + dir +
-                      "' " + std::to_string(reps) + " " +
-                      (same_level ? std::to_string(zstd_level) : std::string("default"));
-    for (const Dataset& d : data) cmd += " " + d.name;
-    FILE* p = popen(cmd.c_str(), "r");
-    char line[512];
-    while (p && std::fgets(line, sizeof(line), p)) {
-      char name[64], codec[32];
-      double secs;
-      unsigned long long size;
-      long rss;
-      if (std::sscanf(line, "duckdb %63s %31s %lf %llu", name, codec, &secs, &size) == 4) {
-        const Dataset* d = nullptr;
-        for (const auto& x : data)
-          if (x.name == name) d = &x;
-        if (d) {
-          theirs[std::string(name) + " " + codec] = d->data_bytes / 1e6 / secs;
-          their_sizes[std::string(name) + " " + codec] = size;
-        }
-      } else if (std::sscanf(line, "duckdb-maxrss-kb %ld", &rss) == 1) {
-        duckdb_rss_kb = rss;
-      }
-    }
-    if (!p || pclose(p) != 0) {
+    if (duckdb && !run_duckdb(d)) {
       std::fprintf(stderr, "DuckDB side failed (node, tools/node_modules?)\n");
       return 1;
     }
   }
+  getrusage(RUSAGE_SELF, &ru);
+  const long rss_peak_kb = ru.ru_maxrss;
 
   std::printf(
       "rows per dataset: %zu, reps: %d (median), single-threaded, zstd level %d (DuckDB: %s), "

@@ -68,7 +68,8 @@ trap cleanup EXIT
 echo "== uploading $OBJECTS objects to $SRC (once; kept between runs)" >&2
 "$BENCH" put --uri "$SRC" --count "$OBJECTS" --endpoint "$SPARKIFY_TEST_S3_ENDPOINT" >&2
 
-# start_proxy NAME [FLAGS...]: a fault proxy adding the latency; prints its endpoint.
+# start_proxy NAME [FLAGS...]: a fault proxy adding the latency; its endpoint
+# in $ENDPOINT (not printed: a $(...) subshell would lose its pid for cleanup).
 start_proxy() {
   local name=$1
   shift
@@ -76,12 +77,14 @@ start_proxy() {
     "$@" >"$WORK/$name.port" 2>"$WORK/$name.log" &
   PROXY_PIDS+=($!)
   for _ in $(seq 50); do [[ -s "$WORK/$name.port" ]] && break; sleep 0.1; done
-  echo "http://127.0.0.1:$(head -1 "$WORK/$name.port")"
+  ENDPOINT="http://127.0.0.1:$(head -1 "$WORK/$name.port")"
 }
-PROXY=$(start_proxy proxy)
+start_proxy proxy
+PROXY=$ENDPOINT
 echo "== proxy $PROXY adds ${LATENCY} ms per request" >&2
 if ((!SKIP_REPLAY)); then
-  RPROXY=$(start_proxy replay --replay 1)
+  start_proxy replay --replay 1
+  RPROXY=$ENDPOINT
   echo "== replay proxy $RPROXY: ${LATENCY} ms per request, repeated GETs and PUTs answered" \
     "without the server" >&2
 fi

@@ -79,7 +79,10 @@ ChunkRows DeriveChunkRows(const LogBatch& b, const SongMatcher& matcher) {
         if (!inserted && OrderOf(b, r) >= OrderOf(b, it->second)) it->second = r;
       }
       if (!b.next_song[r]) continue;
-      auto [year, month] = month_of(b.ts[r]);
+      // Plain variables, not a structured binding: clang 14 cannot capture
+      // those in the lambda below.
+      const auto ym = month_of(b.ts[r]);
+      const int32_t year = ym.first, month = ym.second;
       if (current == nullptr || current->year != year || current->month != month) {
         auto found = std::find_if(segments.begin(), segments.end(), [&](const auto& s) {
           return s->year == year && s->month == month;

@@ -485,6 +485,32 @@ Status ColumnChunkWriter::WriteTyped(const ColumnSchema& schema, const uint8_t* 
       }
       r = n;
     }
+    if constexpr (std::is_same_v<V, std::string_view>) {
+      if (validity == nullptr && !use_dict) {
+        // Strings without nulls: the PLAIN size of values [b, e) is
+        // 4 (e - b) + off[e] - off[b], growing with e, so each page's end (the
+        // first value that takes it to page_bits, as the loop below finds) is
+        // a binary search.
+        auto bits_of = [&](size_t b, size_t e) {
+          return (4 * (e - b) + (values.off[e] - values.off[b])) * 8;
+        };
+        for (size_t b = 0; b < n;) {
+          const size_t last = std::min(n, b + max_rows);
+          size_t lo = b + 1, hi = last;  // the end is in [lo, hi]
+          while (lo < hi) {
+            const size_t mid = lo + (hi - lo) / 2;
+            if (bits_of(b, mid) >= page_bits) {
+              hi = mid;
+            } else {
+              lo = mid + 1;
+            }
+          }
+          pages.push_back(PageRange{b, lo, b, lo});
+          b = lo;
+        }
+        r = v = n;
+      }
+    }
     while (r < n || pages.empty()) {
       PageRange p{r, r, v, v};
       size_t bits = 0;

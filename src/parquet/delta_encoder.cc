@@ -72,13 +72,14 @@ struct Block {
     using U = std::make_unsigned_t<T>;
     count = std::min(kDeltaBlockSize, n - 1 - begin);
     T deltas[kDeltaBlockSize];
-    T mn = 0;
+    // Separate simple loops (no first-value special case inside): they vectorize.
+    const T* v = values + begin;
     for (size_t i = 0; i < count; ++i) {
       // Wrapping subtraction in the column's own width.
-      deltas[i] =
-          static_cast<T>(static_cast<U>(values[begin + i + 1]) - static_cast<U>(values[begin + i]));
-      mn = i == 0 ? deltas[0] : std::min(mn, deltas[i]);
+      deltas[i] = static_cast<T>(static_cast<U>(v[i + 1]) - static_cast<U>(v[i]));
     }
+    T mn = deltas[0];  // count >= 1
+    for (size_t i = 1; i < count; ++i) mn = std::min(mn, deltas[i]);
     min_delta = mn;
     for (size_t m = 0; m < kDeltaMiniblocks; ++m) {
       const size_t b = m * kMiniblockSize;
@@ -199,25 +200,40 @@ void DeltaLengthByteArrayEncode(const char* data, const uint32_t* offsets, size_
 }
 
 void DeltaByteArrayEncode(const char* data, const uint32_t* offsets, size_t n, std::string* out) {
+  // One pass over the values finds the prefixes and gathers the rests (the
+  // lengths must precede the bytes, so the bytes wait in a per-thread buffer
+  // that is only ever grown: no zero-filling per page).
   static thread_local std::vector<int32_t> prefixes, suffixes;
-  const size_t total = SplitPrefixes(data, offsets, n, &prefixes, &suffixes);
-  EncodeT(prefixes.data(), n, out);
-  EncodeT(suffixes.data(), n, out);
-  const size_t old = out->size();
-  out->resize(old + total);
-  char* dst = out->data() + old;
-  char* const dst_end = dst + total;
+  static thread_local std::string rest;
+  prefixes.resize(n);
+  suffixes.resize(n);
+  const size_t bytes = offsets[n] - offsets[0];
+  if (rest.size() < bytes + kFixedCopy) rest.resize(bytes + kFixedCopy);
+  char* dst = rest.data();
   const char* const src_end = data + offsets[n];
   for (size_t k = 0; k < n; ++k) {
-    const char* src = data + offsets[k] + prefixes[k];
-    const size_t len = static_cast<size_t>(suffixes[k]);
-    if (len <= kFixedCopy && src + kFixedCopy <= src_end && dst + kFixedCopy <= dst_end) {
-      std::memcpy(dst, src, kFixedCopy);  // the bytes past len are overwritten next
-    } else {
-      std::memcpy(dst, src, len);
+    const char* value = data + offsets[k];
+    const uint32_t len = offsets[k + 1] - offsets[k];
+    uint32_t pre = 0;
+    if (k > 0) {
+      const uint32_t prev_len = offsets[k] - offsets[k - 1];
+      pre = static_cast<uint32_t>(
+          CommonPrefix(data + offsets[k - 1], value, std::min(len, prev_len)));
     }
-    dst += len;
+    const char* src = value + pre;
+    const size_t rest_len = len - pre;
+    if (rest_len <= kFixedCopy && src + kFixedCopy <= src_end) {
+      std::memcpy(dst, src, kFixedCopy);  // the bytes past rest_len are overwritten next
+    } else {
+      std::memcpy(dst, src, rest_len);
+    }
+    dst += rest_len;
+    prefixes[k] = static_cast<int32_t>(pre);
+    suffixes[k] = static_cast<int32_t>(rest_len);
   }
+  EncodeT(prefixes.data(), n, out);
+  EncodeT(suffixes.data(), n, out);
+  out->append(rest.data(), static_cast<size_t>(dst - rest.data()));
 }
 
 size_t DeltaLengthByteArraySize(const uint32_t* offsets, size_t n) {

@@ -369,6 +369,58 @@ TEST(Footer, DoubleStatisticsSkipNaNKeepInfinitiesWidenZeros) {
   EXPECT_FALSE(st.max_value.has_value());
 }
 
+// Pages of strings end at the first value that brings their PLAIN size to
+// data_page_size (or at max_page_rows), with and without nulls (whose pages are
+// cut by a different path), so the same values give the same pages.
+TEST(PageIndex, StringPagesEndWhereTheirPlainSizeReachesThePageSize) {
+  for (bool nulls : {false, true}) {
+    for (size_t max_rows : {size_t{1} << 20, size_t{37}}) {
+      SCOPED_TRACE(::testing::Message() << "nulls " << nulls << " max rows " << max_rows);
+      Table t;
+      t.schema.columns.push_back({"s", PhysicalType::kByteArray, LogicalType::kString,
+                                  nulls ? Repetition::kOptional : Repetition::kRequired});
+      t.columns.emplace_back(PhysicalType::kByteArray);
+      std::mt19937_64 rng(23);
+      std::vector<size_t> plain;  // PLAIN size of each row's value (0: null)
+      for (int i = 0; i < 3000; ++i) {
+        if (nulls && i % 10 == 7) {
+          t.columns[0].AppendNull();
+          plain.push_back(0);
+          continue;
+        }
+        std::string v = std::to_string(i) + ":";  // unique: no dictionary
+        v.append(rng() % 300, 'a' + i % 26);
+        t.columns[0].AppendString(v);
+        plain.push_back(4 + v.size());
+      }
+      WriterOptions o;
+      o.data_page_size = 4096;
+      o.max_page_rows = max_rows;
+      auto bytes = WriteTable(t, o);
+      ASSERT_TRUE(bytes.ok());
+      auto r = OpenOrDie(*bytes);
+      format::OffsetIndex oi;
+      ASSERT_TRUE(r->ReadOffsetIndex(0, 0, &oi).ok());
+      ASSERT_GT(oi.page_locations.size(), 10u);
+      size_t expected_begin = 0;
+      for (size_t p = 0; p < oi.page_locations.size(); ++p) {
+        const size_t begin = static_cast<size_t>(oi.page_locations[p].first_row_index);
+        ASSERT_EQ(begin, expected_begin) << "page " << p;
+        // Where this page should end: the loop the writer's contract describes.
+        size_t e = begin, size = 0;
+        while (e < plain.size() && e - begin < max_rows && size < o.data_page_size) {
+          size += plain[e++];
+        }
+        expected_begin = e;
+      }
+      EXPECT_EQ(expected_begin, plain.size());
+      auto read = r->ReadAll();
+      ASSERT_TRUE(read.ok());
+      EXPECT_EQ(CanonicalRows(*r, *read), CanonicalRows(t));
+    }
+  }
+}
+
 TEST(PageIndex, OffsetIndexPointsAtPagesAndColumnIndexMatches) {
   WriterOptions o;
   o.max_page_rows = 100;

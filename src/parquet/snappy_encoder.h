@@ -8,15 +8,17 @@
 // everywhere. A 4-byte match saves at most one byte (a 2-byte copy tag plus the
 // literal tag it splits off), yet each costs a hash hit, a mispredicted branch
 // and two tags; on unique string ids that made snappy 80% of the writer's time.
-// This compressor takes matches of 5 bytes or more, the minimum that fast LZ77
-// compressors such as zstd's fast levels use too. Measured on the lake's
-// columns and the write benchmark's data (docs/performance.md): 1.1-1.4x faster
-// than libsnappy 1.1.9 with output within about 2% of its size (smaller on text).
+// This compressor takes matches of 5 bytes or more. Against libsnappy 1.1.9
+// (bench/parquet_write_snappy_bench, docs/performance.md): 1.5x faster on
+// unique hex ids with output 1.5 points larger (88.5% against 87.0% of the
+// input; 95.3% against 92.0% on ids with 4-5 digit counters), 1.2-1.3x faster
+// and 1 point smaller on song titles and log JSON, 9 GB/s against 16 on data
+// without matches. A lake written by the ETL came out 0.2% smaller.
 //
 // Like libsnappy, the input is compressed in independent 64 KiB blocks (every
 // copy offset fits in two bytes), each with a fresh hash table of recent
 // positions; after a run of misses the search skips ahead faster, so data
-// without matches passes at close to memcpy speed.
+// without matches passes quickly.
 #pragma once
 
 #include <cstddef>

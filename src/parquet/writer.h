@@ -55,10 +55,11 @@ struct WriterOptions {
   bool enable_dictionary = true;
   // Chunks that take no dictionary: INT32/INT64 are written DELTA_BINARY_PACKED when their first
   // values (a 16 Ki sample) encode to at most 90% of PLAIN (timestamps, growing ids); strings
-  // DELTA_LENGTH_BYTE_ARRAY with SNAPPY or no codec (with ZSTD/GZIP, PLAIN compresses smaller).
-  // DuckDB, hyparquet, pyarrow, Trino and Spark 3.3+ read both; set false for a reader that knows
-  // only PLAIN and dictionaries (Spark before 3.3 with its vectorized reader). Doubles and
-  // booleans are PLAIN either way.
+  // with SNAPPY or no codec DELTA_BYTE_ARRAY when the sample shares enough prefixes with its
+  // neighbours to be smaller so, else DELTA_LENGTH_BYTE_ARRAY (with ZSTD/GZIP, PLAIN compresses
+  // smaller). DuckDB, hyparquet, pyarrow, Trino and Spark 3.3+ read all three; set false for a
+  // reader that knows only PLAIN and dictionaries (Spark before 3.3 with its vectorized
+  // reader). Doubles and booleans are PLAIN either way.
   bool enable_delta_encoding = true;
   size_t dictionary_page_size_limit = 1 << 20;  // fall back to PLAIN past this (parquet-mr: 1 MiB)
   bool write_statistics = true;

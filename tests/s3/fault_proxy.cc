@@ -260,8 +260,10 @@ void FaultProxy::AcceptLoop() {
 std::string FaultProxy::ReplayAnswer(const std::string& head, const std::string& body,
                                      std::string* key) {
   const std::string line = head.substr(0, head.find("\r\n"));
-  const std::string method = line.substr(0, line.find(' '));
-  const std::string target = line.substr(method.size() + 1, line.rfind(' ') - method.size() - 1);
+  const size_t first_space = line.find(' '), last_space = line.rfind(' ');
+  if (first_space == std::string::npos || last_space == first_space) return "";  // forwarded
+  const std::string method = line.substr(0, first_space);
+  const std::string target = line.substr(first_space + 1, last_space - first_space - 1);
   if (method == "PUT" && target.find('?') == std::string::npos) {
     unsigned char md5[EVP_MAX_MD_SIZE];
     unsigned int md5_size = 0;
