@@ -371,8 +371,12 @@ class CommitTransaction : public Transaction {
     std::optional<Manifest> previous = std::move(current_);
     current_ = std::move(next);
     // Keep the previous version for readers that listed it just before the
-    // switch; the next run's Begin() removes it.
-    s = CollectGarbage(&*current_, previous ? &*previous : nullptr);
+    // switch; the next run's Begin() removes it. No search for temporaries:
+    // Begin() removed the dead runs' ones with the lock held, and this run
+    // left none (every file it wrote was closed before the commit point).
+    // The search walks every folder of the lake: on the 1 GB benchmark,
+    // 23,000 folders, most of the 0.9 s this clean-up took.
+    s = CollectGarbage(&*current_, previous ? &*previous : nullptr, /*temporaries=*/false);
     timer.Lap("clean up");
     return s;
   }
@@ -412,7 +416,9 @@ class CommitTransaction : public Transaction {
   }
 
   // Deletes everything that neither `m` nor `keep` references.
-  Status CollectGarbage(const Manifest* m, const Manifest* keep) {
+  // Removes the versions, snapshots and staged files `m` and `keep` do not
+  // use and, when `temporaries`, what dead writers left anywhere in the lake.
+  Status CollectGarbage(const Manifest* m, const Manifest* keep, bool temporaries = true) {
     SPARKIFY_RETURN_IF_ERROR(layout_->CollectGarbage(m, keep));
     std::vector<fs::FileInfo> files;
     std::vector<std::string> garbage;
@@ -428,6 +434,7 @@ class CommitTransaction : public Transaction {
       garbage.push_back(f.path);
     }
     SPARKIFY_RETURN_IF_ERROR(fs_->Delete(garbage));
+    if (!temporaries) return Status::OK();
     size_t removed = 0;
     return fs_->CleanupTemporaries("", &removed);
   }
