@@ -72,14 +72,13 @@ struct Block {
     using U = std::make_unsigned_t<T>;
     count = std::min(kDeltaBlockSize, n - 1 - begin);
     T deltas[kDeltaBlockSize];
-    // Separate simple loops (no first-value special case inside): they vectorize.
-    const T* v = values + begin;
+    T mn = 0;
     for (size_t i = 0; i < count; ++i) {
       // Wrapping subtraction in the column's own width.
-      deltas[i] = static_cast<T>(static_cast<U>(v[i + 1]) - static_cast<U>(v[i]));
+      deltas[i] =
+          static_cast<T>(static_cast<U>(values[begin + i + 1]) - static_cast<U>(values[begin + i]));
+      mn = i == 0 ? deltas[0] : std::min(mn, deltas[i]);
     }
-    T mn = deltas[0];  // count >= 1
-    for (size_t i = 1; i < count; ++i) mn = std::min(mn, deltas[i]);
     min_delta = mn;
     for (size_t m = 0; m < kDeltaMiniblocks; ++m) {
       const size_t b = m * kMiniblockSize;

@@ -23,6 +23,13 @@ constexpr size_t kMinBlockToSearch = 16;
 // being searched. Starts at 1 << kSkipShift: every step moves at least a byte.
 constexpr int kSkipShift = 6;
 constexpr uint32_t kSkipStart = 1u << kSkipShift;
+// A block that saved less than 1/64 of its size makes the next one "sparse":
+// there the step grows by twice itself per miss (by 1/32: libsnappy's rate),
+// crossing data without matches about as fast as libsnappy (random doubles:
+// 6 -> 10 GB/s). Not everywhere: at that rate the search runs past the sparse
+// matches of ids with short counters (95% -> 100% of the input).
+constexpr int kSparseSavingShift = 6;
+constexpr uint32_t kSparseGrowth = 2;
 
 // Tag kinds: the low two bits of an element's first byte.
 constexpr uint8_t kLiteral = 0;
@@ -121,6 +128,11 @@ inline const char* MatchEnd(const char* p, const char* q, const char* end) {
 }
 
 // Compresses one block [base, end); in_end is the end of the whole input.
+// kSparse: the block before saved almost nothing (random numbers, packed
+// bits), so the search step grows geometrically, as libsnappy's does
+// everywhere, rather than by one per 64 misses. (A template parameter: a
+// run-time flag in the loop made the dense search 18% slower.)
+template <bool kSparse>
 char* CompressBlock(const char* base, const char* end, const char* in_end, uint16_t* table,
                     char* o) {
   const size_t n = static_cast<size_t>(end - base);
@@ -139,7 +151,9 @@ char* CompressBlock(const char* base, const char* end, const char* in_end, uint1
       const char* c = base + table[h];
       table[h] = static_cast<uint16_t>(ip - base);
       if (__builtin_expect(!SamePrefix(Load64(c), w), 1)) {  // c < ip always
-        ip += skip++ >> kSkipShift;
+        const uint32_t step = skip >> kSkipShift;
+        ip += step;
+        skip += kSparse ? kSparseGrowth * step : 1;
         continue;
       }
       skip = kSkipStart;
@@ -175,9 +189,14 @@ char* CompressBlock(const char* base, const char* end, const char* in_end, uint1
 size_t SnappyCompress(const char* in, size_t n, char* out) {
   uint16_t table[size_t{1} << kMaxTableBits];
   char* o = PutVarint32(out, static_cast<uint32_t>(n));
+  bool sparse = false;
   for (size_t pos = 0; pos < n; pos += kBlockSize) {
     const size_t len = n - pos < kBlockSize ? n - pos : kBlockSize;
-    o = CompressBlock(in + pos, in + pos + len, in + n, table, o);
+    char* const block_out = o;
+    o = sparse ? CompressBlock<true>(in + pos, in + pos + len, in + n, table, o)
+               : CompressBlock<false>(in + pos, in + pos + len, in + n, table, o);
+    const size_t written = static_cast<size_t>(o - block_out);
+    sparse = written + (len >> kSparseSavingShift) > len;
   }
   return static_cast<size_t>(o - out);
 }

@@ -12,13 +12,14 @@
 // (bench/parquet_write_snappy_bench, docs/performance.md): 1.5x faster on
 // unique hex ids with output 1.5 points larger (88.5% against 87.0% of the
 // input; 95.3% against 92.0% on ids with 4-5 digit counters), 1.2-1.3x faster
-// and 1 point smaller on song titles and log JSON, 9 GB/s against 16 on data
-// without matches. A lake written by the ETL came out 0.2% smaller.
+// and 1 point smaller on song titles and log JSON, as fast on data without
+// matches (16 GB/s). A lake written by the ETL came out 0.2% smaller.
 //
 // Like libsnappy, the input is compressed in independent 64 KiB blocks (every
 // copy offset fits in two bytes), each with a fresh hash table of recent
-// positions; after a run of misses the search skips ahead faster, so data
-// without matches passes quickly.
+// positions; after a run of misses the search skips ahead faster, and after a
+// block that saved almost nothing, much faster, so data without matches passes
+// quickly.
 #pragma once
 
 #include <cstddef>

@@ -94,6 +94,21 @@ TEST(SnappyEncoder, IncompressibleDataGrowsOnlyByTags) {
   EXPECT_LE(CheckRoundTrip(s), s.size() + s.size() / 1000);
 }
 
+TEST(SnappyEncoder, RepeatsAfterRandomBlocksStillCompress) {
+  // Random blocks make the next block search with fast-growing steps; the
+  // repeats in it must still be found (each block judges the one after it).
+  std::mt19937_64 rng(7);
+  const std::string unit = RandomBytes(rng, 300);
+  std::string s = RandomBytes(rng, 3 * 65536);
+  const size_t random_part = s.size();
+  while (s.size() < random_part + 65536) s += unit;
+  s += RandomBytes(rng, 65536);
+  while (s.size() < random_part + 3 * 65536) s += unit;
+  const size_t m = CheckRoundTrip(s);
+  // Each repeating block compresses to a few percent: well under half overall.
+  EXPECT_LT(m, random_part + 65536 + 2 * 65536 / 4);
+}
+
 TEST(SnappyEncoder, StringColumnsAndText) {
   // What string pages hold: ids with shared parts, words, numbers as text.
   std::mt19937_64 rng(5);
