@@ -133,27 +133,26 @@ row() {
     "$(cpu_ms "$ours" "$n" 3)" "$(cpu_ms "$aws" "$n" 3)")")
 }
 count_files() { find "$1" -type f | wc -l; }
-
-if ((!SKIP_READ)); then
-  echo "== read $OBJECTS objects, server-bound: sparkify (list + ReadMany), then aws s3 sync" >&2
-  # Through the replay proxy, which forwards every request of a first pass.
-  READ_PROXY=${RPROXY:-$PROXY}
-  phase read-ours "$BENCH" read --uri "$SRC" --endpoint "$READ_PROXY"
-  phase read-aws "$AWS" s3 sync "$SRC" "$WORK/aws-read" --endpoint-url "$READ_PROXY" \
+# read_pass TAG ENDPOINT LABEL: sparkify then aws s3 sync read the prefix
+# through ENDPOINT; one row of the table.
+read_pass() {
+  local tag=$1 endpoint=$2 label=$3 n
+  phase "$tag-ours" "$BENCH" read --uri "$SRC" --endpoint "$endpoint"
+  phase "$tag-aws" "$AWS" s3 sync "$SRC" "$WORK/aws-read" --endpoint-url "$endpoint" \
     --only-show-errors
   n=$(count_files "$WORK/aws-read")
   ((n == OBJECTS)) || { echo "aws s3 sync fetched $n of $OBJECTS objects" >&2; exit 1; }
   rm -rf "$WORK/aws-read"
-  row "read $OBJECTS objects (obj/s)" read-ours read-aws "$OBJECTS"
+  row "$label" "$tag-ours" "$tag-aws" "$OBJECTS"
+}
+
+if ((!SKIP_READ)); then
+  echo "== read $OBJECTS objects, server-bound: sparkify (list + ReadMany), then aws s3 sync" >&2
+  # Through the replay proxy, which forwards every request of a first pass.
+  read_pass read "${RPROXY:-$PROXY}" "read $OBJECTS objects (obj/s)"
   if ((!SKIP_REPLAY)); then
     echo "== read $OBJECTS objects, client-bound (replayed): sparkify, then aws s3 sync" >&2
-    phase rread-ours "$BENCH" read --uri "$SRC" --endpoint "$RPROXY"
-    phase rread-aws "$AWS" s3 sync "$SRC" "$WORK/aws-read" --endpoint-url "$RPROXY" \
-      --only-show-errors
-    n=$(count_files "$WORK/aws-read")
-    ((n == OBJECTS)) || { echo "aws s3 sync fetched $n of $OBJECTS objects" >&2; exit 1; }
-    rm -rf "$WORK/aws-read"
-    row "read $OBJECTS objects, replayed (obj/s)" rread-ours rread-aws "$OBJECTS"
+    read_pass rread "$RPROXY" "read $OBJECTS objects, replayed (obj/s)"
   fi
 fi
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <span>
 #include <string>
 #include <tuple>
 #include <unordered_map>
@@ -145,19 +146,16 @@ class SongMatcher::Index {
     }
   }
 
-  // The songs of (title, artist): [*begin, *end), empty when none.
-  void Find(std::string_view title, std::string_view artist, const SongRow* const** begin,
-            const SongRow* const** end) const {
+  // The songs of (title, artist), empty when none.
+  std::span<const SongRow* const> Find(std::string_view title, std::string_view artist) const {
     uint64_t h = Hash(title, artist);
     for (size_t i = h & mask_; slots_[i].count != 0; i = (i + 1) & mask_) {
       const Slot& s = slots_[i];
       if (s.hash == h && s.title == title && s.artist == artist) {
-        *begin = songs_.data() + s.begin;
-        *end = *begin + s.count;
-        return;
+        return {songs_.data() + s.begin, s.count};
       }
     }
-    *begin = *end = nullptr;
+    return {};
   }
 
  private:
@@ -182,12 +180,8 @@ SongMatcher::~SongMatcher() { delete index_; }
 
 const SongRow* SongMatcher::Match(Text title, Text artist, std::optional<double> length) const {
   if (!title || !artist || !length) return nullptr;
-  const SongRow* const* begin;
-  const SongRow* const* end;
-  index_->Find(*title, *artist, &begin, &end);
   const SongRow* best = nullptr;
-  for (; begin != end; ++begin) {
-    const SongRow* s = *begin;
+  for (const SongRow* s : index_->Find(*title, *artist)) {
     if (std::fabs(*s->duration - *length) > kDurationTolerance + kToleranceSlack) continue;
     if (!best || s->song_id < best->song_id) best = s;
   }

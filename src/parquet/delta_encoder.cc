@@ -156,6 +156,15 @@ inline size_t CommonPrefix(const char* a, const char* b, size_t n) {
   return i;
 }
 
+// The length of the prefix value k shares with value k - 1 (0 for the first).
+inline uint32_t SharedWithPrevious(const char* data, const uint32_t* offsets, size_t k) {
+  if (k == 0) return 0;
+  const uint32_t len = offsets[k + 1] - offsets[k];
+  const uint32_t prev_len = offsets[k] - offsets[k - 1];
+  return static_cast<uint32_t>(
+      CommonPrefix(data + offsets[k - 1], data + offsets[k], std::min(len, prev_len)));
+}
+
 // Value lengths as DELTA_LENGTH_BYTE_ARRAY stores them.
 void Lengths(const uint32_t* offsets, size_t n, std::vector<int32_t>* lengths) {
   lengths->resize(n);
@@ -171,12 +180,7 @@ size_t SplitPrefixes(const char* data, const uint32_t* offsets, size_t n,
   size_t total = 0;
   for (size_t k = 0; k < n; ++k) {
     const uint32_t len = offsets[k + 1] - offsets[k];
-    uint32_t pre = 0;
-    if (k > 0) {
-      const uint32_t prev_len = offsets[k] - offsets[k - 1];
-      pre = static_cast<uint32_t>(
-          CommonPrefix(data + offsets[k - 1], data + offsets[k], std::min(len, prev_len)));
-    }
+    const uint32_t pre = SharedWithPrevious(data, offsets, k);
     (*prefixes)[k] = static_cast<int32_t>(pre);
     (*suffixes)[k] = static_cast<int32_t>(len - pre);
     total += len - pre;
@@ -213,12 +217,7 @@ void DeltaByteArrayEncode(const char* data, const uint32_t* offsets, size_t n, s
   for (size_t k = 0; k < n; ++k) {
     const char* value = data + offsets[k];
     const uint32_t len = offsets[k + 1] - offsets[k];
-    uint32_t pre = 0;
-    if (k > 0) {
-      const uint32_t prev_len = offsets[k] - offsets[k - 1];
-      pre = static_cast<uint32_t>(
-          CommonPrefix(data + offsets[k - 1], value, std::min(len, prev_len)));
-    }
+    const uint32_t pre = SharedWithPrevious(data, offsets, k);
     const char* src = value + pre;
     const size_t rest_len = len - pre;
     if (rest_len <= kFixedCopy && src + kFixedCopy <= src_end) {

@@ -117,6 +117,12 @@ TEST(RoundTrip, DictionaryFallsBackToPlainPastTheLimit) {
   EXPECT_EQ(CanonicalRows(*r, *cols), CanonicalRows(t));
 }
 
+// Whether column `col` of the first row group lists encoding `enc`.
+bool HasEncoding(const FileReader& r, int col, int32_t enc) {
+  const auto& e = r.metadata().row_groups[0].columns[col].meta_data->encodings;
+  return std::find(e.begin(), e.end(), enc) != e.end();
+}
+
 // Chunks that take no dictionary: integers DELTA_BINARY_PACKED when it pays
 // (growing timestamps and ids) and PLAIN when the values are noise; strings
 // DELTA_(LENGTH_)BYTE_ARRAY under SNAPPY; PLAIN for everything when the option is off.
@@ -133,11 +139,7 @@ TEST(RoundTrip, WithoutADictionaryDeltaEncodingsAreChosen) {
       auto bytes = WriteTable(t, o);
       ASSERT_TRUE(bytes.ok());
       auto r = OpenOrDie(*bytes);
-      const auto& cols = r->metadata().row_groups[0].columns;
-      auto has = [&](int col, int32_t enc) {
-        const auto& e = cols[col].meta_data->encodings;
-        return std::find(e.begin(), e.end(), enc) != e.end();
-      };
+      auto has = [&](int col, int32_t enc) { return HasEncoding(*r, col, enc); };
       // "id" counts up; "ts" are random microseconds within 12 days (41-bit deltas).
       EXPECT_EQ(has(0, format::DELTA_BINARY_PACKED), delta);
       EXPECT_EQ(has(7, format::DELTA_BINARY_PACKED), delta);
@@ -203,18 +205,16 @@ TEST(RoundTrip, StringEncodingFollowsTheValues) {
       auto bytes = WriteTable(t, o);
       ASSERT_TRUE(bytes.ok());
       auto r = OpenOrDie(*bytes);
-      const auto& cols = r->metadata().row_groups[0].columns;
-      auto has = [&](int col, int32_t enc) {
-        const auto& e = cols[col].meta_data->encodings;
-        return std::find(e.begin(), e.end(), enc) != e.end();
-      };
+      auto has = [&](int col, int32_t enc) { return HasEncoding(*r, col, enc); };
       const bool delta = codec != Codec::kZstd;
       EXPECT_EQ(has(0, format::DELTA_BYTE_ARRAY), delta);
       EXPECT_EQ(has(1, format::DELTA_BYTE_ARRAY), delta);
       EXPECT_EQ(has(2, format::DELTA_LENGTH_BYTE_ARRAY), delta);
       for (int c = 0; c < 3; ++c) {
         EXPECT_NE(has(c, format::PLAIN), delta) << c;
-        EXPECT_FALSE(cols[c].meta_data->dictionary_page_offset.has_value()) << c;
+        EXPECT_FALSE(
+            r->metadata().row_groups[0].columns[c].meta_data->dictionary_page_offset.has_value())
+            << c;
       }
       EXPECT_TRUE(has(3, format::RLE_DICTIONARY));
       EXPECT_FALSE(has(3, format::DELTA_BYTE_ARRAY));
