@@ -39,7 +39,8 @@ Compressor::Compressor(format::CompressionCodec codec, int level) : codec_(codec
 
 Compressor::~Compressor() = default;
 
-Status Compressor::Compress(std::string_view input, std::string_view* out) {
+Status Compressor::Compress(std::string_view input, std::string_view* out,
+                            SnappyHistory* snappy_history) {
   ThreadState& st = State();
   switch (codec_) {
     case format::UNCOMPRESSED:
@@ -48,7 +49,7 @@ Status Compressor::Compress(std::string_view input, std::string_view* out) {
     case format::SNAPPY: {
       // Our compressor (snappy_encoder.h); libsnappy decompresses.
       char* dst = st.Reserve(SnappyMaxCompressedLength(input.size()));
-      const size_t n = SnappyCompress(input.data(), input.size(), dst);
+      const size_t n = SnappyCompress(input.data(), input.size(), dst, snappy_history);
       *out = std::string_view(dst, n);
       return Status::OK();
     }

@@ -11,6 +11,7 @@
 
 #include "common/status.h"
 #include "parquet/metadata.h"
+#include "parquet/snappy_encoder.h"
 
 namespace sparkify::parquet {
 
@@ -22,8 +23,10 @@ class Compressor {
   Compressor& operator=(const Compressor&) = delete;
 
   // Compresses input; *out points into a buffer of this thread that stays
-  // valid until its next Compress call.
-  Status Compress(std::string_view input, std::string_view* out);
+  // valid until its next Compress call. snappy_history (SNAPPY only, may be
+  // null): carried from page to page of one column chunk.
+  Status Compress(std::string_view input, std::string_view* out,
+                  SnappyHistory* snappy_history = nullptr);
 
  private:
   format::CompressionCodec codec_;

@@ -1,8 +1,10 @@
 #include "parquet/delta_encoder.h"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace sparkify::parquet {
@@ -58,6 +60,40 @@ inline char* PackMiniblock(const uint64_t* v, int w, char* p) {
   return p + fill / 8;
 }
 
+// PackMiniblock for a width known at compile time: the loop unrolls and every
+// word boundary is resolved by the compiler (the run-time version branches per
+// value; the delta streams of string lengths are 2M values per 2M strings).
+template <int W>
+char* PackMiniblockFixed(const uint64_t* v, char* p) {
+  if constexpr (W == 0) {
+    return p;
+  } else {
+    uint64_t acc = 0;
+    int fill = 0;
+#pragma GCC unroll 32
+    for (size_t i = 0; i < kMiniblockSize; ++i) {
+      const uint64_t x = v[i];
+      acc |= x << fill;
+      fill += W;
+      if (fill >= 64) {
+        std::memcpy(p, &acc, 8);
+        p += 8;
+        fill -= 64;
+        acc = fill ? x >> (W - fill) : 0;
+      }
+    }
+    std::memcpy(p, &acc, fill / 8);
+    return p + fill / 8;
+  }
+}
+
+template <size_t... W>
+constexpr auto MakePackTable(std::index_sequence<W...>) {
+  return std::array<char* (*)(const uint64_t*, char*), sizeof...(W)>{&PackMiniblockFixed<W>...};
+}
+// Widths 0..64.
+constexpr auto kPackByWidth = MakePackTable(std::make_index_sequence<65>());
+
 // One block's deltas: (delta - min delta) per value, the min delta and the
 // bit width of each miniblock. Returns the number of deltas (<= block size).
 template <typename T>
@@ -73,11 +109,22 @@ struct Block {
     count = std::min(kDeltaBlockSize, n - 1 - begin);
     T deltas[kDeltaBlockSize];
     T mn = 0;
-    for (size_t i = 0; i < count; ++i) {
-      // Wrapping subtraction in the column's own width.
-      deltas[i] =
-          static_cast<T>(static_cast<U>(values[begin + i + 1]) - static_cast<U>(values[begin + i]));
-      mn = i == 0 ? deltas[0] : std::min(mn, deltas[i]);
+    if constexpr (sizeof(T) == 4) {
+      // Separate loops vectorize for 32 bits (for 64 bits, without SSE4.2's
+      // 64-bit compare, the separate minimum came out 8% slower).
+      for (size_t i = 0; i < count; ++i) {
+        deltas[i] = static_cast<T>(static_cast<U>(values[begin + i + 1]) -
+                                   static_cast<U>(values[begin + i]));
+      }
+      mn = deltas[0];
+      for (size_t i = 1; i < count; ++i) mn = std::min(mn, deltas[i]);
+    } else {
+      for (size_t i = 0; i < count; ++i) {
+        // Wrapping subtraction in the column's own width.
+        deltas[i] = static_cast<T>(static_cast<U>(values[begin + i + 1]) -
+                                   static_cast<U>(values[begin + i]));
+        mn = i == 0 ? deltas[0] : std::min(mn, deltas[i]);
+      }
     }
     min_delta = mn;
     for (size_t m = 0; m < kDeltaMiniblocks; ++m) {
@@ -135,9 +182,7 @@ void EncodeT(const T* values, size_t n, std::string* out) {
       *p++ = static_cast<char>(m < used ? block.widths[m] : 0);
     }
     for (size_t m = 0; m < used; ++m) {
-      if (block.widths[m] > 0) {
-        p = PackMiniblock(block.adjusted + m * kMiniblockSize, block.widths[m], p);
-      }
+      p = kPackByWidth[block.widths[m]](block.adjusted + m * kMiniblockSize, p);
     }
   }
   out->resize(static_cast<size_t>(p - out->data()));

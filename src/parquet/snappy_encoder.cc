@@ -39,11 +39,14 @@ constexpr uint32_t kSkipStart = 1u << kSkipShift;
 //    without matches about as fast as libsnappy (random doubles: 6 -> 10
 //    GB/s). Not everywhere: at that rate the search runs past the sparse
 //    matches of ids with short counters (95% -> 100% of the input).
-// The first block of an input is dense.
+// The first block of an input is dense, or as the history says. Blocks
+// shorter than kMinBlockToJudge (the tail of an input) leave the mode as it
+// is: a few bytes say nothing of the data.
 constexpr int kLeanSavingShift = 2;
 constexpr int kSparseSavingShift = 6;
 constexpr uint32_t kSparseGrowth = 2;
 constexpr int kLeanStride = 3;
+constexpr size_t kMinBlockToJudge = 4096;
 
 // Tag kinds: the low two bits of an element's first byte.
 constexpr uint8_t kLiteral = 0;
@@ -142,7 +145,7 @@ inline const char* MatchEnd(const char* p, const char* q, const char* end) {
 }
 
 // Compresses one block [base, end); in_end is the end of the whole input.
-enum class Mode { kDense, kLean, kSparse };
+enum class Mode : uint8_t { kDense, kLean, kSparse };
 
 // kMode: see kLeanSavingShift. (A template parameter: a run-time flag in the
 // loop made the dense search 18% slower.)
@@ -208,10 +211,12 @@ char* CompressBlock(const char* base, const char* end, const char* in_end, uint1
 
 }  // namespace
 
-size_t SnappyCompress(const char* in, size_t n, char* out) {
+size_t SnappyCompress(const char* in, size_t n, char* out, SnappyHistory* history) {
   uint16_t table[size_t{1} << kMaxTableBits];
   char* o = PutVarint32(out, static_cast<uint32_t>(n));
-  Mode mode = Mode::kDense;
+  Mode mode = history && history->mode <= static_cast<uint8_t>(Mode::kSparse)
+                  ? static_cast<Mode>(history->mode)
+                  : Mode::kDense;
   for (size_t pos = 0; pos < n; pos += kBlockSize) {
     const size_t len = n - pos < kBlockSize ? n - pos : kBlockSize;
     char* const block_out = o;
@@ -228,10 +233,13 @@ size_t SnappyCompress(const char* in, size_t n, char* out) {
         break;
     }
     const size_t written = static_cast<size_t>(o - block_out);
-    mode = written + (len >> kSparseSavingShift) > len ? Mode::kSparse
-           : written + (len >> kLeanSavingShift) > len ? Mode::kLean
-                                                       : Mode::kDense;
+    if (len >= kMinBlockToJudge) {
+      mode = written + (len >> kSparseSavingShift) > len ? Mode::kSparse
+             : written + (len >> kLeanSavingShift) > len ? Mode::kLean
+                                                         : Mode::kDense;
+    }
   }
+  if (history) history->mode = static_cast<uint8_t>(mode);
   return static_cast<size_t>(o - out);
 }
 
