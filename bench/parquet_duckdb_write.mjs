@@ -2,7 +2,7 @@
 // table, then times COPY t TO ... (FORMAT PARQUET, COMPRESSION c) with one
 // thread, REPS times, and prints "duckdb <dataset> <codec> <median CPU s> <bytes>"
 // (CPU time of the process, user + system, like the C++ side).
-//   node parquet_duckdb_write.mjs DIR REPS ZSTD_LEVEL|default DATASET...
+//   [CODECS=none,snappy,zstd] node parquet_duckdb_write.mjs DIR REPS ZSTD_LEVEL|default DATASET...
 import fs from 'node:fs';
 import path from 'node:path';
 import { duckdb } from '../tests/interop/node_deps.mjs';
@@ -17,7 +17,9 @@ await conn.run('SET preserve_insertion_order = true');
 for (const name of datasets) {
   const src = path.join(dir, `src-${name}.parquet`);
   await conn.run(`CREATE OR REPLACE TABLE t AS SELECT * FROM read_parquet('${src}')`);
+  const only = process.env.CODECS ? process.env.CODECS.split(',') : null;
   for (const [codec, sql] of [['none', 'uncompressed'], ['snappy', 'snappy'], ['zstd', 'zstd']]) {
+    if (only && !only.includes(codec)) continue;
     const out = path.join(dir, 'duckdb.parquet');
     const times = [];
     for (let r = 0; r < reps; r++) {

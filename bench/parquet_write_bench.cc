@@ -5,7 +5,7 @@
 // them) per second of wall time; each figure is the median of --reps runs.
 //
 //   parquet_write_bench [--rows N] [--reps R] [--no-duckdb] [--dir DIR] [--only DATASET]
-//                       [--zstd-level L]
+//                       [--zstd-level L] [--codec none|snappy|zstd]
 // zstd level: by default each side uses its own default (ours: WriterOptions, 1; DuckDB's: 3),
 // since that is what a user gets; --zstd-level L makes both sides use L.
 //
@@ -176,7 +176,7 @@ int main(int argc, char** argv) {
   bool duckdb = true;
   int zstd_level = WriterOptions{}.zstd_level;
   bool same_level = false;  // --zstd-level given: DuckDB uses it too
-  std::string dir, only;
+  std::string dir, only, only_codec;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--rows" && i + 1 < argc)
@@ -189,6 +189,8 @@ int main(int argc, char** argv) {
       dir = argv[++i];
     else if (a == "--only" && i + 1 < argc)
       only = argv[++i];
+    else if (a == "--codec" && i + 1 < argc)
+      only_codec = argv[++i];
     else if (a == "--page-size" && i + 1 < argc)
       g_page_size = std::stoull(argv[++i]);
     else if (a == "--page-rows" && i + 1 < argc)
@@ -197,10 +199,11 @@ int main(int argc, char** argv) {
       zstd_level = std::stoi(argv[++i]);
       same_level = true;
     } else {
-      std::fprintf(stderr,
-                   "usage: %s [--rows N] [--reps R] [--no-duckdb] [--dir DIR] [--only DATASET] "
-                   "[--zstd-level L] [--page-size BYTES] [--page-rows N]\n",
-                   argv[0]);
+      std::fprintf(
+          stderr,
+          "usage: %s [--rows N] [--reps R] [--no-duckdb] [--dir DIR] [--only DATASET] "
+          "[--zstd-level L] [--codec none|snappy|zstd] [--page-size BYTES] [--page-rows N]\n",
+          argv[0]);
       return 2;
     }
   }
@@ -220,8 +223,11 @@ int main(int argc, char** argv) {
 
   // "none" shows the encoders alone; snappy and zstd add the compressors,
   // which both sides call as libraries and so cost both the same.
-  const std::vector<std::pair<Codec, std::string>> codecs = {
+  std::vector<std::pair<Codec, std::string>> codecs = {
       {Codec::kUncompressed, "none"}, {Codec::kSnappy, "snappy"}, {Codec::kZstd, "zstd"}};
+  if (!only_codec.empty()) {
+    std::erase_if(codecs, [&](const auto& c) { return c.second != only_codec; });
+  }
   std::map<std::string, double> ours;  // "dataset codec" -> MB/s
   std::map<std::string, uint64_t> sizes;
   std::map<std::string, double> theirs;
@@ -231,7 +237,8 @@ int main(int argc, char** argv) {
   // running each side's data sets in one block, minutes apart, let the load
   // drift between them (DuckDB's snappy figure for unique strings moved by 50%).
   auto run_duckdb = [&](const Dataset& d) {
-    std::string cmd = "node '" SPARKIFY_SOURCE_DIR "/bench/parquet_duckdb_write.mjs' '" + dir +
+    std::string cmd = (only_codec.empty() ? std::string() : "CODECS=" + only_codec + " ") +
+                      "node '" SPARKIFY_SOURCE_DIR "/bench/parquet_duckdb_write.mjs' '" + dir +
                       "' " + std::to_string(reps) + " " +
                       (same_level ? std::to_string(zstd_level) : std::string("default")) + " " +
                       d.name;

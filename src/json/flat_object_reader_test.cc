@@ -112,6 +112,49 @@ TEST(FlatObjectReader, CallbackCanAbandon) {
   EXPECT_EQ(calls, 1);
 }
 
+// Key prediction must not change what is read: a reader that has seen other
+// documents (and predicts their keys) gives what a fresh reader gives.
+TEST(FlatObjectReader, PredictedKeysGiveWhatAFreshReaderGives) {
+  const std::vector<std::string> docs = {
+      R"({"artist":"A","itemInSession":3,"page":"NextSong","ts":1})",
+      R"({"artist":"B","itemInSession":4,"page":"Home","ts":2})",
+      // The same keys' prefixes, longer keys, a key longer than a prediction holds.
+      R"({"artistX":"B","itemInSessionX":4,"pag":"Home","ts":2})",
+      R"({"artist":"B","itemInSession":4,"page":"Home","ts":2})",
+      // Whitespace and escapes where a key is predicted.
+      R"({"artist" :"B", "itemInSession":4,"page":"Home","ts":2})",
+      R"({ "artist":"B","itemInSession" : 4,"page":"Home","ts":2})",
+      // Fewer and more fields, a different order, a key that is a prefix.
+      R"({"ts":2})",
+      R"({"artist":"A","itemInSession":3,"page":"NextSong","ts":1,"x":null,"y":true})",
+      R"({"itemInSession":3,"artist":"A","ts":1,"page":"NextSong"})",
+      R"({"a":1,"ar":2,"art":3})",
+      R"({"artist":"A","itemInSession":3,"page":"NextSong","ts":1})",
+      // Invalid after a predicted key: still not ours.
+      R"({"artist":"A","itemInSession":,"page":"NextSong","ts":1})",
+      R"({"artist":"A","itemInSession":3,"page":"NextSong","ts":1,})",
+      R"({"artist""A"})",
+      R"({"artist":"A","itemInSession":3,"page":"NextSong","ts":1})",
+  };
+  FlatObjectReader warm;
+  for (int round = 0; round < 2; ++round) {
+    for (const std::string& doc : docs) {
+      FlatObjectReader fresh;
+      std::vector<Field> want, got;
+      const bool want_ok = ReadAll(fresh, doc, &want);
+      const bool got_ok = ReadAll(warm, doc, &got);
+      EXPECT_EQ(got_ok, want_ok) << doc;
+      if (!want_ok) continue;
+      ASSERT_EQ(got.size(), want.size()) << doc;
+      for (size_t i = 0; i < got.size(); ++i) {
+        EXPECT_EQ(got[i].key, want[i].key) << doc;
+        EXPECT_EQ(got[i].kind, want[i].kind) << doc;
+        EXPECT_EQ(got[i].text, want[i].text) << doc;
+      }
+    }
+  }
+}
+
 TEST(FlatValue, ExactDouble) {
   FlatObjectReader reader;
   std::vector<double> values;

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <numeric>
-#include <unordered_map>
 
 #include "lake/calendar.h"
 #include "lake/songplay_id.h"
@@ -23,6 +22,62 @@ EventOrder OrderOf(const LogBatch& b, size_t r) {
 }
 
 std::optional<std::string> Own(Text t) { return t ? std::optional<std::string>(*t) : std::nullopt; }
+
+// Each user's latest row in a chunk: open addressing on the user id (a chunk
+// has tens of thousands of events from about as many users; a node-based map
+// allocated a node per user and chunk). Reused by a worker chunk after chunk.
+class LatestRows {
+ public:
+  // Makes room for `n` users (at most half full); forgets the previous chunk.
+  void Reset(size_t n) {
+    size_t want = kMinSlots;
+    while (want < 2 * n) want *= 2;
+    if (slots_.size() < want) {
+      slots_.assign(want, Slot{});
+    } else {
+      for (size_t i : used_) slots_[i].used = false;
+    }
+    used_.clear();
+  }
+  // The slot of `user`'s row; *inserted tells whether the user is new (its
+  // row is then to be set by the caller).
+  uint32_t* Find(int64_t user, bool* inserted) {
+    const size_t mask = slots_.size() - 1;
+    for (size_t i = Hash(user) & mask;; i = (i + 1) & mask) {
+      Slot& s = slots_[i];
+      if (!s.used) {
+        s.used = true;
+        s.user = user;
+        used_.push_back(i);
+        *inserted = true;
+        return &s.row;
+      }
+      if (s.user == user) {
+        *inserted = false;
+        return &s.row;
+      }
+    }
+  }
+  // (user, row) of every user, in insertion order.
+  template <typename F>
+  void ForEach(F f) const {
+    for (size_t i : used_) f(slots_[i].user, slots_[i].row);
+  }
+  size_t size() const { return used_.size(); }
+
+ private:
+  static constexpr size_t kMinSlots = 1024;
+  struct Slot {
+    int64_t user = 0;
+    uint32_t row = 0;
+    bool used = false;
+  };
+  static size_t Hash(int64_t user) {
+    return static_cast<size_t>((static_cast<uint64_t>(user) * 0x9E3779B97F4A7C15ULL) >> 20);
+  }
+  std::vector<Slot> slots_;
+  std::vector<size_t> used_;  // slots in use, in insertion order
+};
 
 // The (year, month) of epoch milliseconds, remembering the last month's
 // bounds: events of a chunk mostly share a month, and ToCivilTime is the
@@ -56,7 +111,8 @@ bool ReplacesLatest(const UserCandidate& later, const UserCandidate& current) {
 ChunkRows DeriveChunkRows(const LogBatch& b, const SongMatcher& matcher) {
   ChunkRows out;
   std::vector<std::shared_ptr<SongplaySegment>>& segments = out.segments;
-  std::unordered_map<int64_t, size_t> latest_row;  // user_id -> row of its latest event
+  thread_local LatestRows latest_row;  // user_id -> row of its latest event
+  latest_row.Reset(b.size());
 
   // Pass 1: the users, and which segment each songplay goes to, so that the
   // segments' columns are allocated once at their final size (growing them
@@ -75,8 +131,9 @@ ChunkRows DeriveChunkRows(const LogBatch& b, const SongMatcher& matcher) {
       // users: the latest event of each user in the chunk (rows in input
       // order, so a later row wins a full tie).
       {
-        auto [it, inserted] = latest_row.try_emplace(*user, r);
-        if (!inserted && OrderOf(b, r) >= OrderOf(b, it->second)) it->second = r;
+        bool inserted;
+        uint32_t* latest = latest_row.Find(*user, &inserted);
+        if (inserted || OrderOf(b, r) >= OrderOf(b, *latest)) *latest = static_cast<uint32_t>(r);
       }
       if (!b.next_song[r]) continue;
       // Plain variables, not a structured binding: clang 14 cannot capture
@@ -165,8 +222,13 @@ ChunkRows DeriveChunkRows(const LogBatch& b, const SongMatcher& matcher) {
         std::unique(s->distinct_start_us.begin(), s->distinct_start_us.end()),
         s->distinct_start_us.end());
   }
-  out.users.reserve(latest_row.size());
-  for (const auto& [user, r] : latest_row) {
+  // Users in ascending user_id: sort the (user, row) pairs, not the candidates.
+  std::vector<std::pair<int64_t, uint32_t>> latest;
+  latest.reserve(latest_row.size());
+  latest_row.ForEach([&](int64_t user, uint32_t r) { latest.emplace_back(user, r); });
+  std::sort(latest.begin(), latest.end());
+  out.users.reserve(latest.size());
+  for (const auto& [user, r] : latest) {
     UserCandidate u;
     u.user_id = user;
     u.ts = b.ts[r];
@@ -178,8 +240,6 @@ ChunkRows DeriveChunkRows(const LogBatch& b, const SongMatcher& matcher) {
     u.level = Own(b.level.Get(r));
     out.users.push_back(std::move(u));
   }
-  std::sort(out.users.begin(), out.users.end(),
-            [](const UserCandidate& a, const UserCandidate& b) { return a.user_id < b.user_id; });
   return out;
 }
 

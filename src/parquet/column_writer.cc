@@ -341,9 +341,10 @@ Status ColumnChunkWriter::Validate(const ColumnSchema& schema, const ColumnVecto
   return Status::OK();
 }
 
-Status ColumnChunkWriter::WritePage(format::PageHeader header, size_t levels_size, Sink* sink,
-                                    uint64_t* file_offset, int64_t* uncompressed_total,
-                                    int64_t* compressed_total, int32_t* page_size) {
+Status ColumnChunkWriter::WritePage(format::PageHeader header, size_t levels_size,
+                                    CompressionHistory* history, Sink* sink, uint64_t* file_offset,
+                                    int64_t* uncompressed_total, int64_t* compressed_total,
+                                    int32_t* page_size) {
   // V2 pages keep their levels (the first levels_size bytes) uncompressed.
   const std::string& page_ = scratch_->page;
   std::string& header_ = scratch_->header;
@@ -351,7 +352,7 @@ Status ColumnChunkWriter::WritePage(format::PageHeader header, size_t levels_siz
   std::string_view body = std::string_view(page_).substr(levels_size);
   std::string_view payload = body;
   if (options_.codec != Codec::kUncompressed) {
-    SPARKIFY_RETURN_IF_ERROR(compressor_->Compress(body, &payload));
+    SPARKIFY_RETURN_IF_ERROR(compressor_->Compress(body, &payload, history));
   }
   const size_t stored = levels.size() + payload.size();
   if (page_.size() > INT32_MAX || stored > INT32_MAX) {
@@ -545,8 +546,8 @@ Status ColumnChunkWriter::WriteTyped(const ColumnSchema& schema, const uint8_t* 
     dh.num_values = static_cast<int32_t>(dict_size);
     h.dictionary_page_header = dh;
     page_.swap(dict_page_values);
-    SPARKIFY_RETURN_IF_ERROR(
-        WritePage(h, 0, sink, file_offset, &uncompressed_total, &compressed_total, &unused_size));
+    SPARKIFY_RETURN_IF_ERROR(WritePage(h, 0, nullptr, sink, file_offset, &uncompressed_total,
+                                       &compressed_total, &unused_size));
     page_.swap(dict_page_values);
   }
   md.data_page_offset = static_cast<int64_t>(*file_offset);
@@ -555,6 +556,7 @@ Status ColumnChunkWriter::WriteTyped(const ColumnSchema& schema, const uint8_t* 
   format::OffsetIndex& oi = out->offset_index;
   std::string chunk_min, chunk_max;
   bool have_minmax = false;
+  CompressionHistory history;
   for (const PageRange& p : pages) {
     const size_t rows = p.row_end - p.row_begin;
     const size_t vals = p.val_end - p.val_begin;
@@ -607,8 +609,8 @@ Status ColumnChunkWriter::WriteTyped(const ColumnSchema& schema, const uint8_t* 
     }
     const uint64_t page_offset = *file_offset;
     int32_t page_size = 0;
-    SPARKIFY_RETURN_IF_ERROR(WritePage(h, levels_size, sink, file_offset, &uncompressed_total,
-                                       &compressed_total, &page_size));
+    SPARKIFY_RETURN_IF_ERROR(WritePage(h, levels_size, &history, sink, file_offset,
+                                       &uncompressed_total, &compressed_total, &page_size));
     oi.page_locations.push_back(
         {static_cast<int64_t>(page_offset), page_size, static_cast<int64_t>(p.row_begin)});
 

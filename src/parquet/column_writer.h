@@ -48,8 +48,10 @@ class ColumnChunkWriter {
   template <typename V, typename Acc>
   Status WriteTyped(const ColumnSchema& schema, const uint8_t* validity, size_t n, Acc values,
                     size_t num_values, Sink* sink, uint64_t* file_offset, EncodedChunk* out);
-  Status WritePage(format::PageHeader header, size_t levels_size, Sink* sink, uint64_t* file_offset,
-                   int64_t* uncompressed_total, int64_t* compressed_total, int32_t* page_size);
+  // history: shared by the data pages of one chunk (null for the dictionary page).
+  Status WritePage(format::PageHeader header, size_t levels_size, CompressionHistory* history,
+                   Sink* sink, uint64_t* file_offset, int64_t* uncompressed_total,
+                   int64_t* compressed_total, int32_t* page_size);
 
   // Buffers reused from chunk to chunk and, being per thread, from file to
   // file: the ETL writes thousands of small files per thread, and fresh large

@@ -80,6 +80,18 @@ TEST(DeltaEncoder, EveryBitWidth) {
   EXPECT_EQ(RoundTrip(v), v);
 }
 
+TEST(DeltaEncoder, EveryBitWidthInt32) {
+  // The same for 32-bit values (their own delta and minimum loops), widths 1..32.
+  std::vector<int32_t> v = {0};
+  for (int w = 1; w <= 32; ++w) {
+    for (int i = 0; i < 32; ++i) {
+      const uint32_t step = (i % 2) ? (uint32_t{1} << (w - 1)) : 0;
+      v.push_back(static_cast<int32_t>(static_cast<uint32_t>(v.back()) + step));
+    }
+  }
+  EXPECT_EQ(RoundTrip(v), v);
+}
+
 TEST(DeltaEncoder, SmallStepsTakeFewBits) {
   std::vector<int64_t> v;
   for (int64_t i = 0; i < 12800; ++i) v.push_back(1541105830796000LL + i * 1000 + (i % 7));
