@@ -342,9 +342,9 @@ Status ColumnChunkWriter::Validate(const ColumnSchema& schema, const ColumnVecto
 }
 
 Status ColumnChunkWriter::WritePage(format::PageHeader header, size_t levels_size,
-                                    SnappyHistory* snappy_history, Sink* sink,
-                                    uint64_t* file_offset, int64_t* uncompressed_total,
-                                    int64_t* compressed_total, int32_t* page_size) {
+                                    CompressionHistory* history, Sink* sink, uint64_t* file_offset,
+                                    int64_t* uncompressed_total, int64_t* compressed_total,
+                                    int32_t* page_size) {
   // V2 pages keep their levels (the first levels_size bytes) uncompressed.
   const std::string& page_ = scratch_->page;
   std::string& header_ = scratch_->header;
@@ -352,7 +352,7 @@ Status ColumnChunkWriter::WritePage(format::PageHeader header, size_t levels_siz
   std::string_view body = std::string_view(page_).substr(levels_size);
   std::string_view payload = body;
   if (options_.codec != Codec::kUncompressed) {
-    SPARKIFY_RETURN_IF_ERROR(compressor_->Compress(body, &payload, snappy_history));
+    SPARKIFY_RETURN_IF_ERROR(compressor_->Compress(body, &payload, history));
   }
   const size_t stored = levels.size() + payload.size();
   if (page_.size() > INT32_MAX || stored > INT32_MAX) {
@@ -556,7 +556,7 @@ Status ColumnChunkWriter::WriteTyped(const ColumnSchema& schema, const uint8_t* 
   format::OffsetIndex& oi = out->offset_index;
   std::string chunk_min, chunk_max;
   bool have_minmax = false;
-  SnappyHistory snappy_history;
+  CompressionHistory history;
   for (const PageRange& p : pages) {
     const size_t rows = p.row_end - p.row_begin;
     const size_t vals = p.val_end - p.val_begin;
@@ -609,7 +609,7 @@ Status ColumnChunkWriter::WriteTyped(const ColumnSchema& schema, const uint8_t* 
     }
     const uint64_t page_offset = *file_offset;
     int32_t page_size = 0;
-    SPARKIFY_RETURN_IF_ERROR(WritePage(h, levels_size, &snappy_history, sink, file_offset,
+    SPARKIFY_RETURN_IF_ERROR(WritePage(h, levels_size, &history, sink, file_offset,
                                        &uncompressed_total, &compressed_total, &page_size));
     oi.page_locations.push_back(
         {static_cast<int64_t>(page_offset), page_size, static_cast<int64_t>(p.row_begin)});

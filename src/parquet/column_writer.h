@@ -48,8 +48,8 @@ class ColumnChunkWriter {
   template <typename V, typename Acc>
   Status WriteTyped(const ColumnSchema& schema, const uint8_t* validity, size_t n, Acc values,
                     size_t num_values, Sink* sink, uint64_t* file_offset, EncodedChunk* out);
-  // snappy_history: shared by the data pages of one chunk (null for the dictionary page).
-  Status WritePage(format::PageHeader header, size_t levels_size, SnappyHistory* snappy_history,
+  // history: shared by the data pages of one chunk (null for the dictionary page).
+  Status WritePage(format::PageHeader header, size_t levels_size, CompressionHistory* history,
                    Sink* sink, uint64_t* file_offset, int64_t* uncompressed_total,
                    int64_t* compressed_total, int32_t* page_size);
 

@@ -4,6 +4,9 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include <algorithm>
+#include <cstring>
+
 #include "parquet/snappy_encoder.h"
 
 namespace sparkify::parquet {
@@ -33,14 +36,55 @@ ThreadState& State() {
   return state;
 }
 
+// zstd frame format (RFC 8878): magic number, then a frame header descriptor
+// saying "single segment" (the window is the whole content) with a 4-byte
+// content size, then blocks of at most 128 KiB, each with a 3-byte header
+// (bit 0: last block, bits 1-2: type, 0 = raw; bits 3-23: size).
+constexpr uint32_t kZstdMagic = 0xFD2FB528;
+constexpr uint8_t kZstdSingleSegmentFcs4 = (2 << 6) | (1 << 5);
+constexpr size_t kZstdFrameHeader = 4 + 1 + 4;
+constexpr size_t kZstdMaxBlock = 128 * 1024;
+constexpr size_t kZstdBlockHeader = 3;
+// A zstd page that saved less than 1 / 2^kZstdSmallGainShift makes the next
+// kZstdRawRun pages raw (see CompressionHistory).
+constexpr int kZstdSmallGainShift = 5;
+constexpr uint32_t kZstdRawRun = 7;
+
+void PutLittleEndian(uint64_t v, int bytes, char* p) {
+  for (int i = 0; i < bytes; ++i) p[i] = static_cast<char>(v >> (8 * i));
+}
+
 }  // namespace
+
+size_t ZstdRawFrameBound(size_t n) {
+  return kZstdFrameHeader + kZstdBlockHeader * (n / kZstdMaxBlock + 1) + n;
+}
+
+size_t ZstdRawFrame(const char* in, size_t n, char* out) {
+  char* o = out;
+  PutLittleEndian(kZstdMagic, 4, o);
+  o[4] = static_cast<char>(kZstdSingleSegmentFcs4);
+  PutLittleEndian(n, 4, o + 5);
+  o += kZstdFrameHeader;
+  size_t pos = 0;
+  do {  // at least one block, empty for an empty input
+    const size_t len = std::min(kZstdMaxBlock, n - pos);
+    const bool last = pos + len == n;
+    PutLittleEndian((len << 3) | (last ? 1 : 0), kZstdBlockHeader, o);  // type 0: raw
+    o += kZstdBlockHeader;
+    if (len) std::memcpy(o, in + pos, len);
+    o += len;
+    pos += len;
+  } while (pos < n);
+  return static_cast<size_t>(o - out);
+}
 
 Compressor::Compressor(format::CompressionCodec codec, int level) : codec_(codec), level_(level) {}
 
 Compressor::~Compressor() = default;
 
 Status Compressor::Compress(std::string_view input, std::string_view* out,
-                            SnappyHistory* snappy_history) {
+                            CompressionHistory* history) {
   ThreadState& st = State();
   switch (codec_) {
     case format::UNCOMPRESSED:
@@ -49,17 +93,27 @@ Status Compressor::Compress(std::string_view input, std::string_view* out,
     case format::SNAPPY: {
       // Our compressor (snappy_encoder.h); libsnappy decompresses.
       char* dst = st.Reserve(SnappyMaxCompressedLength(input.size()));
-      const size_t n = SnappyCompress(input.data(), input.size(), dst, snappy_history);
+      const size_t n =
+          SnappyCompress(input.data(), input.size(), dst, history ? &history->snappy : nullptr);
       *out = std::string_view(dst, n);
       return Status::OK();
     }
     case format::ZSTD: {
+      if (history && history->zstd_raw_pages > 0) {
+        --history->zstd_raw_pages;
+        char* dst = st.Reserve(ZstdRawFrameBound(input.size()));
+        *out = std::string_view(dst, ZstdRawFrame(input.data(), input.size(), dst));
+        return Status::OK();
+      }
       if (!st.zstd) st.zstd = ZSTD_createCCtx();
       if (!st.zstd) return Status::IOError("zstd: cannot allocate a context");
       const size_t bound = ZSTD_compressBound(input.size());
       char* dst = st.Reserve(bound);
       size_t n = ZSTD_compressCCtx(st.zstd, dst, bound, input.data(), input.size(), level_);
       if (ZSTD_isError(n)) return Status::IOError(std::string("zstd: ") + ZSTD_getErrorName(n));
+      if (history && n + (input.size() >> kZstdSmallGainShift) > input.size()) {
+        history->zstd_raw_pages = kZstdRawRun;
+      }
       *out = std::string_view(dst, n);
       return Status::OK();
     }
