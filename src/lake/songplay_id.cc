@@ -42,6 +42,35 @@ int64_t SongplayId(const EventIdentity& e, uint64_t salt) {
   return static_cast<int64_t>(SplitMix64(h) & kIdMask);
 }
 
+void SongplayIds(const EventIdentity* events, size_t n, int64_t* out) {
+  constexpr size_t kLanes = 4;
+  size_t i = 0;
+  for (; i + kLanes <= n; i += kLanes) {
+    uint64_t h[kLanes];
+    for (size_t k = 0; k < kLanes; ++k) h[k] = kFnvOffset;
+    // The fields in SongplayId's order, salt 0 last; each byte as FnvAdd does.
+    auto add = [&](auto field) {
+      uint64_t v[kLanes];
+      for (size_t k = 0; k < kLanes; ++k) v[k] = static_cast<uint64_t>(field(events[i + k]));
+      for (int b = 0; b < 8; ++b) {
+        for (size_t k = 0; k < kLanes; ++k) {
+          h[k] ^= (v[k] >> (8 * b)) & 0xFF;
+          h[k] *= kFnvPrime;
+        }
+      }
+    };
+    add([](const EventIdentity& e) { return e.ts; });
+    add([](const EventIdentity& e) { return e.user_id; });
+    add([](const EventIdentity& e) { return e.session_id.value_or(kNullField); });
+    add([](const EventIdentity& e) { return e.item_in_session.value_or(kNullField); });
+    add([](const EventIdentity&) { return int64_t{0}; });
+    for (size_t k = 0; k < kLanes; ++k) {
+      out[i + k] = static_cast<int64_t>(SplitMix64(h[k]) & kIdMask);
+    }
+  }
+  for (; i < n; ++i) out[i] = SongplayId(events[i]);
+}
+
 std::vector<int64_t> AssignSongplayIds(const std::vector<EventIdentity>& events) {
   const size_t n = events.size();
   std::vector<int64_t> ids(n);

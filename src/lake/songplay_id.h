@@ -12,6 +12,7 @@
 // a hash collision), the later event in (object path, position) order moving.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -26,6 +27,11 @@ struct EventIdentity {
 };
 
 int64_t SongplayId(const EventIdentity& identity, uint64_t salt = 0);
+
+// out[i] = SongplayId(events[i]) (salt 0) for i < n; several ids at a time
+// (each is a chain of 40 dependent multiplications, so interleaving four
+// chains runs them about four times as fast).
+void SongplayIds(const EventIdentity* events, size_t n, int64_t* out);
 
 // Ids for `events` (given in (object path, position) order), unique within
 // the vector: the first event keeps salt 0, later duplicates get the next free salt.

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <set>
 
 namespace sparkify::lake {
@@ -27,6 +28,20 @@ TEST(SongplayId, DuplicatesGetDistinctIdsAndTheFirstKeepsItsOwn) {
   EXPECT_EQ(unique.size(), 4u);
   // The ids of events do not depend on what else is in the run.
   EXPECT_EQ(AssignSongplayIds({b})[0], ids[1]);
+}
+
+TEST(SongplayId, ManyAtATimeGiveTheSameIds) {
+  std::vector<EventIdentity> events;
+  for (int i = 0; i < 11; ++i) {  // two groups of four and a tail of three
+    events.push_back(EventIdentity{1541106106796 + i * 7919, -i * 31, std::nullopt, i});
+    if (i % 3 == 0) events.back().session_id = INT64_MIN + i;
+    if (i % 4 == 1) events.back().item_in_session = std::nullopt;
+  }
+  for (size_t n = 0; n <= events.size(); ++n) {
+    std::vector<int64_t> ids(n, -1);
+    SongplayIds(events.data(), n, ids.data());
+    for (size_t i = 0; i < n; ++i) EXPECT_EQ(ids[i], SongplayId(events[i])) << n << " " << i;
+  }
 }
 
 }  // namespace

@@ -176,7 +176,8 @@ ChunkRows DeriveChunkRows(const LogBatch& b, const SongMatcher& matcher) {
     s.song.reserve(z.rows);
   }
 
-  // Pass 2: the songplays' columns.
+  // Pass 2: the songplays' columns; their ids after it, several at a time.
+  std::vector<EventIdentity> identities(out.segment_of_row.size());
   size_t k = 0;
   for (size_t r = 0; r < b.size(); ++r) {
     if (!b.next_song[r]) continue;
@@ -186,7 +187,7 @@ ChunkRows DeriveChunkRows(const LogBatch& b, const SongMatcher& matcher) {
     const int64_t start_us = b.ts[r] * kMicrosPerMilli;
     std::optional<int64_t> session = b.session_id.Get(r);
     std::optional<int64_t> item = b.item_in_session.Get(r);
-    s.songplay_id.push_back(SongplayId(EventIdentity{b.ts[r], *user, session, item}));
+    identities[k - 1] = EventIdentity{b.ts[r], *user, session, item};
     s.start_time_us.push_back(start_us);
     s.user_id.push_back(*user);
     s.session_id.Append(session);
@@ -197,6 +198,14 @@ ChunkRows DeriveChunkRows(const LogBatch& b, const SongMatcher& matcher) {
     const SongRow* song = matcher.Match(b.song.Get(r), b.artist.Get(r), b.length.Get(r));
     s.song.push_back(song);
     out.matched += song != nullptr;
+  }
+
+  {
+    std::vector<int64_t> ids(identities.size());
+    SongplayIds(identities.data(), identities.size(), ids.data());
+    for (size_t i = 0; i < ids.size(); ++i) {
+      segments[out.segment_of_row[i]]->songplay_id.push_back(ids[i]);
+    }
   }
 
   // Segments in partition order; renumber the rows' segment indices.

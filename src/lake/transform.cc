@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <functional>
 #include <span>
 #include <string>
@@ -119,9 +120,9 @@ std::vector<UserRow> BuildUsers(const std::vector<const LogBatch*>& batches) {
 }
 
 // Open addressing over (title, artist_name) with each key's songs stored
-// contiguously: most log events match no song, and a miss then costs one
-// probe of a flat array (the 64-bit hash tells keys apart before any string
-// is compared) instead of walking a node-based bucket chain.
+// contiguously: most log events match no song, and a miss then costs a
+// probe of a flat byte array of tags (the 64-bit hash tells keys apart before
+// any string is compared) instead of walking a node-based bucket chain.
 class SongMatcher::Index {
  public:
   explicit Index(const std::vector<SongRow>& songs) {
@@ -135,11 +136,13 @@ class SongMatcher::Index {
     size_t capacity = 16;
     while (capacity < groups.size() * 2) capacity *= 2;  // at most half full
     slots_.resize(capacity);
+    tags_.resize(capacity, 0);
     mask_ = capacity - 1;
     for (auto& [key, group] : groups) {
       uint64_t h = Hash(key.first, key.second);
       size_t i = h & mask_;
       while (slots_[i].count != 0) i = (i + 1) & mask_;
+      tags_[i] = Tag(h);
       slots_[i] = Slot{h, key.first, key.second, static_cast<uint32_t>(songs_.size()),
                        static_cast<uint32_t>(group.size())};
       songs_.insert(songs_.end(), group.begin(), group.end());
@@ -149,7 +152,9 @@ class SongMatcher::Index {
   // The songs of (title, artist), empty when none.
   std::span<const SongRow* const> Find(std::string_view title, std::string_view artist) const {
     uint64_t h = Hash(title, artist);
-    for (size_t i = h & mask_; slots_[i].count != 0; i = (i + 1) & mask_) {
+    const uint8_t tag = Tag(h);
+    for (size_t i = h & mask_; tags_[i] != 0; i = (i + 1) & mask_) {
+      if (tags_[i] != tag) continue;
       const Slot& s = slots_[i];
       if (s.hash == h && s.title == title && s.artist == artist) {
         return {songs_.data() + s.begin, s.count};
@@ -164,11 +169,46 @@ class SongMatcher::Index {
     std::string_view title, artist;
     uint32_t begin = 0, count = 0;  // count 0: an empty slot
   };
+  // Any hash will do (it only places keys in slots); this one reads at most
+  // 16 bytes of each string, with no call: std::hash went over all their
+  // bytes, and most lookups are misses decided by the hash alone.
   static uint64_t Hash(std::string_view title, std::string_view artist) {
-    return PairHash()({title, artist});
+    return Mix(Ends(title) ^ (Ends(artist) * 0x9E3779B97F4A7C15ULL));
+  }
+  // Length, first and last eight bytes (fewer for short strings), mixed.
+  static uint64_t Ends(std::string_view s) {
+    const size_t n = s.size();
+    uint64_t a = 0, b = 0;
+    if (n >= 8) {
+      std::memcpy(&a, s.data(), 8);
+      std::memcpy(&b, s.data() + n - 8, 8);
+    } else if (n >= 4) {
+      uint32_t x, y;
+      std::memcpy(&x, s.data(), 4);
+      std::memcpy(&y, s.data() + n - 4, 4);
+      a = x;
+      b = y;
+    } else if (n > 0) {
+      a = static_cast<uint8_t>(s[0]) |
+          (static_cast<uint64_t>(static_cast<uint8_t>(s[n / 2])) << 8) |
+          (static_cast<uint64_t>(static_cast<uint8_t>(s[n - 1])) << 16);
+    }
+    return Mix(a ^ (n * 0xC2B2AE3D27D4EB4FULL)) ^ (b * 0x165667B19E3779F9ULL);
+  }
+  static uint64_t Mix(uint64_t z) {
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
   }
 
+  // A slot's tag: 8 bits of its hash, never 0 (0 marks an empty slot).
+  static uint8_t Tag(uint64_t h) { return static_cast<uint8_t>(h >> 56) | 1; }
+
   std::vector<Slot> slots_;
+  // One byte per slot, probed before the slot: the slots (56 bytes each) do
+  // not stay in the caches, the tags (32 KB for 15,000 songs) do, and a miss
+  // usually ends at an empty tag without reading any slot.
+  std::vector<uint8_t> tags_;
   size_t mask_ = 0;
   std::vector<const SongRow*> songs_;  // grouped by key
 };
