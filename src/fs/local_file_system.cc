@@ -50,19 +50,15 @@ Status ValidateRelative(std::string_view path) {
 
 // mkdir -p, from the deepest folder up: one mkdir(2) when only the last
 // folder is missing (a new partition), none of the stat(2) walks of
-// std::filesystem::create_directories.
+// std::filesystem::create_directories. A path that exists but is not a folder
+// is reported by the open(2) that follows.
 Status MakeDirs(const std::string& dir) {
-  if (dir.empty() || ::mkdir(dir.c_str(), 0755) == 0) return Status::OK();
+  if (dir.empty() || ::mkdir(dir.c_str(), 0755) == 0 || errno == EEXIST) return Status::OK();
   int err = errno;
   if (err == ENOENT) {
     SPARKIFY_RETURN_IF_ERROR(MakeDirs(ParentOf(dir)));
-    if (::mkdir(dir.c_str(), 0755) == 0) return Status::OK();
+    if (::mkdir(dir.c_str(), 0755) == 0 || errno == EEXIST) return Status::OK();
     err = errno;
-  }
-  if (err == EEXIST) {
-    struct stat st;
-    if (::stat(dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) return Status::OK();
-    err = ENOTDIR;
   }
   return ErrnoStatus("cannot create directory", dir, err);
 }
@@ -357,16 +353,27 @@ class LocalFileSystem : public FileSystem {
     return Create(*tmp_path, O_EXCL, fd);
   }
 
-  // Opens `full` for writing with O_CREAT | `flags`, creating its folders
-  // when the first open says they are missing (so a file in an existing
-  // folder costs one open(2), and one in a new folder open + mkdir + open).
+  // Opens `full` for writing with O_CREAT | `flags`, making its folders
+  // first unless this thread's previous file went to the same folder: a file
+  // in a new partition folder costs mkdir + open, the next one in the same
+  // folder one open. (A folder deleted meanwhile makes the open fail with
+  // ENOENT: it is made again.)
   static Status Create(const std::string& full, int flags, int* fd) {
+    thread_local std::string last_dir;
+    std::string dir = ParentOf(full);
+    if (dir != last_dir) {
+      last_dir.clear();
+      SPARKIFY_RETURN_IF_ERROR(MakeDirs(dir));
+    }
     for (int attempt = 0; attempt < 3; ++attempt) {
       *fd = ::open(full.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | flags, 0644);
-      if (*fd >= 0) return Status::OK();
-      // Missing folders; or a concurrent Delete() pruned them after mkdir.
+      if (*fd >= 0) {
+        last_dir = std::move(dir);
+        return Status::OK();
+      }
+      // A concurrent Delete() pruned the folder after it was made.
       if (errno != ENOENT) break;
-      SPARKIFY_RETURN_IF_ERROR(MakeDirs(ParentOf(full)));
+      SPARKIFY_RETURN_IF_ERROR(MakeDirs(dir));
     }
     return ErrnoStatus("cannot create", full, errno);
   }

@@ -281,6 +281,27 @@ std::vector<FileJob> JobsOf(const TableRows& rows, size_t max_rows_per_file,
   return jobs;
 }
 
+// Consecutive jobs of the same table and first partition folder ("year=1969"),
+// in order, at most a few groups' worth of the jobs per thread each, so that a
+// catalogue with one huge year still spreads over the threads.
+std::vector<std::vector<FileJob>> GroupByTopFolder(std::vector<FileJob> jobs, size_t threads) {
+  constexpr size_t kGroupsPerThread = 4;
+  const size_t max_group = std::max<size_t>(1, jobs.size() / (kGroupsPerThread * threads));
+  auto top = [](const FileJob& j) {
+    return std::string_view(j.partition).substr(0, j.partition.find('/'));
+  };
+  std::vector<std::vector<FileJob>> groups;
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    if (groups.empty() || groups.back().size() >= max_group ||
+        groups.back().front().table != jobs[i].table ||
+        top(groups.back().front()) != top(jobs[i])) {
+      groups.emplace_back();
+    }
+    groups.back().push_back(std::move(jobs[i]));
+  }
+  return groups;
+}
+
 // A full run: songs in memory (the catalogue), logs streamed chunk by chunk
 // (log_stream.h), so memory does not grow with the logs.
 Status RunStreaming(const RunContext& c, std::string* rejects_jsonl) {
@@ -322,9 +343,12 @@ Status RunStreaming(const RunContext& c, std::string* rejects_jsonl) {
   writer_options.codec = options.codec;
   // Two songplay files per thread may wait: enough to keep every core busy.
   TableFileWriter writer(c.txn, c.pool, writer_options, 2 * c.pool->size());
-  // The catalogue's files are written while the logs are parsed.
-  for (FileJob& job : JobsOf(dims, options.max_rows_per_file, {"songs", "artists"})) {
-    writer.Submit(std::move(job), /*wait_for_room=*/false);
+  // The catalogue's files are written while the logs are parsed, one task per
+  // top folder (songs: a year) so that the threads make new partition
+  // folders under different parents.
+  for (std::vector<FileJob>& group : GroupByTopFolder(
+           JobsOf(dims, options.max_rows_per_file, {"songs", "artists"}), c.pool->size())) {
+    writer.SubmitGroup(std::move(group));
   }
 
   // Logs, streamed.

@@ -29,23 +29,51 @@ void TableFileWriter::Submit(FileJob job, bool wait_for_room) {
   }
   auto shared = std::make_shared<FileJob>(std::move(job));
   pool_->Submit([this, shared, number, wait_for_room] {
-    uint64_t bytes = 0;
-    Status s = failed_.load() ? Status::OK() : WriteFile(*shared, number, options_, txn_, &bytes);
+    Write(*shared, number);
     std::lock_guard<std::mutex> lock(mu_);
-    if (!s.ok()) {
-      if (first_error_.ok()) first_error_ = s;
-      failed_ = true;
-    } else if (!failed_.load()) {
-      TableWriteStats& t = stats_[shared->table];
-      t.rows += shared->rows;
-      t.files += 1;
-      t.bytes += bytes;
-      if (files_done_) files_done_->fetch_add(1, std::memory_order_relaxed);
-    }
     --in_flight_;
     if (wait_for_room) --bounded_in_flight_;
     cv_.notify_all();
   });
+}
+
+void TableFileWriter::SubmitGroup(std::vector<FileJob> jobs) {
+  if (jobs.empty()) return;
+  uint64_t first = 0;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const FileJob& job : jobs) stats_[job.table];
+    if (failed_.load()) return;
+    first = next_number_;
+    next_number_ += jobs.size();
+    ++in_flight_;
+  }
+  auto shared = std::make_shared<std::vector<FileJob>>(std::move(jobs));
+  pool_->Submit([this, shared, first] {
+    for (size_t i = 0; i < shared->size(); ++i) {
+      Write((*shared)[i], first + i);
+      (*shared)[i] = FileJob();  // its rows' columns are not needed any more
+    }
+    std::lock_guard<std::mutex> lock(mu_);
+    --in_flight_;
+    cv_.notify_all();
+  });
+}
+
+void TableFileWriter::Write(const FileJob& job, uint64_t number) {
+  uint64_t bytes = 0;
+  Status s = failed_.load() ? Status::OK() : WriteFile(job, number, options_, txn_, &bytes);
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!s.ok()) {
+    if (first_error_.ok()) first_error_ = s;
+    failed_ = true;
+  } else if (!failed_.load()) {
+    TableWriteStats& t = stats_[job.table];
+    t.rows += job.rows;
+    t.files += 1;
+    t.bytes += bytes;
+    if (files_done_) files_done_->fetch_add(1, std::memory_order_relaxed);
+  }
 }
 
 Status TableFileWriter::Finish() {

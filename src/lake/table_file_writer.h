@@ -17,6 +17,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "common/status.h"
 #include "lake/commit/transaction.h"
@@ -44,6 +45,13 @@ class TableFileWriter {
   // jobs are dropped (Finish() returns the error).
   void Submit(FileJob job, bool wait_for_room);
 
+  // Queues `jobs` as one task that writes them in order, numbered as that
+  // many Submit() calls would number them. For many small files under the
+  // same folder (a year's song partitions): one thread creates them all, so
+  // threads do not take turns on that folder's lock in the kernel for each
+  // new subfolder. Never waits for room.
+  void SubmitGroup(std::vector<FileJob> jobs);
+
   // True once a job failed: the caller may stop early.
   bool failed() const { return failed_.load(); }
 
@@ -59,6 +67,9 @@ class TableFileWriter {
   const parquet::WriterOptions options_;
   const size_t max_in_flight_;
   std::atomic<uint64_t>* const files_done_;
+
+  // Writes `job` as file `number` and accounts for it (on a pool thread).
+  void Write(const FileJob& job, uint64_t number);
 
   std::mutex mu_;
   std::condition_variable cv_;
