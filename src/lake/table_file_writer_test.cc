@@ -1,0 +1,92 @@
+#include "lake/table_file_writer.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "fs/memory_file_system.h"
+#include "lake/thread_pool.h"
+
+namespace sparkify::lake {
+namespace {
+
+constexpr int kYears = 3;
+constexpr int kArtistsPerYear = 4;
+
+// The songs of kYears years, kArtistsPerYear artists each: one file per artist.
+struct Catalogue {
+  Catalogue() {
+    for (int y = 0; y < kYears; ++y) {
+      for (int a = 0; a < kArtistsPerYear; ++a) {
+        ids.push_back("S" + std::to_string(y) + "-" + std::to_string(a));
+        artists.push_back("AR" + std::to_string(a));
+      }
+    }
+    for (size_t i = 0; i < ids.size(); ++i) {
+      rows.songs.push_back(SongRow{ids[i], "t", artists[i],
+                                   static_cast<int32_t>(1960 + i / kArtistsPerYear), 1.0,
+                                   std::nullopt});
+    }
+  }
+  std::vector<FileJob> Jobs() const {
+    std::vector<FileJob> jobs;
+    for (FileJob& j : PlanTableFiles(rows, 100)) {
+      if (j.table == "songs") jobs.push_back(std::move(j));
+    }
+    return jobs;
+  }
+  std::vector<std::string> ids, artists;  // the rows' text
+  TableRows rows;
+};
+
+// Partition folder -> file number, as committed.
+std::map<std::string, std::string> Write(bool grouped) {
+  auto fs = fs::NewMemoryFileSystem();
+  std::unique_ptr<Transaction> txn;
+  TransactionOptions options;
+  options.symlink_manifests = SymlinkManifestPolicy::kNever;  // data files only
+  EXPECT_TRUE(Transaction::Begin(fs.get(), options, &txn).ok());
+  ThreadPool pool(2);
+  TableFileWriter writer(txn.get(), &pool, parquet::WriterOptions(), 4);
+  Catalogue catalogue;
+  std::vector<FileJob> jobs = catalogue.Jobs();
+  EXPECT_EQ(jobs.size(), static_cast<size_t>(kYears * kArtistsPerYear));
+  if (grouped) {  // by year, as the pipeline groups them
+    for (size_t i = 0; i < jobs.size(); i += kArtistsPerYear) {
+      writer.SubmitGroup(
+          std::vector<FileJob>(std::make_move_iterator(jobs.begin() + i),
+                               std::make_move_iterator(jobs.begin() + i + kArtistsPerYear)));
+    }
+  } else {
+    for (FileJob& j : jobs) writer.Submit(std::move(j), /*wait_for_room=*/false);
+  }
+  EXPECT_TRUE(writer.Finish().ok());
+  EXPECT_EQ(writer.stats().at("songs").files, 12u);
+  EXPECT_EQ(writer.stats().at("songs").rows, 12u);
+  EXPECT_TRUE(txn->Commit("{}").ok());
+  std::vector<fs::FileInfo> files;
+  EXPECT_TRUE(fs->List("songs/", &files).ok());
+  std::map<std::string, std::string> out;
+  for (const fs::FileInfo& f : files) {
+    size_t slash = f.path.rfind('/');
+    size_t dash = f.path.rfind('-');
+    out[f.path.substr(0, slash)] = f.path.substr(dash + 1);
+  }
+  return out;
+}
+
+// A group of jobs is numbered as the same jobs submitted one by one: the
+// lake's file names do not depend on how the writes were scheduled.
+TEST(TableFileWriter, GroupsNumberFilesAsSingleSubmits) {
+  auto single = Write(false);
+  auto grouped = Write(true);
+  EXPECT_EQ(single.size(), 12u);
+  EXPECT_EQ(grouped, single);
+  EXPECT_EQ(single["songs/year=1960/artist_id=AR0"], "0.parquet");
+  EXPECT_EQ(single["songs/year=1962/artist_id=AR3"], "11.parquet");
+}
+
+}  // namespace
+}  // namespace sparkify::lake
