@@ -190,14 +190,24 @@ TEST_P(FileSystemContractTest, ReadManyVisitsEveryPath) {
     ASSERT_TRUE(fs_->Write(paths.back(), std::string(i, 'x')).ok());
   }
   paths.push_back("many/missing");
+  // Folders change from path to path, come back, are missing or are the root.
+  const std::vector<std::pair<std::string, int>> more = {
+      {"many/a/x", 3}, {"many/b/y", 4}, {"many/a/z", 5},  {"top", 6},
+      {"gone/w", -2},  {"many/b/y", 4}, {"../escape", -2}};
+  for (auto& [path, size] : more) {
+    if (size >= 0) ASSERT_TRUE(fs_->Write(path, std::string(size, 'y')).ok());
+    paths.push_back(path);
+  }
   std::vector<int> seen(paths.size(), -1);
   std::mutex mu;
   fs_->ReadMany(paths, [&](size_t i, const Status& s, std::string&& data) {
     std::lock_guard<std::mutex> lock(mu);
     seen[i] = s.ok() ? static_cast<int>(data.size()) : -2;
+    if (s.ok() && i > 20) EXPECT_EQ(data, std::string(data.size(), 'y'));
   });
   for (int i = 0; i < 20; ++i) EXPECT_EQ(seen[i], i);
   EXPECT_EQ(seen[20], -2);
+  for (size_t k = 0; k < more.size(); ++k) EXPECT_EQ(seen[21 + k], more[k].second) << more[k].first;
 }
 
 INSTANTIATE_TEST_SUITE_P(AllImplementations, FileSystemContractTest,
