@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <thread>
 
@@ -181,6 +182,33 @@ TEST_P(FileSystemContractTest, DeleteIsIdempotentAndPrunesEmptyDirs) {
   if (!dir_.empty()) {
     EXPECT_FALSE(std::filesystem::exists(dir_ / "p"));
   }
+}
+
+// A tree with many top folders (walked on several threads on local disk):
+// every file once, sorted, prefixes respected, folders not listed.
+TEST_P(FileSystemContractTest, ListOfAWideTreeIsCompleteAndSorted) {
+  std::vector<std::string> want;
+  for (char a = 'A'; a <= 'H'; ++a) {
+    for (char b = 'A'; b <= 'C'; ++b) {
+      for (int f = 0; f < 3; ++f) {
+        want.push_back(std::string(1, a) + "/" + std::string(1, b) + "/f" + std::to_string(f));
+      }
+    }
+  }
+  want.push_back("top.json");
+  for (const std::string& p : want) ASSERT_TRUE(fs_->Write(p, p).ok());
+  std::sort(want.begin(), want.end());
+  std::vector<FileInfo> files;
+  ASSERT_TRUE(fs_->List("", &files).ok());
+  std::vector<std::string> got;
+  for (const FileInfo& f : files) got.push_back(f.path);
+  EXPECT_EQ(got, want);
+  ASSERT_TRUE(fs_->List("C/", &files).ok());
+  EXPECT_EQ(files.size(), 9u);
+  ASSERT_TRUE(fs_->List("C/B/f", &files).ok());
+  ASSERT_EQ(files.size(), 3u);
+  EXPECT_EQ(files[0].path, "C/B/f0");
+  EXPECT_EQ(files[0].size, 6u);
 }
 
 TEST_P(FileSystemContractTest, ReadManyVisitsEveryPath) {
