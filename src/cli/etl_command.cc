@@ -16,6 +16,7 @@ namespace {
 struct EtlFlags {
   lake::PipelineOptions options;
   std::string compression = "snappy";
+  std::string symlink_manifests = "auto";
   bool quiet = false;
 };
 
@@ -26,6 +27,7 @@ int RunEtl(const EtlFlags& flags) {
       {"zstd", parquet::Codec::kZstd},
       {"none", parquet::Codec::kUncompressed}};
   options.codec = kCodecs.at(flags.compression);  // CLI11 checked the choice
+  lake::ParseSymlinkManifestPolicy(flags.symlink_manifests, &options.symlink_manifests);
   options.progress = !flags.quiet;
   lake::RunReport report;
   Status s = lake::RunPipeline(options, &report);
@@ -71,6 +73,11 @@ Command AddEtlCommand(CLI::App& parent) {
                 "Break the output's writer lock left by a run that died");
   app->add_flag("--incremental", o.incremental,
                 "Load only inputs not loaded by earlier runs, appending to the lake");
+  app->add_option("--symlink-manifests", flags->symlink_manifests,
+                  "Hive symlink manifests (<table>/_symlink_format_manifest/) for Athena, Trino "
+                  "and Presto: auto writes them on object stores (s3://) only")
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->capture_default_str();
   app->add_flag("-q,--quiet", flags->quiet, "No progress display and no summary on stderr");
   app->set_version_flag("--version", std::string("sparkify ") + SPARKIFY_VERSION);
   cmd.app = app;

@@ -106,6 +106,18 @@ class FileSystem {
   // Opens a file for streaming writes.
   virtual Status NewWritableFile(std::string_view path, std::unique_ptr<WritableFile>* out) = 0;
 
+  // NewWritableFile for a path that no reader looks at before the caller
+  // publishes it by other means (a run's own version folder): the file may be
+  // written under `path` itself from the start, with no temporary to rename.
+  // Close() still says whether the whole file was written, and Abort() or a
+  // failed Close() removes it; but a process that dies meanwhile can leave a
+  // partial file under `path`, so the caller must delete what a dead writer
+  // left there (the commit protocol deletes such folders whole). Local disk:
+  // no temporary and no rename(2) per file. Default: NewWritableFile.
+  virtual Status NewWritableFileInPlace(std::string_view path, std::unique_ptr<WritableFile>* out) {
+    return NewWritableFile(path, out);
+  }
+
   // Deletes files; missing ones are not an error. Batches where it can.
   virtual Status Delete(const std::vector<std::string>& paths) = 0;
 

@@ -111,6 +111,48 @@ TEST_P(FileSystemContractTest, AbortLeavesNothing) {
   }
 }
 
+// In place: the file is written under its own name (no temporary on local
+// disk), in folders made as needed; Close() keeps it, Abort() removes it.
+TEST_P(FileSystemContractTest, InPlaceFileIsWholeAfterCloseAndGoneAfterAbort) {
+  const std::string big(3 << 20, 'x');  // more than one write buffer
+  {
+    std::unique_ptr<WritableFile> f;
+    ASSERT_TRUE(fs_->NewWritableFileInPlace("v/year=1969/artist_id=A1/part-0", &f).ok());
+    ASSERT_TRUE(f->Append("head-").ok());
+    ASSERT_TRUE(f->Append(big).ok());
+    ASSERT_TRUE(f->Close().ok());
+  }
+  {
+    std::unique_ptr<WritableFile> f;  // a second file in the same, existing folder
+    ASSERT_TRUE(fs_->NewWritableFileInPlace("v/year=1969/artist_id=A1/part-1", &f).ok());
+    ASSERT_TRUE(f->Append("small").ok());
+    ASSERT_TRUE(f->Close().ok());
+  }
+  {
+    std::unique_ptr<WritableFile> f;
+    ASSERT_TRUE(fs_->NewWritableFileInPlace("v/year=1970/part-2", &f).ok());
+    ASSERT_TRUE(f->Append("partial").ok());
+    f->Abort();
+  }
+  std::string contents;
+  ASSERT_TRUE(fs_->Read("v/year=1969/artist_id=A1/part-0", &contents).ok());
+  EXPECT_EQ(contents, "head-" + big);
+  ASSERT_TRUE(fs_->Read("v/year=1969/artist_id=A1/part-1", &contents).ok());
+  EXPECT_EQ(contents, "small");
+  std::vector<FileInfo> files;
+  ASSERT_TRUE(fs_->List("", &files).ok());
+  ASSERT_EQ(files.size(), 2u);
+  if (!dir_.empty()) {
+    // No temporaries; a file where a folder must go is an error, not a hang.
+    size_t n = 0;
+    for (auto& e : std::filesystem::recursive_directory_iterator(dir_)) n += e.is_regular_file();
+    EXPECT_EQ(n, 2u);
+    std::unique_ptr<WritableFile> f;
+    EXPECT_FALSE(fs_->NewWritableFileInPlace("v/year=1969/artist_id=A1/part-0/x", &f).ok());
+    EXPECT_FALSE(fs_->NewWritableFile("v/year=1969/artist_id=A1/part-1/x", &f).ok());
+  }
+}
+
 TEST_P(FileSystemContractTest, WriteIfAbsentIsExclusive) {
   ASSERT_TRUE(fs_->WriteIfAbsent("_lock", "run-1").ok());
   EXPECT_TRUE(fs_->WriteIfAbsent("_lock", "run-2").IsAlreadyExists());

@@ -48,12 +48,23 @@ Status ValidateRelative(std::string_view path) {
   return Status::OK();
 }
 
+// mkdir -p, from the deepest folder up: one mkdir(2) when only the last
+// folder is missing (a new partition), none of the stat(2) walks of
+// std::filesystem::create_directories.
 Status MakeDirs(const std::string& dir) {
-  if (dir.empty()) return Status::OK();
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) return ErrnoStatus("cannot create directory", dir, ec.value());
-  return Status::OK();
+  if (dir.empty() || ::mkdir(dir.c_str(), 0755) == 0) return Status::OK();
+  int err = errno;
+  if (err == ENOENT) {
+    SPARKIFY_RETURN_IF_ERROR(MakeDirs(ParentOf(dir)));
+    if (::mkdir(dir.c_str(), 0755) == 0) return Status::OK();
+    err = errno;
+  }
+  if (err == EEXIST) {
+    struct stat st;
+    if (::stat(dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) return Status::OK();
+    err = ENOTDIR;
+  }
+  return ErrnoStatus("cannot create directory", dir, err);
 }
 
 Status WriteAll(int fd, const char* data, size_t n, const std::string& path) {
@@ -71,10 +82,10 @@ Status WriteAll(int fd, const char* data, size_t n, const std::string& path) {
 
 class LocalWritableFile : public WritableFile {
  public:
+  // `tmp_path` is renamed to `final_path` at Close(); they may be the same
+  // path (a file written in place).
   LocalWritableFile(std::string final_path, std::string tmp_path, int fd)
-      : final_path_(std::move(final_path)), tmp_path_(std::move(tmp_path)), fd_(fd) {
-    buffer_.reserve(kWriteBufferSize);
-  }
+      : final_path_(std::move(final_path)), tmp_path_(std::move(tmp_path)), fd_(fd) {}
   ~LocalWritableFile() override { Abort(); }
 
   Status Append(std::string_view data) override {
@@ -93,7 +104,8 @@ class LocalWritableFile : public WritableFile {
     Status s = Flush();
     if (s.ok() && ::close(fd_) != 0) s = ErrnoStatus("cannot close", tmp_path_, errno);
     fd_ = -1;
-    if (s.ok() && ::rename(tmp_path_.c_str(), final_path_.c_str()) != 0) {
+    if (s.ok() && tmp_path_ != final_path_ &&
+        ::rename(tmp_path_.c_str(), final_path_.c_str()) != 0) {
       s = ErrnoStatus("cannot rename into place", final_path_, errno);
     }
     if (!s.ok()) ::unlink(tmp_path_.c_str());
@@ -199,6 +211,16 @@ class LocalFileSystem : public FileSystem {
     int fd = -1;
     SPARKIFY_RETURN_IF_ERROR(OpenTemporary(path, &final_path, &tmp_path, &fd));
     *out = std::make_unique<LocalWritableFile>(std::move(final_path), std::move(tmp_path), fd);
+    return Status::OK();
+  }
+
+  Status NewWritableFileInPlace(std::string_view path,
+                                std::unique_ptr<WritableFile>* out) override {
+    SPARKIFY_RETURN_IF_ERROR(ValidateRelative(path));
+    std::string full = Full(path);
+    int fd = -1;
+    SPARKIFY_RETURN_IF_ERROR(Create(full, O_TRUNC, &fd));
+    *out = std::make_unique<LocalWritableFile>(full, full, fd);
     return Status::OK();
   }
 
@@ -332,14 +354,21 @@ class LocalFileSystem : public FileSystem {
     std::string base = BaseName(path);
     *tmp_path = (dir.empty() ? std::string() : dir + "/") + "." + base + std::string(kTmpMarker) +
                 std::to_string(::getpid()) + "-" + std::to_string(g_tmp_counter.fetch_add(1));
+    return Create(*tmp_path, O_EXCL, fd);
+  }
+
+  // Opens `full` for writing with O_CREAT | `flags`, creating its folders
+  // when the first open says they are missing (so a file in an existing
+  // folder costs one open(2), and one in a new folder open + mkdir + open).
+  static Status Create(const std::string& full, int flags, int* fd) {
     for (int attempt = 0; attempt < 3; ++attempt) {
-      SPARKIFY_RETURN_IF_ERROR(MakeDirs(dir));
-      *fd = ::open(tmp_path->c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+      *fd = ::open(full.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | flags, 0644);
       if (*fd >= 0) return Status::OK();
-      // A concurrent Delete() may prune the directory between mkdir and open.
+      // Missing folders; or a concurrent Delete() pruned them after mkdir.
       if (errno != ENOENT) break;
+      SPARKIFY_RETURN_IF_ERROR(MakeDirs(ParentOf(full)));
     }
-    return ErrnoStatus("cannot create", *tmp_path, errno);
+    return ErrnoStatus("cannot create", full, errno);
   }
 
   static Status PreadAll(int fd, uint64_t offset, uint64_t length, const std::string& path,

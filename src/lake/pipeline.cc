@@ -513,6 +513,7 @@ Status RunPipeline(const PipelineOptions& options, RunReport* report) {
   // Take the lake's lock before the work, so a busy or unwritable output fails fast.
   TransactionOptions txn_options;
   txn_options.force_unlock = options.force_unlock;
+  txn_options.symlink_manifests = options.symlink_manifests;
   std::unique_ptr<Transaction> txn;
   s = Transaction::Begin(out_fs.get(), txn_options, &txn);
   if (!s.ok()) return s.WithContext("cannot start writing " + out_fs->Describe());

@@ -25,6 +25,7 @@
 
 #include "common/status.h"
 #include "fs/open.h"
+#include "lake/commit/transaction.h"
 #include "lake/input_list.h"
 #include "lake/records.h"
 #include "lake/table_layout.h"
@@ -42,7 +43,9 @@ struct PipelineOptions {
   int64_t max_rejects = -1;   // more rejects than this fail the run; -1: no limit
   bool force_unlock = false;  // break a lock left by another run
   bool incremental = false;   // load only new inputs (commit protocol; see docs)
-  bool progress = true;       // progress display on stderr for long runs
+  // --symlink-manifests: Hive symlink manifests on object stores only (auto), always, never.
+  SymlinkManifestPolicy symlink_manifests = SymlinkManifestPolicy::kAuto;
+  bool progress = true;  // progress display on stderr for long runs
   // Sizes of the units of work (tests make them small to get many shards and files).
   uint64_t shard_target_bytes = kShardTargetBytes;
   size_t max_rows_per_file = kMaxRowsPerFile;

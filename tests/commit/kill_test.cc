@@ -31,9 +31,12 @@ std::string LogsOfFirstDays(const std::string& dir, int days) {
   return out;
 }
 
-EtlOptions Etl(const std::string& logs, const std::string& out) {
+// `manifests`: the --symlink-manifests policy ("auto": none on local disk).
+EtlOptions Etl(const std::string& logs, const std::string& out,
+               const std::string& manifests = "auto") {
   EtlOptions o;
-  o.args = {"--songs", SampleDir() + "/song_data", "--logs", logs, "--out", out};
+  o.args = {"--songs", SampleDir() + "/song_data", "--logs", logs, "--out",
+            out,       "--symlink-manifests",      manifests};
   return o;
 }
 
@@ -42,10 +45,11 @@ std::string AllLogs() { return SampleDir() + "/log_data"; }
 TEST(KillTest, KilledAtNamedPointsLocalLakeReadsAsBeforeAndNextRunCompletes) {
   TempDir tmp;
   // The previous state: a lake of the first 10 days; the new one: all 30.
+  // With symlink manifests, so that a kill can also land while they are written.
   std::string before = tmp.path() + "/before";
   std::string clean = tmp.path() + "/clean";
-  ASSERT_EQ(RunEtl(Etl(LogsOfFirstDays(tmp.path(), 10), before)).exit_code, 0);
-  ASSERT_EQ(RunEtl(Etl(AllLogs(), clean)).exit_code, 0);
+  ASSERT_EQ(RunEtl(Etl(LogsOfFirstDays(tmp.path(), 10), before, "always")).exit_code, 0);
+  ASSERT_EQ(RunEtl(Etl(AllLogs(), clean, "always")).exit_code, 0);
 
   struct Point {
     const char* spec;
@@ -65,7 +69,7 @@ TEST(KillTest, KilledAtNamedPointsLocalLakeReadsAsBeforeAndNextRunCompletes) {
     SCOPED_TRACE(p.spec);
     std::string lake = tmp.path() + "/lake-" + p.spec;
     CopyLake(before, lake);
-    EtlOptions o = Etl(AllLogs(), lake);
+    EtlOptions o = Etl(AllLogs(), lake, "always");
     o.env["SPARKIFY_CRASH_AT"] = p.spec;
     EtlResult r = RunEtl(o);
     ASSERT_TRUE(r.killed) << "not killed at " << p.spec << ": " << r.output;
@@ -86,7 +90,7 @@ TEST(KillTest, KilledAtNamedPointsLocalLakeReadsAsBeforeAndNextRunCompletes) {
   std::vector<std::string> rerun;
   for (const Point& p : points) {
     std::string lake = tmp.path() + "/lake-" + p.spec;
-    EtlResult r = RunEtl(Etl(AllLogs(), lake));
+    EtlResult r = RunEtl(Etl(AllLogs(), lake, "always"));
     EXPECT_EQ(r.exit_code, 0) << r.output;
     rerun.push_back(lake);
   }
@@ -142,6 +146,23 @@ TEST(IdempotenceTest, ReRunGivesTheSameRowsAndDuplicatesNothing) {
   EXPECT_TRUE(d[twice]["time"].starts_with("6813 ")) << d[twice]["time"];
   auto fs = fs::NewLocalFileSystem(twice);
   ExpectNoStrayFiles(fs.get());
+}
+
+// On local disk symlink manifests are written only when asked for; a run
+// without them leaves none of an earlier run's visible.
+TEST(SymlinkManifestTest, LocalLakeHasThemOnlyWhenAskedFor) {
+  TempDir tmp;
+  std::string lake = tmp.path() + "/lake";
+  auto fs = fs::NewLocalFileSystem(lake);
+  ASSERT_EQ(RunEtl(Etl(AllLogs(), lake)).exit_code, 0);
+  EXPECT_TRUE(SymlinkManifestFiles(fs.get()).empty());
+  ASSERT_EQ(RunEtl(Etl(AllLogs(), lake, "always")).exit_code, 0);
+  ExpectSymlinkManifestsMatchCommit(fs.get());
+  ASSERT_EQ(RunEtl(Etl(AllLogs(), lake, "never")).exit_code, 0);
+  EXPECT_TRUE(SymlinkManifestFiles(fs.get()).empty());
+  ExpectNoStrayFiles(fs.get());
+  EtlResult bad = RunEtl(Etl(AllLogs(), lake, "sometimes"));
+  EXPECT_EQ(bad.exit_code, 2) << bad.output;
 }
 
 }  // namespace

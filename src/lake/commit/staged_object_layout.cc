@@ -28,7 +28,8 @@ namespace {
 // manifest reader never meets a missing file.
 class StagedObjectLayout : public TableLayout {
  public:
-  explicit StagedObjectLayout(fs::FileSystem* fs) : fs_(fs) {}
+  StagedObjectLayout(fs::FileSystem* fs, bool symlink_manifests)
+      : fs_(fs), symlink_manifests_(symlink_manifests) {}
 
   std::string DataPath(std::string_view table, std::string_view run_id,
                        std::string_view file) const override {
@@ -77,8 +78,10 @@ class StagedObjectLayout : public TableLayout {
       }
       // Hidden tables ('_inputs') are the protocol's own: no reader wants manifests of them.
       if (table.starts_with("_")) continue;
-      std::map<std::string, std::string> wanted_manifests =
-          SymlinkManifests(fs_->Describe(), table, state);
+      // Without manifests, those an earlier commit published go too: a
+      // manifest naming superseded files would mislead its readers.
+      std::map<std::string, std::string> wanted_manifests;
+      if (symlink_manifests_) wanted_manifests = SymlinkManifests(fs_->Describe(), table, state);
       for (auto& [path, contents] : wanted_manifests) {
         manifests.emplace_back(folder + path, std::move(contents));
       }
@@ -137,6 +140,7 @@ class StagedObjectLayout : public TableLayout {
   }
 
   fs::FileSystem* fs_;
+  const bool symlink_manifests_;
 };
 
 }  // namespace
@@ -145,8 +149,8 @@ std::string StagingPrefix(std::string_view run_id) {
   return std::string(kStagingDir) + std::string(run_id) + "/";
 }
 
-std::unique_ptr<TableLayout> NewStagedObjectLayout(fs::FileSystem* fs) {
-  return std::make_unique<StagedObjectLayout>(fs);
+std::unique_ptr<TableLayout> NewStagedObjectLayout(fs::FileSystem* fs, bool symlink_manifests) {
+  return std::make_unique<StagedObjectLayout>(fs, symlink_manifests);
 }
 
 }  // namespace sparkify::lake::commit

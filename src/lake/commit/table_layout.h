@@ -46,9 +46,13 @@ class TableLayout {
   virtual Status CollectGarbage(const Manifest* m, const Manifest* keep) = 0;
 };
 
-// `root_dir` is the local directory `fs` is rooted at.
-std::unique_ptr<TableLayout> NewVersionedDirLayout(fs::FileSystem* fs, std::string root_dir);
-std::unique_ptr<TableLayout> NewStagedObjectLayout(fs::FileSystem* fs);
+// `root_dir` is the local directory `fs` is rooted at. With
+// `symlink_manifests`, every table version the layout publishes carries its
+// Hive symlink manifests (symlink_manifest.h); without, none does, and the
+// object layout deletes those an earlier commit published.
+std::unique_ptr<TableLayout> NewVersionedDirLayout(fs::FileSystem* fs, std::string root_dir,
+                                                   bool symlink_manifests);
+std::unique_ptr<TableLayout> NewStagedObjectLayout(fs::FileSystem* fs, bool symlink_manifests);
 
 // True when `fs` is rooted in a local directory (its Describe() is a path,
 // not a URI): the versioned-directory layout and flock apply.

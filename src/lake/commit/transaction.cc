@@ -222,8 +222,11 @@ class CommitTransaction : public Transaction {
       }
     }
     std::string p = layout_->DataPath(table, run_id_, name);
+    // The run's own folder: no reader looks there before the commit, and
+    // what a dead run left there is deleted whole, so files need no
+    // temporary + rename each (local disk: a rename per partition file).
     std::unique_ptr<fs::WritableFile> inner;
-    SPARKIFY_RETURN_IF_ERROR(fs_->NewWritableFile(p, &inner));
+    SPARKIFY_RETURN_IF_ERROR(fs_->NewWritableFileInPlace(p, &inner));
     *file = std::make_unique<TrackedFile>(std::move(inner), written_, std::string(table), name);
     *path = std::move(p);
     return Status::OK();
@@ -459,6 +462,19 @@ class CommitTransaction : public Transaction {
 
 }  // namespace
 
+bool ParseSymlinkManifestPolicy(std::string_view text, SymlinkManifestPolicy* out) {
+  if (text == "auto") {
+    *out = SymlinkManifestPolicy::kAuto;
+  } else if (text == "always") {
+    *out = SymlinkManifestPolicy::kAlways;
+  } else if (text == "never") {
+    *out = SymlinkManifestPolicy::kNever;
+  } else {
+    return false;
+  }
+  return true;
+}
+
 Status Transaction::Begin(fs::FileSystem* fs, const TransactionOptions& options,
                           std::unique_ptr<Transaction>* out) {
   commit::LockOptions lock_options;
@@ -476,10 +492,12 @@ Status Transaction::Begin(fs::FileSystem* fs, const TransactionOptions& options,
   std::unique_ptr<commit::TableLayout> layout;
   if (commit::IsLocalRoot(*fs)) {
     SPARKIFY_RETURN_IF_ERROR(commit::AcquireLocalLock(root, lock_options, &lock));
-    layout = commit::NewVersionedDirLayout(fs, root);
+    layout = commit::NewVersionedDirLayout(
+        fs, root, options.symlink_manifests == SymlinkManifestPolicy::kAlways);
   } else {
     SPARKIFY_RETURN_IF_ERROR(commit::AcquireObjectLock(fs, lock_options, &lock));
-    layout = commit::NewStagedObjectLayout(fs);
+    layout = commit::NewStagedObjectLayout(
+        fs, options.symlink_manifests != SymlinkManifestPolicy::kNever);
   }
   auto txn = std::make_unique<CommitTransaction>(fs, lock_options.run_id, std::move(lock),
                                                  std::move(layout));

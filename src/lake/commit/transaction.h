@@ -42,13 +42,30 @@ enum class TableMode {
   kReplacePartitions,
 };
 
+// Whether committed tables carry Hive symlink manifests
+// (`<table>/_symlink_format_manifest/...`, docs/commit-protocol.md), the file
+// lists Athena, Trino and Presto read from object stores instead of listing.
+enum class SymlinkManifestPolicy {
+  // Object stores only: the readers that want them read S3, not a local
+  // folder, and a local lake's atomicity comes from its rename(2) switch, not
+  // from manifests. On a catalogue-sized local lake they would be one file and
+  // one folder per partition, as many as the data itself.
+  kAuto,
+  kAlways,  // every store, local disk included
+  kNever,   // no store; a commit removes the manifests that earlier runs left
+};
+
+// Parses "auto", "always" or "never" (the CLI's --symlink-manifests).
+bool ParseSymlinkManifestPolicy(std::string_view text, SymlinkManifestPolicy* out);
+
 struct TransactionOptions {
   // A lock older than this (not refreshed by a live run) is stale and broken.
   // Object stores only; the environment variable SPARKIFY_LOCK_TTL_MS, when
   // set, overrides it (tests use a short one).
   std::chrono::seconds lock_ttl{600};
   bool force_unlock = false;  // --force-unlock: break any existing lock (object stores)
-  std::string run_id;         // empty: derived from time, pid and a random tag
+  SymlinkManifestPolicy symlink_manifests = SymlinkManifestPolicy::kAuto;
+  std::string run_id;  // empty: derived from time, pid and a random tag
   // Wall clock in ms since the epoch, for tests that age a lock; empty: the system clock.
   std::function<int64_t()> now_ms;
 };

@@ -252,6 +252,13 @@ class TransactionTest : public ::testing::TestWithParam<std::string> {
     return o;
   }
 
+  // Options that write symlink manifests on every store (local disk writes
+  // none by default), for the tests that check them.
+  static TransactionOptions WithManifests(TransactionOptions o = {}) {
+    o.symlink_manifests = SymlinkManifestPolicy::kAlways;
+    return o;
+  }
+
   // The root as the symlink manifests spell it.
   std::string RootUri() const {
     return dir_.empty() ? fs_->Describe() : "file://" + dir_ + "/lake";
@@ -262,7 +269,9 @@ class TransactionTest : public ::testing::TestWithParam<std::string> {
 };
 
 TEST_P(TransactionTest, SymlinkManifestsListEachPartitionsFiles) {
-  ASSERT_TRUE(RunSpecOnce(fs_.get(), SpecA()).ok());
+  TransactionOptions always;
+  always.symlink_manifests = SymlinkManifestPolicy::kAlways;
+  ASSERT_TRUE(RunSpecOnce(fs_.get(), SpecA(), always).ok());
   EXPECT_EQ(ManifestView(fs_.get(), RootUri()), Expected({SpecA()}));
   // The layout readers expect: one manifest per partition, or one per table.
   std::string text;
@@ -271,14 +280,14 @@ TEST_P(TransactionTest, SymlinkManifestsListEachPartitionsFiles) {
   EXPECT_TRUE(text.starts_with(RootUri() + "/songs/year=1969/artist_id=A1/part-")) << text;
   EXPECT_TRUE(fs_->Read("users/_symlink_format_manifest/manifest", &text).ok());
   // Replaced, appended and new partitions: the manifests follow.
-  ASSERT_TRUE(RunSpecOnce(fs_.get(), SpecB()).ok());
+  ASSERT_TRUE(RunSpecOnce(fs_.get(), SpecB(), always).ok());
   EXPECT_EQ(ManifestView(fs_.get(), RootUri()), Expected({SpecA(), SpecB()}));
   EXPECT_TRUE(
       fs_->Read("songs/_symlink_format_manifest/year=1971/artist_id=A3/manifest", &text).ok());
   // A partition that empties loses its manifest.
   RunSpec only_1971;
   only_1971.files["songs"] = {{"year=1971/artist_id=A3", "song-3"}};
-  ASSERT_TRUE(RunSpecOnce(fs_.get(), only_1971).ok());
+  ASSERT_TRUE(RunSpecOnce(fs_.get(), only_1971, always).ok());
   EXPECT_TRUE(fs_->Read("songs/_symlink_format_manifest/year=1969/artist_id=A1/manifest", &text)
                   .IsNotFound());
   EXPECT_EQ(ManifestView(fs_.get(), RootUri())["songs"],
@@ -288,6 +297,35 @@ TEST_P(TransactionTest, SymlinkManifestsListEachPartitionsFiles) {
     ASSERT_TRUE(Transaction::Begin(fs_.get(), {}, &txn).ok());
   }
   ExpectNoStrayFiles(fs_.get());
+}
+
+// kAuto: manifests on object stores (the memory store stands for one), none
+// on local disk; kNever: none, and a commit removes those published before.
+TEST_P(TransactionTest, SymlinkManifestPolicyDecidesWhereManifestsAre) {
+  ASSERT_TRUE(RunSpecOnce(fs_.get(), SpecA()).ok());
+  LakeView none{{"songs", {}}, {"users", {}}, {"songplays", {}}};
+  if (GetParam() == "local") {
+    EXPECT_EQ(ManifestView(fs_.get(), RootUri()), none);
+  } else {
+    EXPECT_EQ(ManifestView(fs_.get(), RootUri()), Expected({SpecA()}));
+  }
+  TransactionOptions always, never;
+  always.symlink_manifests = SymlinkManifestPolicy::kAlways;
+  never.symlink_manifests = SymlinkManifestPolicy::kNever;
+  ASSERT_TRUE(RunSpecOnce(fs_.get(), SpecB(), always).ok());
+  EXPECT_EQ(ManifestView(fs_.get(), RootUri()), Expected({SpecA(), SpecB()}));
+  ASSERT_TRUE(RunSpecOnce(fs_.get(), SpecA(), never).ok());
+  EXPECT_EQ(ManifestView(fs_.get(), RootUri()), none);
+  EXPECT_EQ(Visible(fs_.get()), Expected({SpecA(), SpecB(), SpecA()}));
+  {  // the next run's Begin removes the previous version; nothing else is left
+    std::unique_ptr<Transaction> txn;
+    ASSERT_TRUE(Transaction::Begin(fs_.get(), {}, &txn).ok());
+  }
+  ExpectNoStrayFiles(fs_.get());
+  SymlinkManifestPolicy policy;
+  EXPECT_TRUE(ParseSymlinkManifestPolicy("never", &policy));
+  EXPECT_EQ(policy, SymlinkManifestPolicy::kNever);
+  EXPECT_FALSE(ParseSymlinkManifestPolicy("sometimes", &policy));
 }
 
 TEST_P(TransactionTest, CommitPublishesExactlyTheRunsFiles) {
@@ -496,15 +534,15 @@ class FailingWriteBehindFileSystem : public fs::FileSystem {
 };
 
 TEST_P(TransactionTest, FailedBackgroundUploadFailsTheCommitBeforeItsPoint) {
-  ASSERT_TRUE(RunSpecOnce(fs_.get(), SpecA()).ok());
+  ASSERT_TRUE(RunSpecOnce(fs_.get(), SpecA(), WithManifests()).ok());
   FailingWriteBehindFileSystem failing(fs_.get());
-  Status s = RunSpecOnce(&failing, SpecB());
+  Status s = RunSpecOnce(&failing, SpecB(), WithManifests());
   EXPECT_TRUE(s.IsUnavailable()) << s.ToString();
   EXPECT_NE(s.message().find("not committed"), std::string::npos) << s.ToString();
   EXPECT_EQ(CommittedState(fs_.get()), "state-a");
   EXPECT_EQ(Visible(fs_.get()), Expected({SpecA()}));
   EXPECT_EQ(ManifestView(fs_.get(), RootUri()), Expected({SpecA()}));
-  ASSERT_TRUE(RunSpecOnce(fs_.get(), SpecB()).ok());
+  ASSERT_TRUE(RunSpecOnce(fs_.get(), SpecB(), WithManifests()).ok());
   EXPECT_EQ(Visible(fs_.get()), Expected({SpecA(), SpecB()}));
 }
 
@@ -513,14 +551,14 @@ TEST_P(TransactionTest, FailedBackgroundUploadFailsTheCommitBeforeItsPoint) {
 // that the lake reads as A, or as B when the crash came after the commit
 // point, and that the next run completes it and leaves nothing behind.
 TEST_P(TransactionTest, CrashAfterEveryOperationLeavesOneCompleteState) {
-  ASSERT_TRUE(RunSpecOnce(fs_.get(), SpecA()).ok());
+  ASSERT_TRUE(RunSpecOnce(fs_.get(), SpecA(), WithManifests()).ok());
   const LakeView a = Expected({SpecA()});
   const LakeView ab = Expected({SpecA(), SpecB()});
   int saw_old = 0, saw_new = 0;
   for (long budget = 0;; ++budget) {
     SCOPED_TRACE("crash after operation " + std::to_string(budget));
     testing::FaultInjectingFileSystem faulty(fs_.get(), budget);
-    Status s = RunSpecOnce(&faulty, SpecB());
+    Status s = RunSpecOnce(&faulty, SpecB(), WithManifests());
     if (!faulty.crashed()) {  // the budget outlasted the run: done
       ASSERT_TRUE(s.ok()) << s.ToString();
       break;
@@ -551,7 +589,7 @@ TEST_P(TransactionTest, CrashAfterEveryOperationLeavesOneCompleteState) {
     }
     {
       std::unique_ptr<Transaction> recover;
-      ASSERT_TRUE(Transaction::Begin(fs_.get(), AfterCrash(), &recover).ok());
+      ASSERT_TRUE(Transaction::Begin(fs_.get(), WithManifests(AfterCrash()), &recover).ok());
       EXPECT_EQ(Visible(fs_.get()), committed ? ab : a);
       EXPECT_EQ(ManifestView(fs_.get(), RootUri()), committed ? ab : a);
       (committed ? saw_new : saw_old)++;
@@ -559,7 +597,7 @@ TEST_P(TransactionTest, CrashAfterEveryOperationLeavesOneCompleteState) {
     }
     ExpectNoStrayFiles(fs_.get());
     // Back to A for the next crash point.
-    ASSERT_TRUE(RunSpecOnce(fs_.get(), SpecA(), AfterCrash()).ok());
+    ASSERT_TRUE(RunSpecOnce(fs_.get(), SpecA(), WithManifests(AfterCrash())).ok());
   }
   EXPECT_GT(saw_old, 3);
   EXPECT_GT(saw_new, 3);
