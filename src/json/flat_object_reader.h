@@ -28,6 +28,7 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <string>
 #include <string_view>
 
 #if defined(__SSE2__)
@@ -86,7 +87,9 @@ class FlatObjectReader {
   // Reads the string whose opening quote is at p[-1]; on success *p is past
   // the closing quote and `out` holds the unescaped text.
   bool ReadString(const char*& p, const char* end, FlatValue* out);
-  // ReadString's part for strings with escapes or non-ASCII bytes.
+  // ReadString's part for strings with escapes or non-ASCII bytes: from the
+  // cache below when the same raw text was read before, else UnescapeString.
+  bool ReadSpecialString(const char*& p, const char* end, FlatValue* out);
   bool UnescapeString(const char*& p, const char* end, FlatValue* out);
   bool ReadNumber(const char*& p, const char* end, FlatValue* out);
 
@@ -121,6 +124,21 @@ class FlatObjectReader {
   // Remembers `text` (`"key":`, a key already checked to be plain) for field `field`.
   void PredictKey(size_t field, const char* text, size_t length);
   PredictedKey predicted_[kPredictedKeys];
+
+  // Strings that needed unescaping, by their raw text: in log records the
+  // same few values recur (eventsim's user agents, "\"Mozilla\/5.0 ...\"",
+  // are ~130 bytes with eight escapes, in every record). Direct-mapped on the
+  // raw text's first 32 bytes; an entry is used only when the document has
+  // exactly its raw bytes, up to and including the closing quote, so reading
+  // them again would give the same text.
+  static constexpr int kCacheBits = 8;
+  static constexpr size_t kMaxCachedBytes = 512;
+  struct CachedString {
+    std::string raw;   // the raw text after the opening quote, closing quote included
+    std::string text;  // unescaped
+    bool ascii = true;
+  };
+  std::unique_ptr<CachedString[]> cache_;
 
   std::unique_ptr<char[]> buffer_;  // unescaped strings of the current document
   size_t capacity_ = 0;
@@ -292,7 +310,40 @@ inline __attribute__((always_inline)) bool FlatObjectReader::ReadString(const ch
     p = q + 1;
     return true;
   }
-  return UnescapeString(p, end, out);
+  return ReadSpecialString(p, end, out);
+}
+
+inline __attribute__((noinline)) bool FlatObjectReader::ReadSpecialString(const char*& p,
+                                                                          const char* end,
+                                                                          FlatValue* out) {
+  // The key: the first 32 bytes (user agents share their first 16).
+  if (end - p < 32) return UnescapeString(p, end, out);
+  uint64_t w[4];
+  std::memcpy(w, p, 32);
+  const uint64_t h = (w[0] * 0x9E3779B97F4A7C15ULL) ^ (w[1] * 0xC2B2AE3D27D4EB4FULL) ^
+                     (w[2] * 0x165667B19E3779F9ULL) ^ (w[3] * 0xD6E8FEB86659FD93ULL);
+  const size_t slot = static_cast<size_t>(h >> (64 - kCacheBits));
+  if (!cache_) cache_.reset(new CachedString[size_t{1} << kCacheBits]);
+  CachedString& c = cache_[slot];
+  const size_t n = c.raw.size();
+  if (n > 0 && n <= static_cast<size_t>(end - p) && std::memcmp(p, c.raw.data(), n) == 0) {
+    // Never longer than its raw text, so it fits where UnescapeString would write.
+    std::memcpy(out_, c.text.data(), c.text.size());
+    out->text = std::string_view(out_, c.text.size());
+    out->ascii = c.ascii;
+    out_ += c.text.size();
+    p += n;
+    return true;
+  }
+  const char* const start = p;
+  if (!UnescapeString(p, end, out)) return false;
+  const size_t raw = static_cast<size_t>(p - start);
+  if (raw <= kMaxCachedBytes) {
+    c.raw.assign(start, raw);
+    c.text.assign(out->text);
+    c.ascii = out->ascii;
+  }
+  return true;
 }
 
 inline __attribute__((noinline)) bool FlatObjectReader::UnescapeString(const char*& p,

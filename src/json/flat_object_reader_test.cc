@@ -155,6 +155,47 @@ TEST(FlatObjectReader, PredictedKeysGiveWhatAFreshReaderGives) {
   }
 }
 
+// Strings with escapes are cached by their raw text: a reader that has seen
+// similar strings gives what a fresh reader gives.
+TEST(FlatObjectReader, CachedStringsGiveWhatAFreshReaderGives) {
+  const std::string agent = R"(\"Mozilla\/5.0 (Windows NT 6.1; WOW64) AppleWebKit\/537.36\")";
+  const std::vector<std::string> docs = {
+      "{\"ua\":\"" + agent + "\"}",
+      "{\"ua\":\"" + agent + "\",\"b\":\"" + agent + "\"}",
+      // Same first 32 bytes, different or longer tail; a different escape.
+      "{\"ua\":\"" + agent + "x\"}",
+      "{\"ua\":\"" + agent.substr(0, 40) + "\"}",
+      "{\"ua\":\"" + agent.substr(0, 40) + "\\t\"}",
+      "{\"ua\":\"" + agent + "\\u00e9\"}",
+      "{\"ua\":\"" + agent + "\xc3\xa9\"}",
+      // Invalid: a raw control character, bad UTF-8, no closing quote.
+      "{\"ua\":\"" + agent + "\x01\"}",
+      "{\"ua\":\"" + agent + "\xc3\"}",
+      "{\"ua\":\"" + agent + "}",
+      "{\"ua\":\"" + agent + "\"}",
+  };
+  FlatObjectReader warm;
+  for (int round = 0; round < 2; ++round) {
+    for (const std::string& doc : docs) {
+      FlatObjectReader fresh;
+      std::vector<Field> want, got;
+      const bool want_ok = ReadAll(fresh, doc, &want);
+      const bool got_ok = ReadAll(warm, doc, &got);
+      EXPECT_EQ(got_ok, want_ok) << doc;
+      if (!want_ok) continue;
+      ASSERT_EQ(got.size(), want.size()) << doc;
+      for (size_t i = 0; i < got.size(); ++i) {
+        EXPECT_EQ(got[i].text, want[i].text) << doc;
+        EXPECT_EQ(got[i].ascii, want[i].ascii) << doc;
+      }
+    }
+  }
+  std::vector<Field> f;
+  ASSERT_TRUE(ReadAll(warm, docs[1], &f));
+  EXPECT_EQ(f[0].text, R"("Mozilla/5.0 (Windows NT 6.1; WOW64) AppleWebKit/537.36")");
+  EXPECT_EQ(f[1].text, f[0].text);
+}
+
 TEST(FlatValue, ExactDouble) {
   FlatObjectReader reader;
   std::vector<double> values;

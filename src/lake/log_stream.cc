@@ -7,10 +7,6 @@
 #include <memory>
 #include <mutex>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 #include "lake/log_chunks.h"
 #include "lake/parse_stage.h"
 #include "lake/record_parser.h"
@@ -27,53 +23,6 @@ struct ChunkOutput {
   uint64_t newlines = 0;  // in the text of a ranged chunk (reject line numbers)
   ChunkRows rows;
 };
-
-// Number of '\n' in `text`, sixteen bytes at a time with SSE2, else eight
-// with plain integers: std::count went byte by byte over every chunk (3% of
-// the samples on 1g). For the word loop: a byte b of x = word ^
-// "\n\n..." is zero iff ((b & 0x7f) + 0x7f) | b has its high bit clear; the
-// high bits, shifted down, are per-byte counts summed in `bytes` until a byte
-// could overflow, then added up lane by lane.
-uint64_t CountNewlines(std::string_view text) {
-  const char* p = text.data();
-  size_t n = text.size();
-  uint64_t total = 0;
-#if defined(__SSE2__)
-  // Sixteen bytes at a time (SSE2 is part of every x86-64 CPU): each lane of
-  // `lanes` counts its newlines (compare gives -1, subtracted), summed with
-  // psadbw before a lane could overflow.
-  constexpr size_t kBlocksPerSum = 255;
-  const __m128i newline = _mm_set1_epi8('\n');
-  while (n >= 16) {
-    __m128i lanes = _mm_setzero_si128();
-    for (size_t k = 0; k < kBlocksPerSum && n >= 16; ++k, p += 16, n -= 16) {
-      __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-      lanes = _mm_sub_epi8(lanes, _mm_cmpeq_epi8(x, newline));
-    }
-    const __m128i sums = _mm_sad_epu8(lanes, _mm_setzero_si128());
-    total += static_cast<uint64_t>(_mm_cvtsi128_si32(sums)) +
-             static_cast<uint64_t>(_mm_extract_epi16(sums, 4));
-  }
-#endif
-  constexpr uint64_t kLow7 = 0x7f7f7f7f7f7f7f7fULL;
-  constexpr uint64_t kNewlines = 0x0a0a0a0a0a0a0a0aULL;
-  constexpr uint64_t kOnes = 0x0101010101010101ULL;
-  constexpr size_t kWordsPerSum = 255;  // a byte counter holds at most 255
-  while (n >= 8) {
-    uint64_t bytes = 0;
-    for (size_t k = 0; k < kWordsPerSum && n >= 8; ++k, p += 8, n -= 8) {
-      uint64_t w;
-      std::memcpy(&w, p, 8);
-      const uint64_t x = w ^ kNewlines;
-      bytes += (~(((x & kLow7) + kLow7) | x) >> 7) & kOnes;
-    }
-    constexpr uint64_t kEvenBytes = 0x00ff00ff00ff00ffULL;
-    const uint64_t pairs = (bytes & kEvenBytes) + ((bytes >> 8) & kEvenBytes);  // <= 510 each
-    total += (pairs * 0x0001000100010001ULL) >> 48;
-  }
-  for (; n > 0; --n, ++p) total += *p == '\n';
-  return total;
-}
 
 void ParseChunk(fs::FileSystem* fs, const std::vector<InputObject>& objects, const LogChunk& chunk,
                 const SongMatcher& matcher, ChunkOutput* out) {
@@ -101,9 +50,8 @@ void ParseChunk(fs::FileSystem* fs, const std::vector<InputObject>& objects, con
   out->stats.objects = chunk.first_range() ? 1 : 0;
   out->stats.bytes = text.size();
   out->stats.decompressed_bytes = text.size();
-  out->newlines = CountNewlines(text);
   batch.Clear();
-  parser.ParseLogs(object.path, text, &batch, &out->rejects, &out->stats);
+  parser.ParseLogs(object.path, text, &batch, &out->rejects, &out->stats, &out->newlines);
   out->rows = DeriveChunkRows(batch, matcher);
 }
 

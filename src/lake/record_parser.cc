@@ -104,10 +104,13 @@ std::string ForEachField(od::parser& parser, simdjson::dom::parser& dom_parser,
 // of the usual shape: see FlatObjectReader); it returns false for anything it
 // is not sure about, and parse_document then decides exactly as it would
 // without the fast path.
+//
+// Returns the number of '\n' in `text` (every one is counted exactly once, for
+// the line numbers: between documents here, inside them by the splitter).
 template <typename Fast, typename F>
-void ForEachDocument(std::string_view input, std::string_view object_path, std::string_view text,
-                     std::vector<Reject>* rejects, ParseStats* stats, std::string* scratch,
-                     Fast fast, F parse_document) {
+uint64_t ForEachDocument(std::string_view input, std::string_view object_path,
+                         std::string_view text, std::vector<Reject>* rejects, ParseStats* stats,
+                         std::string* scratch, Fast fast, F parse_document) {
   const char* p = text.data();
   const size_t n = text.size();
   // simdjson reads up to SIMDJSON_PADDING bytes past a document: the buffer's
@@ -137,7 +140,7 @@ void ForEachDocument(std::string_view input, std::string_view object_path, std::
       if (p[pos] == '\n') ++line;
       ++pos;
     }
-    if (pos >= n) return;
+    if (pos >= n) return line - 1;
     if (p[pos] == '{') {
       const void* nl = std::memchr(p + pos, '\n', n - pos);
       size_t end = nl ? static_cast<size_t>(static_cast<const char*>(nl) - p) : n;
@@ -155,7 +158,7 @@ void ForEachDocument(std::string_view input, std::string_view object_path, std::
     }
     json::DocumentSplitter splitter(text, pos, line, ordinal);
     json::Document doc;
-    if (!splitter.Next(&doc)) return;
+    if (!splitter.Next(&doc)) return splitter.line() - 1;
     if (doc.truncated) {
       finish(doc, std::string(kTruncated));
     } else {
@@ -552,7 +555,7 @@ void RecordParser::ParseSongs(std::string_view object_path, std::string_view tex
 }
 
 void RecordParser::ParseLogs(std::string_view object_path, std::string_view text, LogBatch* batch,
-                             std::vector<Reject>* rejects, ParseStats* stats) {
+                             std::vector<Reject>* rejects, ParseStats* stats, uint64_t* newlines) {
   const auto object_index = static_cast<uint32_t>(batch->objects.size());
   batch->objects.emplace_back(object_path);
   if (text.size() >= kReserveMinBytes) ReserveLogs(batch, text.size() / kLogRecordBytesHint + 1);
@@ -570,7 +573,7 @@ void RecordParser::ParseLogs(std::string_view object_path, std::string_view text
     ++fast_path_records_;
     return true;
   };
-  ForEachDocument(
+  const uint64_t lines = ForEachDocument(
       kLogsInput, object_path, text, rejects, stats, &padded_, fast,
       [&](const json::Document& doc, size_t capacity, bool require_whole) -> std::string {
         LogRow row;
@@ -660,6 +663,7 @@ void RecordParser::ParseLogs(std::string_view object_path, std::string_view text
         AppendLog(row, object_index, doc.ordinal, batch, &repaired_);
         return "";
       });
+  if (newlines) *newlines = lines;
 }
 
 }  // namespace sparkify::lake

@@ -28,8 +28,10 @@ class RecordParser {
 
   void ParseSongs(std::string_view object_path, std::string_view text, SongBatch* batch,
                   std::vector<Reject>* rejects, ParseStats* stats);
+  // `*newlines` (when given) receives the number of '\n' in `text`: a big
+  // object's later ranges number their lines after it (log_stream.h).
   void ParseLogs(std::string_view object_path, std::string_view text, LogBatch* batch,
-                 std::vector<Reject>* rejects, ParseStats* stats);
+                 std::vector<Reject>* rejects, ParseStats* stats, uint64_t* newlines = nullptr);
 
   // Off: every document goes through simdjson (the reference the equivalence
   // tests compare the fast path with). On by default.

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
 #include <memory>
 
@@ -123,6 +124,40 @@ TEST(RecordParser, LogRejectsAndTheValidLinesAroundThem) {
   EXPECT_NE(p.rejects[7].reason.find("UTF-8"), std::string::npos);
   EXPECT_NE(p.rejects[8].reason.find("wrong type"), std::string::npos);
   EXPECT_EQ(p.rejects[10].reason, "not a JSON object");
+}
+
+// ParseLogs counts the text's newlines (a big object's later ranges number
+// their lines after them): every shape of line, valid or not, counts once.
+TEST(RecordParser, CountsEveryNewline) {
+  const std::vector<std::string> pieces = {
+      std::string(kEvent) + "\n",
+      std::string(kEvent) + "  \r\n",
+      "\n",
+      "   \n\n",
+      "{\"ts\": \"broken\"}\n",
+      "{\"ts\":1,\"userAgent\":\"cut short\n",
+      "{\"ts\":1,\n  \"page\":\"Home\"\n}\n",
+      "{\"a\":\"x\\\ny\"}\n",
+      "[1,\n2]\n",
+      "garbage\n",
+      "{\"ts\":2}{\"ts\":3}\n",
+      "{\"ts\":4,\"a\":{\"b\":\n",
+      "{\"ts\":5}",
+  };
+  uint32_t seed = 7;
+  for (int round = 0; round < 300; ++round) {
+    std::string text;
+    const int n = 1 + round % 9;
+    for (int i = 0; i < n; ++i) {
+      seed = seed * 1103515245u + 12345u;
+      text += pieces[(seed >> 8) % pieces.size()];
+    }
+    Parsed p;
+    RecordParser parser;
+    uint64_t newlines = 12345;
+    parser.ParseLogs("x.json", text, &p.logs, &p.rejects, &p.stats, &newlines);
+    EXPECT_EQ(newlines, static_cast<uint64_t>(std::count(text.begin(), text.end(), '\n'))) << text;
+  }
 }
 
 TEST(RecordParser, RejectRawTextIsBounded) {

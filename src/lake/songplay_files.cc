@@ -1,6 +1,7 @@
 #include "lake/songplay_files.h"
 
 #include <algorithm>
+#include <iterator>
 #include <numeric>
 #include <string>
 
@@ -136,9 +137,30 @@ void SongplayFiles::Add(ChunkRows rows, std::vector<FileJob>* jobs) {
   }
   matched_ += rows.matched;
 
-  for (UserCandidate& u : rows.users) {
-    auto [it, inserted] = users_.try_emplace(u.user_id);
-    if (inserted || ReplacesLatest(u, it->second)) it->second = std::move(u);
+  // Both lists ascend by user_id: one merge walk (a tree lookup per user and
+  // chunk was most of this function). Users not seen before are merged in
+  // afterwards, which after the first chunks is rare.
+  std::vector<UserCandidate> fresh;
+  {
+    auto it = users_.begin();
+    for (UserCandidate& u : rows.users) {
+      while (it != users_.end() && it->user_id < u.user_id) ++it;
+      if (it != users_.end() && it->user_id == u.user_id) {
+        if (ReplacesLatest(u, *it)) *it = std::move(u);
+      } else {
+        fresh.push_back(std::move(u));
+      }
+    }
+  }
+  if (!fresh.empty()) {
+    std::vector<UserCandidate> merged;
+    merged.reserve(users_.size() + fresh.size());
+    std::merge(std::make_move_iterator(users_.begin()), std::make_move_iterator(users_.end()),
+               std::make_move_iterator(fresh.begin()), std::make_move_iterator(fresh.end()),
+               std::back_inserter(merged), [](const UserCandidate& a, const UserCandidate& b) {
+                 return a.user_id < b.user_id;
+               });
+    users_ = std::move(merged);
   }
 
   for (auto& segment : rows.segments) {
@@ -288,9 +310,9 @@ std::vector<UserRow> SongplayFiles::Users() const {
   auto view = [](const std::optional<std::string>& s) {
     return s ? Text(std::string_view(*s)) : std::nullopt;
   };
-  for (const auto& [id, u] : users_) {
+  for (const UserCandidate& u : users_) {
     rows.push_back(
-        UserRow{id, view(u.first_name), view(u.last_name), view(u.gender), view(u.level)});
+        UserRow{u.user_id, view(u.first_name), view(u.last_name), view(u.gender), view(u.level)});
   }
   return rows;
 }

@@ -76,7 +76,7 @@ class SongplayFiles {
   const size_t max_buffered_rows_;
   std::unique_ptr<IdSet> ids_;
   std::map<Key, Partition> partitions_;
-  std::map<int64_t, UserCandidate> users_;
+  std::vector<UserCandidate> users_;  // ascending user_id
   size_t buffered_ = 0;
   uint64_t songplays_ = 0, matched_ = 0, time_rows_ = 0;
 };

@@ -28,20 +28,18 @@ std::optional<std::string> Own(Text t) { return t ? std::optional<std::string>(*
 // allocated a node per user and chunk). Reused by a worker chunk after chunk.
 class LatestRows {
  public:
-  // Makes room for `n` users (at most half full); forgets the previous chunk.
-  void Reset(size_t n) {
-    size_t want = kMinSlots;
-    while (want < 2 * n) want *= 2;
-    if (slots_.size() < want) {
-      slots_.assign(want, Slot{});
-    } else {
-      for (size_t i : used_) slots_[i].used = false;
-    }
+  // Forgets the previous chunk's users.
+  void Reset() {
+    if (slots_.empty()) slots_.resize(kMinSlots);
+    for (size_t i : used_) slots_[i].used = false;
     used_.clear();
   }
   // The slot of `user`'s row; *inserted tells whether the user is new (its
   // row is then to be set by the caller).
   uint32_t* Find(int64_t user, bool* inserted) {
+    // At most half full: the table grows with the users, not with the rows,
+    // so that it stays small enough for the caches.
+    if (2 * (used_.size() + 1) > slots_.size()) Grow();
     const size_t mask = slots_.size() - 1;
     for (size_t i = Hash(user) & mask;; i = (i + 1) & mask) {
       Slot& s = slots_[i];
@@ -66,6 +64,18 @@ class LatestRows {
   size_t size() const { return used_.size(); }
 
  private:
+  void Grow() {
+    std::vector<Slot> old(slots_.size() * 2);
+    old.swap(slots_);
+    const size_t mask = slots_.size() - 1;
+    for (size_t& u : used_) {
+      size_t i = Hash(old[u].user) & mask;
+      while (slots_[i].used) i = (i + 1) & mask;
+      slots_[i] = old[u];
+      u = i;
+    }
+  }
+
   static constexpr size_t kMinSlots = 1024;
   struct Slot {
     int64_t user = 0;
@@ -112,7 +122,7 @@ ChunkRows DeriveChunkRows(const LogBatch& b, const SongMatcher& matcher) {
   ChunkRows out;
   std::vector<std::shared_ptr<SongplaySegment>>& segments = out.segments;
   thread_local LatestRows latest_row;  // user_id -> row of its latest event
-  latest_row.Reset(b.size());
+  latest_row.Reset();
 
   // Pass 1: the users, and which segment each songplay goes to, so that the
   // segments' columns are allocated once at their final size (growing them
@@ -195,7 +205,10 @@ ChunkRows DeriveChunkRows(const LogBatch& b, const SongMatcher& matcher) {
     s.level.Append(b.level.Get(r));
     s.location.Append(b.location.Get(r));
     s.user_agent.Append(b.user_agent.Get(r));
-    const SongRow* song = matcher.Match(b.song.Get(r), b.artist.Get(r), b.length.Get(r));
+    const Text title = b.song.Get(r), artist = b.artist.Get(r);
+    const std::optional<double> length = b.length.Get(r);
+    const SongRow* song =
+        title && artist && length ? matcher.Match(*title, *artist, *length) : nullptr;
     s.song.push_back(song);
     out.matched += song != nullptr;
   }

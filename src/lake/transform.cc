@@ -220,9 +220,14 @@ SongMatcher::~SongMatcher() { delete index_; }
 
 const SongRow* SongMatcher::Match(Text title, Text artist, std::optional<double> length) const {
   if (!title || !artist || !length) return nullptr;
+  return Match(*title, *artist, *length);
+}
+
+const SongRow* SongMatcher::Match(std::string_view title, std::string_view artist,
+                                  double length) const {
   const SongRow* best = nullptr;
-  for (const SongRow* s : index_->Find(*title, *artist)) {
-    if (std::fabs(*s->duration - *length) > kDurationTolerance + kToleranceSlack) continue;
+  for (const SongRow* s : index_->Find(title, artist)) {
+    if (std::fabs(*s->duration - length) > kDurationTolerance + kToleranceSlack) continue;
     if (!best || s->song_id < best->song_id) best = s;
   }
   return best;

@@ -105,6 +105,8 @@ class SongMatcher {
   SongMatcher& operator=(const SongMatcher&) = delete;
   // The matching song, or nullptr.
   const SongRow* Match(Text title, Text artist, std::optional<double> length) const;
+  // The same for an event that has all three (no optionals passed through memory).
+  const SongRow* Match(std::string_view title, std::string_view artist, double length) const;
 
  private:
   class Index;

@@ -4,6 +4,7 @@
 #include <array>
 #include <cstring>
 #include <limits>
+#include <memory>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -149,9 +150,17 @@ void EncodeT(const T* values, size_t n, std::string* out) {
   // Worst case per block: a 10-byte min delta, the widths, 64 bits per delta.
   const size_t blocks = n > 1 ? (n - 2) / kDeltaBlockSize + 1 : 0;
   const size_t bound = 40 + blocks * (10 + kDeltaMiniblocks + kDeltaBlockSize * 8);
-  const size_t old = out->size();
-  out->resize(old + bound);
-  char* p = out->data() + old;
+  // Encoded into a per-thread buffer that only grows, then appended: resizing
+  // out by the bound would zero-fill it, and the bound is 8 bytes per value
+  // where the length streams of DELTA_BYTE_ARRAY take about 2 bits.
+  static thread_local std::unique_ptr<char[]> buffer;
+  static thread_local size_t capacity = 0;
+  if (capacity < bound) {
+    buffer.reset(new char[bound]);
+    capacity = bound;
+  }
+  char* const start = buffer.get();
+  char* p = start;
   p = PutVarint(kDeltaBlockSize, p);
   p = PutVarint(kDeltaMiniblocks, p);
   p = PutVarint(n, p);
@@ -169,7 +178,7 @@ void EncodeT(const T* values, size_t n, std::string* out) {
       p = kPackByWidth[block.widths[m]](block.adjusted + m * kMiniblockSize, p);
     }
   }
-  out->resize(static_cast<size_t>(p - out->data()));
+  out->append(start, static_cast<size_t>(p - start));
 }
 
 // The length of the prefix a[0, n) and b[0, n) share.
