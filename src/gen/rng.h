@@ -6,6 +6,8 @@
 
 #include <cstdint>
 
+#include "common/mix64.h"
+
 namespace sparkify::gen {
 
 // Stream kinds: one per family of independent work items.
@@ -33,12 +35,7 @@ class Rng {
     return Rng(mix2.Next());
   }
 
-  uint64_t Next() {
-    uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-  }
+  uint64_t Next() { return Mix64(state_ += 0x9E3779B97F4A7C15ULL); }
 
   // Uniform in [0, n); n > 0. Multiply-shift: a negligible bias, no loop.
   uint64_t Below(uint64_t n) {

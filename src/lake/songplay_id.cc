@@ -5,6 +5,8 @@
 #include <limits>
 #include <numeric>
 
+#include "common/mix64.h"
+
 namespace sparkify::lake {
 
 namespace {
@@ -23,12 +25,7 @@ uint64_t FnvAdd(uint64_t h, int64_t value) {
   return h;
 }
 
-uint64_t SplitMix64(uint64_t z) {
-  z += 0x9e3779b97f4a7c15ULL;
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
+uint64_t SplitMix64(uint64_t z) { return Mix64(z + 0x9e3779b97f4a7c15ULL); }
 
 }  // namespace
 

@@ -9,6 +9,7 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "common/mix64.h"
 #include "lake/calendar.h"
 #include "lake/songplay_id.h"
 
@@ -173,7 +174,7 @@ class SongMatcher::Index {
   // 16 bytes of each string, with no call: std::hash went over all their
   // bytes, and most lookups are misses decided by the hash alone.
   static uint64_t Hash(std::string_view title, std::string_view artist) {
-    return Mix(Ends(title) ^ (Ends(artist) * 0x9E3779B97F4A7C15ULL));
+    return Mix64(Ends(title) ^ (Ends(artist) * 0x9E3779B97F4A7C15ULL));
   }
   // Length, first and last eight bytes (fewer for short strings), mixed.
   static uint64_t Ends(std::string_view s) {
@@ -193,12 +194,7 @@ class SongMatcher::Index {
           (static_cast<uint64_t>(static_cast<uint8_t>(s[n / 2])) << 8) |
           (static_cast<uint64_t>(static_cast<uint8_t>(s[n - 1])) << 16);
     }
-    return Mix(a ^ (n * 0xC2B2AE3D27D4EB4FULL)) ^ (b * 0x165667B19E3779F9ULL);
-  }
-  static uint64_t Mix(uint64_t z) {
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
+    return Mix64(a ^ (n * 0xC2B2AE3D27D4EB4FULL)) ^ (b * 0x165667B19E3779F9ULL);
   }
 
   // A slot's tag: 8 bits of its hash, never 0 (0 marks an empty slot).
