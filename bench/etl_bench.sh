@@ -6,7 +6,7 @@
 #
 #   bench/etl_bench.sh [--sizes small,1g,5g,catalogue] [--runs 3] [--threads 2]
 #                      [--engines sparkify,duckdb] [--cache DIR] [--sparkify BIN] [--seed 1]
-#                      [--duckdb-memory 8GB]
+#                      [--duckdb-memory 8GB] [--settle 360]
 #
 # Sizes (logs over 30 days; generated once, then reused from the cache):
 #   small      ~50 MB of logs,  110,000 events, 15,000-song catalogue
@@ -22,7 +22,7 @@ cd "$(dirname "$0")/.."
 
 sizes=small runs=3 threads=2 engines=sparkify,duckdb seed=1
 cache=${SPARKIFY_BENCH_CACHE:-.cache/bench}
-sparkify="" duckdb_memory=8GB
+sparkify="" duckdb_memory=8GB settle=360
 while (($#)); do
   case "$1" in
     --sizes) sizes=$2; shift 2 ;;
@@ -33,6 +33,7 @@ while (($#)); do
     --sparkify) sparkify=$2; shift 2 ;;
     --seed) seed=$2; shift 2 ;;
     --duckdb-memory) duckdb_memory=$2; shift 2 ;;
+    --settle) settle=$2; shift 2 ;;
     -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
     *) echo "etl_bench: unknown argument $1" >&2; exit 2 ;;
   esac
@@ -89,9 +90,32 @@ dataset() {  # generates data set $1 into the cache unless it is there already
 # of files and folders right after deleting the previous one cost sparkify
 # over a third of its CPU time on 1g (perf: find_inode_bit/recently_deleted).
 # That measures the file system's recent deletions, not the engines.
+# The deletion at the end still slows whatever creates files in the next few
+# minutes, such as the next run of this script: ext4 keeps a freed inode from
+# reuse for 60 s, or 300 s more while its inode-table block is not yet written
+# back. So the end time of the deletion is kept, and a run that starts sooner
+# than --settle seconds after it waits first (--settle 0: do not wait).
 trash="$cache/.trash"
+deleted_at="$cache/.trash-deleted-at"
+if ((settle > 0)) && [[ -f "$deleted_at" ]]; then
+  wait_s=$(( $(cat "$deleted_at") + settle - $(date +%s) ))
+  if ((wait_s > 0)); then
+    echo "etl_bench: the previous run deleted its lakes $((settle - wait_s)) s ago;" \
+      "waiting ${wait_s} s for the file system to settle (--settle 0 skips this)" >&2
+    sleep "$wait_s"
+  fi
+fi
 mkdir -p "$trash"
-trap 'rm -rf "$tmp" "$trash"' EXIT
+delete_trash() {
+  rm -rf "$tmp"
+  if [[ -n "$(ls -A "$trash" 2>/dev/null)" ]]; then
+    rm -rf "$trash"
+    date +%s > "$deleted_at"
+  else
+    rm -rf "$trash"
+  fi
+}
+trap delete_trash EXIT
 
 run_engine() {  # run_engine ENGINE DATA_DIR OUT_DIR -> "wall cpu rss_kb" on stdout
   local engine=$1 data=$2 out=$3

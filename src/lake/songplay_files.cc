@@ -227,36 +227,53 @@ void SongplayFiles::Cut(const Key& key, Partition* p, size_t rows, std::vector<F
       if (a.start_us != b.start_us) return a.start_us < b.start_us;
       return a.id < b.id;
     });
+    // level, location and user_agent in dictionary form over one pool of the
+    // file's distinct strings: each chunk's string is copied once per file,
+    // not once per row. remap[k]: code in piece k's chunk pool -> file code.
+    TextPool file_text;
+    auto dictionary = std::make_shared<parquet::ColumnVector>(parquet::PhysicalType::kByteArray);
+    std::vector<std::vector<uint32_t>> remaps;
+    std::vector<uint32_t> remap_of_piece(pieces->size());
+    for (size_t k = 0; k < pieces->size(); ++k) {
+      const TextPool* pool = (*pieces)[k].segment->text.get();
+      size_t j = 0;  // pieces of one chunk share its pool, and so a remap
+      while (j < k && (*pieces)[j].segment->text.get() != pool) ++j;
+      if (j < k) {
+        remap_of_piece[k] = remap_of_piece[j];
+      } else {
+        remap_of_piece[k] = static_cast<uint32_t>(remaps.size());
+        remaps.emplace_back(pool->size(), TextPool::kNull);
+      }
+    }
     std::vector<parquet::ColumnVector> c;
-    for (const auto& col : SongplaysSchema().columns) {
-      c.emplace_back(col.type);
-      c.back().Reserve(rows);
-    }
-    // The text columns at their final size: grown by appends they were
-    // copied again and again into fresh pages (tens of MB per file).
-    size_t level = 0, location = 0, user_agent = 0;
-    for (const Piece& p : *pieces) {
-      level += p.segment->level.bytes_between(p.begin, p.end);
-      location += p.segment->location.bytes_between(p.begin, p.end);
-      user_agent += p.segment->user_agent.bytes_between(p.begin, p.end);
-    }
-    c[3].bytes.reserve(level);
-    c[7].bytes.reserve(location);
-    c[8].bytes.reserve(user_agent);
+    for (const auto& col : SongplaysSchema().columns) c.emplace_back(col.type);
+    for (int k : {3, 7, 8}) c[k].dictionary = dictionary;
+    for (auto& col : c) col.Reserve(rows);
     for (const auto& x : order) {
       const SongplaySegment& s = seg(x);
       const size_t r = x.row;
+      std::vector<uint32_t>& remap = remaps[remap_of_piece[x.piece]];
+      auto put_text = [&](parquet::ColumnVector* col, uint32_t code) {
+        if (code == TextPool::kNull) {
+          col->AppendNull();
+          return;
+        }
+        uint32_t& file_code = remap[code];
+        if (file_code == TextPool::kNull) file_code = file_text.Intern(s.text->Get(code));
+        col->AppendCode(file_code);
+      };
       c[0].AppendInt64(s.songplay_id[r]);
       c[1].AppendInt64(s.start_time_us[r]);
       c[2].AppendInt64(s.user_id[r]);
-      Put(&c[3], s.level.Get(r));
+      put_text(&c[3], s.level[r]);
       const SongRow* song = s.song[r];
       Put(&c[4], song ? Text(song->song_id) : std::nullopt);
       Put(&c[5], song ? song->artist_id : std::nullopt);
       Put(&c[6], s.session_id.Get(r));
-      Put(&c[7], s.location.Get(r));
-      Put(&c[8], s.user_agent.Get(r));
+      put_text(&c[7], s.location[r]);
+      put_text(&c[8], s.user_agent[r]);
     }
+    file_text.Release(&dictionary->bytes, &dictionary->offsets);
     return c;
   };
   jobs->push_back(std::move(job));

@@ -127,10 +127,7 @@ ChunkRows DeriveChunkRows(const LogBatch& b, const SongMatcher& matcher) {
   // Pass 1: the users, and which segment each songplay goes to, so that the
   // segments' columns are allocated once at their final size (growing them
   // row by row copied them over and over into fresh memory).
-  struct Size {
-    size_t rows = 0, level = 0, location = 0, user_agent = 0;
-  };
-  std::vector<Size> sizes;
+  std::vector<size_t> sizes;  // rows per segment
   {
     MonthOf month_of;
     SongplaySegment* current = nullptr;
@@ -164,26 +161,24 @@ ChunkRows DeriveChunkRows(const LogBatch& b, const SongMatcher& matcher) {
         current = found->get();
         current_index = static_cast<uint32_t>(found - segments.begin());
       }
-      Size& z = sizes[current_index];
-      ++z.rows;
-      z.level += b.level.Get(r).value_or(std::string_view()).size();
-      z.location += b.location.Get(r).value_or(std::string_view()).size();
-      z.user_agent += b.user_agent.Get(r).value_or(std::string_view()).size();
+      ++sizes[current_index];
       out.segment_of_row.push_back(current_index);
     }
   }
+  auto text = std::make_shared<TextPool>();
   for (size_t k = 0; k < segments.size(); ++k) {
     SongplaySegment& s = *segments[k];
-    const Size& z = sizes[k];
-    s.songplay_id.reserve(z.rows);
-    s.start_time_us.reserve(z.rows);
-    s.user_id.reserve(z.rows);
-    s.session_id.Reserve(z.rows);
-    s.item_in_session.Reserve(z.rows);
-    s.level.Reserve(z.rows, z.level);
-    s.location.Reserve(z.rows, z.location);
-    s.user_agent.Reserve(z.rows, z.user_agent);
-    s.song.reserve(z.rows);
+    const size_t rows = sizes[k];
+    s.songplay_id.reserve(rows);
+    s.start_time_us.reserve(rows);
+    s.user_id.reserve(rows);
+    s.session_id.Reserve(rows);
+    s.item_in_session.Reserve(rows);
+    s.text = text;
+    s.level.reserve(rows);
+    s.location.reserve(rows);
+    s.user_agent.reserve(rows);
+    s.song.reserve(rows);
   }
 
   // Pass 2: the songplays' columns; their ids after it, several at a time.
@@ -202,9 +197,9 @@ ChunkRows DeriveChunkRows(const LogBatch& b, const SongMatcher& matcher) {
     s.user_id.push_back(*user);
     s.session_id.Append(session);
     s.item_in_session.Append(item);
-    s.level.Append(b.level.Get(r));
-    s.location.Append(b.location.Get(r));
-    s.user_agent.Append(b.user_agent.Get(r));
+    s.level.push_back(text->InternOrNull(b.level.Get(r)));
+    s.location.push_back(text->InternOrNull(b.location.Get(r)));
+    s.user_agent.push_back(text->InternOrNull(b.user_agent.Get(r)));
     const Text title = b.song.Get(r), artist = b.artist.Get(r);
     const std::optional<double> length = b.length.Get(r);
     const SongRow* song =

@@ -2,8 +2,10 @@
 // thread with no shared state (the streaming log stage, log_stream.h):
 //
 //   LogBatch + SongMatcher --DeriveChunkRows--> ChunkRows
-//     songplays, grouped by (year, month) partition, text owned (the batch is
-//     freed right after), ids with salt 0 (SongplayFiles makes them unique);
+//     songplays, grouped by (year, month) partition, ids with salt 0
+//     (SongplayFiles makes them unique); their text as codes into the chunk's
+//     TextPool, each distinct string copied once (the batch is freed right
+//     after; a user's agent, place and level repeat with every event);
 //     the distinct start times of each partition (for the time table);
 //     each user's latest event in the chunk (for the users table).
 //
@@ -20,6 +22,7 @@
 #include <vector>
 
 #include "lake/records.h"
+#include "lake/text_pool.h"
 #include "lake/transform.h"
 
 namespace sparkify::lake {
@@ -31,7 +34,9 @@ struct SongplaySegment {
   std::vector<int64_t> start_time_us;
   std::vector<int64_t> user_id;
   NullableColumn<int64_t> session_id, item_in_session;
-  StringColumn level, location, user_agent;
+  // Codes into `text` (TextPool::kNull for a null), shared by the chunk's segments.
+  std::shared_ptr<const TextPool> text;
+  std::vector<uint32_t> level, location, user_agent;
   std::vector<const SongRow*> song;        // the matched song (owned by the songs table) or nullptr
   std::vector<int64_t> distinct_start_us;  // sorted, unique
 

@@ -17,6 +17,7 @@ size_t ColumnVector::size() const {
       return f64.size();
     case PhysicalType::kByteArray:
     case PhysicalType::kFixedLenByteArray:
+      if (dictionary) return codes.size();
       return offsets.empty() ? 0 : offsets.size() - 1;
   }
   return 0;
@@ -44,7 +45,11 @@ void ColumnVector::AppendNull() {
       break;
     case PhysicalType::kByteArray:
     case PhysicalType::kFixedLenByteArray:
-      offsets.push_back(static_cast<uint32_t>(bytes.size()));
+      if (dictionary) {
+        codes.push_back(0);
+      } else {
+        offsets.push_back(static_cast<uint32_t>(bytes.size()));
+      }
       break;
   }
   validity.push_back(0);
@@ -70,7 +75,11 @@ void ColumnVector::Reserve(size_t rows) {
       break;
     case PhysicalType::kByteArray:
     case PhysicalType::kFixedLenByteArray:
-      offsets.reserve(rows + 1);
+      if (dictionary) {
+        codes.reserve(rows);
+      } else {
+        offsets.reserve(rows + 1);
+      }
       break;
   }
 }
@@ -84,6 +93,7 @@ void ColumnVector::Clear() {
   bytes.clear();
   offsets.assign(1, 0);
   validity.clear();
+  codes.clear();
 }
 
 }  // namespace sparkify::parquet

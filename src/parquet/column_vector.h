@@ -7,9 +7,19 @@
 // bytes[offsets[i], offsets[i+1]); offsets has size()+1 entries.
 // `validity` is empty when no row is null; otherwise it has one byte per row,
 // 1 = value present, 0 = null.
+//
+// BYTE_ARRAY also has a dictionary form, for producers whose text repeats
+// (the lake's songplays: user agents and places are per user): `dictionary`
+// holds values (plain form, no nulls) and row i is dictionary->StringAt(codes[i]);
+// `bytes` and `offsets` then hold no rows. The writer builds its Parquet
+// dictionary from the codes without hashing or copying the text, and writes
+// the same bytes as for the plain form when the dictionary's values are
+// distinct (duplicates are allowed; they only make a bigger Parquet
+// dictionary). A null row's code is ignored. Readers return the plain form.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,12 +47,17 @@ struct ColumnVector {
   std::string bytes;              // kByteArray: concatenated values
   std::vector<uint32_t> offsets = {0};
   std::vector<uint8_t> validity;  // empty = all present
+  // kByteArray, dictionary form (see above): set both or neither.
+  std::shared_ptr<const ColumnVector> dictionary;
+  std::vector<uint32_t> codes;
 
   explicit ColumnVector(PhysicalType t = PhysicalType::kInt64) : type(t) {}
 
   size_t size() const;
   bool IsNull(size_t row) const { return !validity.empty() && validity[row] == 0; }
+  bool dictionary_form() const { return dictionary != nullptr; }
   std::string_view StringAt(size_t row) const {
+    if (dictionary) return dictionary->StringAt(codes[row]);
     return std::string_view(bytes).substr(offsets[row], offsets[row + 1] - offsets[row]);
   }
 
@@ -66,6 +81,11 @@ struct ColumnVector {
   void AppendString(std::string_view v) {
     bytes.append(v);
     offsets.push_back(static_cast<uint32_t>(bytes.size()));
+    MarkValid();
+  }
+  // Dictionary form: a row holding dictionary value `code`.
+  void AppendCode(uint32_t code) {
+    codes.push_back(code);
     MarkValid();
   }
   void Reserve(size_t rows);

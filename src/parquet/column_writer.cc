@@ -63,6 +63,46 @@ struct StrAcc {
   StrAcc operator+(size_t k) const { return StrAcc{data, off + k}; }
 };
 
+// Strings in dictionary form (column_vector.h): row i is value codes[i] of
+// the column's dictionary (bytes + offsets).
+struct CodeAcc {
+  const char* data;
+  const uint32_t* off;
+  const uint32_t* codes;
+  size_t dictionary_size;
+  std::string_view operator[](size_t i) const {
+    const uint32_t c = codes[i];
+    return std::string_view(data + off[c], off[c + 1] - off[c]);
+  }
+  CodeAcc operator+(size_t k) const { return CodeAcc{data, off, codes + k, dictionary_size}; }
+};
+
+// The Parquet dictionary of a chunk in dictionary form: its values in
+// first-seen order, found by code (an array lookup) instead of by hashing
+// the text. Same interface as StringDictionary.
+class CodeDictionary {
+ public:
+  explicit CodeDictionary(size_t codes) : index_(codes, kEmpty) {}
+  uint32_t Insert(uint32_t code, std::string_view v) {
+    uint32_t& index = index_[code];
+    if (index == kEmpty) {
+      index = static_cast<uint32_t>(values_.size());
+      values_.push_back(v);
+      plain_bytes_ += 4 + v.size();
+    }
+    return index;
+  }
+  const std::vector<std::string_view>& values() const { return values_; }
+  size_t size() const { return values_.size(); }
+  size_t plain_bytes() const { return plain_bytes_; }
+
+ private:
+  static constexpr uint32_t kEmpty = 0xFFFFFFFFu;
+  std::vector<uint32_t> index_;  // by code
+  std::vector<std::string_view> values_;
+  size_t plain_bytes_ = 0;
+};
+
 template <typename Acc>
 void PlainStrings(Acc v, size_t n, std::string* out) {
   size_t total = 0;
@@ -85,9 +125,13 @@ struct Ops<std::string_view> {
   using Dict = StringDictionary;
   static constexpr size_t kFixedBits = 0;  // varies
   static constexpr bool kDictionary = true;
-  static void Plain(StrAcc v, size_t n, std::string* out) { PlainStrings(v, n, out); }
+  template <typename A>
+  static void Plain(A v, size_t n, std::string* out) {
+    PlainStrings(v, n, out);
+  }
   static size_t PlainBits(std::string_view s) { return (4 + s.size()) * 8; }
-  static void PlainDict(const Dict& d, std::string* out) {
+  template <typename D>
+  static void PlainDict(const D& d, std::string* out) {
     PlainStrings(d.values().data(), d.size(), out);
   }
 };
@@ -178,7 +222,8 @@ inline uint64_t Prefix(std::string_view s) {
   return __builtin_bswap64(w);
 }
 
-[[gnu::noinline]] bool MinMax(StrAcc v, size_t n, std::string* mn, std::string* mx) {
+template <typename Acc>
+[[gnu::noinline]] bool MinMaxStrings(Acc v, size_t n, std::string* mn, std::string* mx) {
   if (n == 0) return false;
   std::string_view lo = v[0], hi = v[0];
   uint64_t lo_p = Prefix(lo), hi_p = lo_p;
@@ -198,6 +243,12 @@ inline uint64_t Prefix(std::string_view s) {
   mn->assign(lo);
   mx->assign(hi);
   return true;
+}
+bool MinMax(StrAcc v, size_t n, std::string* mn, std::string* mx) {
+  return MinMaxStrings(v, n, mn, mx);
+}
+bool MinMax(CodeAcc v, size_t n, std::string* mn, std::string* mx) {
+  return MinMaxStrings(v, n, mn, mx);
 }
 
 template <typename V>
@@ -311,7 +362,16 @@ Status ColumnChunkWriter::Validate(const ColumnSchema& schema, const ColumnVecto
                                   ": the writer does not write this type");
   }
   size_t n = column.size();
-  if (schema.type == PhysicalType::kByteArray) {
+  if (schema.type == PhysicalType::kByteArray && column.dictionary_form()) {
+    const ColumnVector& d = *column.dictionary;
+    if (d.type != PhysicalType::kByteArray || d.dictionary_form() || !d.validity.empty()) {
+      return Status::InvalidArgument("column " + schema.name +
+                                     ": its dictionary must be plain strings without nulls");
+    }
+    SPARKIFY_RETURN_IF_ERROR(Validate(
+        ColumnSchema{schema.name, PhysicalType::kByteArray, schema.logical, Repetition::kRequired},
+        d));
+  } else if (schema.type == PhysicalType::kByteArray) {
     if (column.offsets.empty() || column.offsets.back() > column.bytes.size()) {
       return Status::InvalidArgument("column " + schema.name + ": offsets out of range");
     }
@@ -337,6 +397,12 @@ Status ColumnChunkWriter::Validate(const ColumnSchema& schema, const ColumnVecto
     if (schema.repetition == Repetition::kRequired && all_bits == 0) {
       return Status::InvalidArgument("column " + schema.name + " is REQUIRED but has nulls");
     }
+  }
+  if (schema.type == PhysicalType::kByteArray && column.dictionary_form()) {
+    const size_t values = column.dictionary->size();
+    bool bad = false;  // a code out of range in a non-null row
+    for (size_t i = 0; i < n; ++i) bad |= !column.IsNull(i) && column.codes[i] >= values;
+    if (bad) return Status::InvalidArgument("column " + schema.name + ": code out of range");
   }
   return Status::OK();
 }
@@ -378,6 +444,7 @@ Status ColumnChunkWriter::WriteTyped(const ColumnSchema& schema, const uint8_t* 
                                      uint64_t* file_offset, EncodedChunk* out) {
   using O = Ops<V>;
   constexpr PhysicalType kType = TypeOf<V>();
+  constexpr bool kCoded = std::is_same_v<Acc, CodeAcc>;  // strings in dictionary form
   const bool optional = schema.repetition == Repetition::kOptional;
   if (!optional || num_values == n) validity = nullptr;  // no nulls: no level scan needed
   std::vector<uint32_t>& indices_ = scratch_->indices;
@@ -392,12 +459,22 @@ Status ColumnChunkWriter::WriteTyped(const ColumnSchema& schema, const uint8_t* 
   [[maybe_unused]] std::vector<std::string_view> dict_views;
   if constexpr (O::kDictionary) {
     if (options_.enable_dictionary && num_values > 0) {
-      typename O::Dict dict;
+      auto dict = [&] {
+        if constexpr (kCoded) {
+          return CodeDictionary(values.dictionary_size);
+        } else {
+          return typename O::Dict();
+        }
+      }();
       indices_.resize(num_values);
       use_dict = true;
       size_t plain_bits = 0;
       for (size_t i = 0; i < num_values; ++i) {
-        indices_[i] = dict.Insert(values[i]);
+        if constexpr (kCoded) {
+          indices_[i] = dict.Insert(values.codes[i], values[i]);
+        } else {
+          indices_[i] = dict.Insert(values[i]);
+        }
         if (dict.plain_bytes() > options_.dictionary_page_size_limit) {
           use_dict = false;
           break;
@@ -437,6 +514,23 @@ Status ColumnChunkWriter::WriteTyped(const ColumnSchema& schema, const uint8_t* 
     }
   }
 
+  if constexpr (kCoded) {
+    if (!use_dict) {
+      // No dictionary after all: the encodings below want the text contiguous.
+      std::string& bytes = scratch_->bytes;
+      std::vector<uint32_t>& offsets = scratch_->offsets;
+      bytes.clear();
+      offsets.resize(num_values + 1);
+      offsets[0] = 0;
+      for (size_t i = 0; i < num_values; ++i) {
+        bytes.append(values[i]);
+        offsets[i + 1] = static_cast<uint32_t>(bytes.size());
+      }
+      return WriteTyped<std::string_view>(schema, validity, n, StrAcc{bytes.data(), offsets.data()},
+                                          num_values, sink, file_offset, out);
+    }
+  }
+
   // 3b. Without a dictionary: integers take DELTA_BINARY_PACKED if a sample
   // says it pays. Strings take DELTA_LENGTH_BYTE_ARRAY (lengths delta-packed,
   // then the bytes back to back), or DELTA_BYTE_ARRAY when they share prefixes,
@@ -452,7 +546,7 @@ Status ColumnChunkWriter::WriteTyped(const ColumnSchema& schema, const uint8_t* 
           DeltaBinaryPackedSize(values, sample) * 100 <= sample * sizeof(V) * kDeltaGainPercent) {
         value_encoding = format::DELTA_BINARY_PACKED;
       }
-    } else if constexpr (std::is_same_v<V, std::string_view>) {
+    } else if constexpr (std::is_same_v<Acc, StrAcc>) {
       if (options_.codec == Codec::kSnappy || options_.codec == Codec::kUncompressed) {
         // Values that share prefixes with the one before them (ids with a
         // common head, paths, URLs, sorted keys) go DELTA_BYTE_ARRAY when that
@@ -486,7 +580,7 @@ Status ColumnChunkWriter::WriteTyped(const ColumnSchema& schema, const uint8_t* 
       }
       r = n;
     }
-    if constexpr (std::is_same_v<V, std::string_view>) {
+    if constexpr (std::is_same_v<Acc, StrAcc>) {
       if (validity == nullptr && !use_dict) {
         // Strings without nulls: the PLAIN size of values [b, e) is
         // 4 (e - b) + off[e] - off[b], growing with e, so each page's end (the
@@ -575,13 +669,13 @@ Status ColumnChunkWriter::WriteTyped(const ColumnSchema& schema, const uint8_t* 
         DeltaBinaryPackedEncode(values + p.val_begin, vals, &page_);
       }
     } else if (value_encoding == format::DELTA_LENGTH_BYTE_ARRAY) {
-      if constexpr (std::is_same_v<V, std::string_view>) {
+      if constexpr (std::is_same_v<Acc, StrAcc>) {
         // The values are contiguous (the caller's bytes or the gathered
         // non-null ones), so the page's bytes are one copy.
         DeltaLengthByteArrayEncode(values.data, values.off + p.val_begin, vals, &page_);
       }
     } else if (value_encoding == format::DELTA_BYTE_ARRAY) {
-      if constexpr (std::is_same_v<V, std::string_view>) {
+      if constexpr (std::is_same_v<Acc, StrAcc>) {
         DeltaByteArrayEncode(values.data, values.off + p.val_begin, vals, &page_);
       }
     } else {
@@ -742,6 +836,14 @@ Status ColumnChunkWriter::Write(const ColumnSchema& schema, const ColumnVector& 
                               sink, file_offset, out);
     }
     case PhysicalType::kByteArray: {
+      if (column.dictionary_form()) {
+        const ColumnVector& d = *column.dictionary;
+        const uint32_t* codes = column.codes.data() + begin;
+        if (gather) codes = gather_into(codes, &scratch.codes);
+        return WriteTyped<std::string_view>(
+            schema, validity, n, CodeAcc{d.bytes.data(), d.offsets.data(), codes, d.size()},
+            present_count, sink, file_offset, out);
+      }
       StrAcc acc{column.bytes.data(), column.offsets.data() + begin};
       if (gather) {
         scratch.offsets.resize(present_count + 1);

@@ -65,6 +65,7 @@ class ColumnChunkWriter {
     std::vector<double> f64;
     std::string bytes;
     std::vector<uint32_t> offsets;
+    std::vector<uint32_t> codes;  // non-null codes of a column in dictionary form
   };
 
   const WriterOptions& options_;

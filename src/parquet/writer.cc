@@ -41,8 +41,12 @@ size_t ValueBytes(const ColumnVector& c, size_t begin, size_t end) {
       return (end - begin + 7) / 8;
     case PhysicalType::kInt32:
       return 4 * (end - begin);
-    case PhysicalType::kByteArray:
-      return 4 * (end - begin) + (c.offsets[end] - c.offsets[begin]);
+    case PhysicalType::kByteArray: {
+      if (!c.dictionary_form()) return 4 * (end - begin) + (c.offsets[end] - c.offsets[begin]);
+      size_t bytes = 4 * (end - begin);
+      for (size_t i = begin; i < end; ++i) bytes += c.IsNull(i) ? 0 : c.StringAt(i).size();
+      return bytes;
+    }
     default:
       return 8 * (end - begin);
   }
@@ -66,6 +70,13 @@ void AppendRows(const ColumnVector& src, size_t begin, size_t end, ColumnVector*
       dst->f64.insert(dst->f64.end(), src.f64.begin() + begin, src.f64.begin() + end);
       break;
     case PhysicalType::kByteArray: {
+      if (src.dictionary_form()) {  // the buffer holds the plain form
+        for (size_t i = begin; i < end; ++i) {
+          if (!src.IsNull(i)) dst->bytes.append(src.StringAt(i));
+          dst->offsets.push_back(static_cast<uint32_t>(dst->bytes.size()));
+        }
+        break;
+      }
       const uint32_t first = src.offsets[begin];
       const uint32_t base = static_cast<uint32_t>(dst->bytes.size());
       dst->bytes.append(src.bytes, first, src.offsets[end] - first);
