@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <memory>
 #include <optional>
 #include <random>
 
@@ -144,6 +145,29 @@ TEST(Writer, LastBatchWritesTheBytesOfWriteBatchThenClose) {
     ASSERT_TRUE(w.WriteLastBatch(t.columns).ok());
   }
   EXPECT_EQ(last_batch.data(), two_calls.data());
+  // A string column in dictionary form (the lake's songplays) gives the bytes
+  // WriteBatch() gives for it after converting it to the plain form.
+  {
+    Schema schema{{{"s", PhysicalType::kByteArray, LogicalType::kString, Repetition::kOptional}}};
+    auto dict = std::make_shared<ColumnVector>(PhysicalType::kByteArray);
+    for (const char* v : {"unused", "Free", "paid", "NYC"}) dict->AppendString(v);
+    ColumnVector coded(PhysicalType::kByteArray);
+    coded.dictionary = dict;
+    for (uint32_t i = 0; i < 500; ++i) {
+      if (i % 7 == 0) {
+        coded.AppendNull();
+      } else {
+        coded.AppendCode(1 + i % 3);
+      }
+    }
+    StringSink batch_then_close, last;
+    FileWriter a(schema, WriterOptions(), &batch_then_close);
+    ASSERT_TRUE(a.WriteBatch({coded}).ok());
+    ASSERT_TRUE(a.Close().ok());
+    FileWriter b(schema, WriterOptions(), &last);
+    ASSERT_TRUE(b.WriteLastBatch({coded}).ok());
+    EXPECT_EQ(last.data(), batch_then_close.data());
+  }
   // Bad input is refused as by WriteBatch().
   FileWriter w(t.schema, WriterOptions(), &last_batch);
   std::vector<ColumnVector> short_batch(t.columns.begin(), t.columns.end() - 1);
