@@ -223,10 +223,23 @@ void SongplayFiles::Cut(const Key& key, Partition* p, size_t rows, std::vector<F
     auto seg = [&](const Entry& x) -> const SongplaySegment& {
       return *(*pieces)[x.piece].segment;
     };
-    std::sort(order.begin(), order.end(), [](const Entry& a, const Entry& b) {
-      if (a.start_us != b.start_us) return a.start_us < b.start_us;
-      return a.id < b.id;
-    });
+    auto by_id = [](const Entry& a, const Entry& b) { return a.id < b.id; };
+    if (std::is_sorted(order.begin(), order.end(),
+                       [](const Entry& a, const Entry& b) { return a.start_us < b.start_us; })) {
+      // Logs are written in time order, so rows usually come sorted by start
+      // time already: only runs of equal start times need sorting, by id.
+      for (auto run = order.begin(); run != order.end();) {
+        auto end = run + 1;
+        while (end != order.end() && end->start_us == run->start_us) ++end;
+        if (end - run > 1) std::sort(run, end, by_id);
+        run = end;
+      }
+    } else {
+      std::sort(order.begin(), order.end(), [](const Entry& a, const Entry& b) {
+        if (a.start_us != b.start_us) return a.start_us < b.start_us;
+        return a.id < b.id;
+      });
+    }
     // level, location and user_agent in dictionary form over one pool of the
     // file's distinct strings: each chunk's string is copied once per file,
     // not once per row. remap[k]: code in piece k's chunk pool -> file code.

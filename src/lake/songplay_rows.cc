@@ -34,9 +34,19 @@ class LatestRows {
     for (size_t i : used_) slots_[i].used = false;
     used_.clear();
   }
-  // The slot of `user`'s row; *inserted tells whether the user is new (its
-  // row is then to be set by the caller).
-  uint32_t* Find(int64_t user, bool* inserted) {
+  struct Slot {
+    int64_t user = 0;
+    uint32_t row = 0;
+    bool used = false;
+    // The codes of the user's last level, location and user agent in the
+    // chunk's TextPool (TextPool::kNull: none yet): a user's text rarely
+    // changes, so comparing with these spares hashing it.
+    uint32_t text[3];
+  };
+
+  // The slot of `user`; *inserted tells whether the user is new (its row is
+  // then to be set by the caller; its text codes are kNull).
+  Slot* Find(int64_t user, bool* inserted) {
     // At most half full: the table grows with the users, not with the rows,
     // so that it stays small enough for the caches.
     if (2 * (used_.size() + 1) > slots_.size()) Grow();
@@ -46,13 +56,14 @@ class LatestRows {
       if (!s.used) {
         s.used = true;
         s.user = user;
+        for (uint32_t& t : s.text) t = TextPool::kNull;
         used_.push_back(i);
         *inserted = true;
-        return &s.row;
+        return &s;
       }
       if (s.user == user) {
         *inserted = false;
-        return &s.row;
+        return &s;
       }
     }
   }
@@ -77,11 +88,6 @@ class LatestRows {
   }
 
   static constexpr size_t kMinSlots = 1024;
-  struct Slot {
-    int64_t user = 0;
-    uint32_t row = 0;
-    bool used = false;
-  };
   static size_t Hash(int64_t user) {
     return static_cast<size_t>((static_cast<uint64_t>(user) * 0x9E3779B97F4A7C15ULL) >> 20);
   }
@@ -128,7 +134,19 @@ ChunkRows DeriveChunkRows(const LogBatch& b, const SongMatcher& matcher) {
   // segments' columns are allocated once at their final size (growing them
   // row by row copied them over and over into fresh memory).
   std::vector<size_t> sizes;  // rows per segment
+  auto text = std::make_shared<TextPool>();
+  // level, location and user_agent codes of each songplay, in input order.
+  thread_local std::vector<uint32_t> text_codes;
+  text_codes.clear();
+  // The code of column `c`'s text in row `r`, `cached` the user's last one.
+  auto code_of = [&](uint32_t* cached, const StringColumn& c, size_t r) {
+    if (!c.valid(r)) return TextPool::kNull;
+    const std::string_view v = c.view(r);
+    if (*cached == TextPool::kNull || text->Get(*cached) != v) *cached = text->Intern(v);
+    return *cached;
+  };
   {
+    LatestRows::Slot* slot = nullptr;
     MonthOf month_of;
     SongplaySegment* current = nullptr;
     uint32_t current_index = 0;
@@ -139,10 +157,14 @@ ChunkRows DeriveChunkRows(const LogBatch& b, const SongMatcher& matcher) {
       // order, so a later row wins a full tie).
       {
         bool inserted;
-        uint32_t* latest = latest_row.Find(*user, &inserted);
-        if (inserted || OrderOf(b, r) >= OrderOf(b, *latest)) *latest = static_cast<uint32_t>(r);
+        slot = latest_row.Find(*user, &inserted);
+        if (inserted || OrderOf(b, r) >= OrderOf(b, slot->row))
+          slot->row = static_cast<uint32_t>(r);
       }
       if (!b.next_song[r]) continue;
+      text_codes.push_back(code_of(&slot->text[0], b.level, r));
+      text_codes.push_back(code_of(&slot->text[1], b.location, r));
+      text_codes.push_back(code_of(&slot->text[2], b.user_agent, r));
       // Plain variables, not a structured binding: clang 14 cannot capture
       // those in the lambda below.
       const auto ym = month_of(b.ts[r]);
@@ -165,7 +187,6 @@ ChunkRows DeriveChunkRows(const LogBatch& b, const SongMatcher& matcher) {
       out.segment_of_row.push_back(current_index);
     }
   }
-  auto text = std::make_shared<TextPool>();
   for (size_t k = 0; k < segments.size(); ++k) {
     SongplaySegment& s = *segments[k];
     const size_t rows = sizes[k];
@@ -197,9 +218,9 @@ ChunkRows DeriveChunkRows(const LogBatch& b, const SongMatcher& matcher) {
     s.user_id.push_back(*user);
     s.session_id.Append(session);
     s.item_in_session.Append(item);
-    s.level.push_back(text->InternOrNull(b.level.Get(r)));
-    s.location.push_back(text->InternOrNull(b.location.Get(r)));
-    s.user_agent.push_back(text->InternOrNull(b.user_agent.Get(r)));
+    s.level.push_back(text_codes[3 * (k - 1)]);
+    s.location.push_back(text_codes[3 * (k - 1) + 1]);
+    s.user_agent.push_back(text_codes[3 * (k - 1) + 2]);
     const Text title = b.song.Get(r), artist = b.artist.Get(r);
     const std::optional<double> length = b.length.Get(r);
     const SongRow* song =
@@ -234,7 +255,10 @@ ChunkRows DeriveChunkRows(const LogBatch& b, const SongMatcher& matcher) {
 
   for (auto& s : segments) {
     s->distinct_start_us = s->start_time_us;
-    std::sort(s->distinct_start_us.begin(), s->distinct_start_us.end());
+    // Logs are written in time order, so this is usually sorted already.
+    if (!std::is_sorted(s->distinct_start_us.begin(), s->distinct_start_us.end())) {
+      std::sort(s->distinct_start_us.begin(), s->distinct_start_us.end());
+    }
     s->distinct_start_us.erase(
         std::unique(s->distinct_start_us.begin(), s->distinct_start_us.end()),
         s->distinct_start_us.end());
