@@ -51,10 +51,12 @@ class TimeRows {
 
 // The ids taken so far: open addressing on the id's own bits (ids are hashes
 // already), 8 bytes a slot, at most 3/4 full. 0 marks an empty slot, so the id
-// 0 is kept aside.
+// 0 is kept aside. An id's home slot is its top bits, so the slots are in
+// ascending order of id (but for runs that wrap around the end), and growing
+// walks both tables in order instead of scattering every id at random.
 class SongplayFiles::IdSet {
  public:
-  IdSet() : slots_(1 << 16, 0) {}
+  IdSet() : slots_(size_t{1} << kInitialBits, 0), shift_(kIdBits - kInitialBits) {}
 
   // Inserts `id`; false when it was already there.
   bool Insert(int64_t id) {
@@ -64,21 +66,20 @@ class SongplayFiles::IdSet {
       return !was;
     }
     if ((size_ + 1) * 4 > slots_.size() * 3) Grow();
-    if (!Place(&slots_, static_cast<uint64_t>(id))) return false;
+    if (!Place(&slots_, shift_, static_cast<uint64_t>(id))) return false;
     ++size_;
     return true;
   }
 
   // Hints that `id` is inserted soon (no effect on the contents).
   void Prefetch(int64_t id) const {
-    const size_t mask = slots_.size() - 1;
-    __builtin_prefetch(&slots_[Mix(static_cast<uint64_t>(id)) & mask], 1);
+    __builtin_prefetch(&slots_[Home(static_cast<uint64_t>(id), shift_)], 1);
   }
 
  private:
-  static bool Place(std::vector<uint64_t>* slots, uint64_t id) {
+  static bool Place(std::vector<uint64_t>* slots, int shift, uint64_t id) {
     const size_t mask = slots->size() - 1;
-    for (size_t i = Mix(id) & mask;; i = (i + 1) & mask) {
+    for (size_t i = Home(id, shift);; i = (i + 1) & mask) {
       uint64_t& s = (*slots)[i];
       if (s == id) return false;
       if (s == 0) {
@@ -87,16 +88,21 @@ class SongplayFiles::IdSet {
       }
     }
   }
-  static size_t Mix(uint64_t id) { return static_cast<size_t>(id ^ (id >> 29)); }
+  // Ids are non-negative: 63 bits, all of them hash bits.
+  static constexpr int kIdBits = 63;
+  static constexpr int kInitialBits = 16;
+  static size_t Home(uint64_t id, int shift) { return static_cast<size_t>(id >> shift); }
   void Grow() {
     std::vector<uint64_t> bigger(slots_.size() * 2, 0);
+    --shift_;
     for (uint64_t id : slots_) {
-      if (id != 0) Place(&bigger, id);
+      if (id != 0) Place(&bigger, shift_, id);
     }
     slots_.swap(bigger);
   }
 
   std::vector<uint64_t> slots_;
+  int shift_;  // id >> shift_ is the home slot
   size_t size_ = 0;
   bool has_zero_ = false;
 };
@@ -142,11 +148,13 @@ void SongplayFiles::Add(ChunkRows rows, std::vector<FileJob>* jobs) {
   // afterwards, which after the first chunks is rare.
   std::vector<UserCandidate> fresh;
   {
-    auto it = users_.begin();
+    // The walk reads user_ids_, not the (much larger) candidates.
+    size_t i = 0;
+    const size_t n = user_ids_.size();
     for (UserCandidate& u : rows.users) {
-      while (it != users_.end() && it->user_id < u.user_id) ++it;
-      if (it != users_.end() && it->user_id == u.user_id) {
-        if (ReplacesLatest(u, *it)) *it = std::move(u);
+      while (i < n && user_ids_[i] < u.user_id) ++i;
+      if (i < n && user_ids_[i] == u.user_id) {
+        if (ReplacesLatest(u, users_[i])) users_[i] = std::move(u);
       } else {
         fresh.push_back(std::move(u));
       }
@@ -161,6 +169,8 @@ void SongplayFiles::Add(ChunkRows rows, std::vector<FileJob>* jobs) {
                  return a.user_id < b.user_id;
                });
     users_ = std::move(merged);
+    user_ids_.resize(users_.size());
+    for (size_t i = 0; i < users_.size(); ++i) user_ids_[i] = users_[i].user_id;
   }
 
   for (auto& segment : rows.segments) {

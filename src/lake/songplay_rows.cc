@@ -1,6 +1,7 @@
 #include "lake/songplay_rows.h"
 
 #include <algorithm>
+#include <cstring>
 #include <numeric>
 
 #include "lake/calendar.h"
@@ -17,8 +18,36 @@ EventOrder OrderOf(const UserCandidate& u) {
   return EventOrderOf(u.ts, u.session_id, u.item_in_session);
 }
 
-EventOrder OrderOf(const LogBatch& b, size_t r) {
-  return EventOrderOf(b.ts[r], b.session_id.Get(r), b.item_in_session.Get(r));
+// EventOrderOf(ts, sessionId, itemInSession) as plain fields, compared
+// without building tuples of optionals: a null sorts first.
+struct OrderKey {
+  int64_t ts = 0, session = 0, item = 0;
+  bool has_session = false, has_item = false;
+
+  static OrderKey Of(const LogBatch& b, size_t r) {
+    return OrderKey{b.ts[r], b.session_id.values[r], b.item_in_session.values[r],
+                    b.session_id.valid[r] != 0, b.item_in_session.valid[r] != 0};
+  }
+  bool operator<(const OrderKey& o) const {
+    if (ts != o.ts) return ts < o.ts;
+    if (has_session != o.has_session) return o.has_session;
+    if (has_session && session != o.session) return session < o.session;
+    if (has_item != o.has_item) return o.has_item;
+    return has_item && item < o.item;
+  }
+};
+
+// Equality of short texts without a libc call for the shortest (a level is
+// four bytes); longer ones as parquet::SameBytes compares them.
+inline bool SameText(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  if (a.size() <= 8) {
+    uint64_t x = 0, y = 0;
+    std::memcpy(&x, a.data(), a.size());
+    std::memcpy(&y, b.data(), b.size());
+    return x == y;
+  }
+  return parquet::SameBytes(a, b);
 }
 
 std::optional<std::string> Own(Text t) { return t ? std::optional<std::string>(*t) : std::nullopt; }
@@ -38,6 +67,7 @@ class LatestRows {
     int64_t user = 0;
     uint32_t row = 0;
     bool used = false;
+    OrderKey order;  // of `row`
     // The codes of the user's last level, location and user agent in the
     // chunk's TextPool (TextPool::kNull: none yet): a user's text rarely
     // changes, so comparing with these spares hashing it.
@@ -129,42 +159,47 @@ ChunkRows DeriveChunkRows(const LogBatch& b, const SongMatcher& matcher) {
   std::vector<std::shared_ptr<SongplaySegment>>& segments = out.segments;
   thread_local LatestRows latest_row;  // user_id -> row of its latest event
   latest_row.Reset();
-
-  // Pass 1: the users, and which segment each songplay goes to, so that the
-  // segments' columns are allocated once at their final size (growing them
-  // row by row copied them over and over into fresh memory).
-  std::vector<size_t> sizes;  // rows per segment
   auto text = std::make_shared<TextPool>();
-  // level, location and user_agent codes of each songplay, in input order.
-  thread_local std::vector<uint32_t> text_codes;
-  text_codes.clear();
+
+  // Pass 1: the users; the songplays' rows, segments and text codes, so that
+  // the segments' columns are allocated once at their final size (growing
+  // them row by row copied them over and over into fresh memory).
+  std::vector<size_t> sizes;  // rows per segment
+  // Per songplay, in input order: its batch row and level, location and
+  // user_agent codes. Reused by a worker chunk after chunk.
+  // Sized for every row being one (no growth checks in the loop), trimmed after it.
+  thread_local std::vector<uint32_t> play_rows, text_codes;
+  play_rows.resize(b.size());
+  text_codes.resize(3 * b.size());
+  out.segment_of_row.resize(b.size());
+  size_t plays = 0;
   // The code of column `c`'s text in row `r`, `cached` the user's last one.
   auto code_of = [&](uint32_t* cached, const StringColumn& c, size_t r) {
     if (!c.valid(r)) return TextPool::kNull;
     const std::string_view v = c.view(r);
-    if (*cached == TextPool::kNull || text->Get(*cached) != v) *cached = text->Intern(v);
+    if (*cached == TextPool::kNull || !SameText(text->Get(*cached), v)) *cached = text->Intern(v);
     return *cached;
   };
   {
-    LatestRows::Slot* slot = nullptr;
     MonthOf month_of;
     SongplaySegment* current = nullptr;
     uint32_t current_index = 0;
     for (size_t r = 0; r < b.size(); ++r) {
-      std::optional<int64_t> user = b.user_id.Get(r);
-      if (!user) continue;
+      if (!b.user_id.valid[r]) continue;
       // users: the latest event of each user in the chunk (rows in input
       // order, so a later row wins a full tie).
-      {
-        bool inserted;
-        slot = latest_row.Find(*user, &inserted);
-        if (inserted || OrderOf(b, r) >= OrderOf(b, slot->row))
-          slot->row = static_cast<uint32_t>(r);
+      const OrderKey key = OrderKey::Of(b, r);
+      bool inserted;
+      LatestRows::Slot* slot = latest_row.Find(b.user_id.values[r], &inserted);
+      if (inserted || !(key < slot->order)) {
+        slot->row = static_cast<uint32_t>(r);
+        slot->order = key;
       }
       if (!b.next_song[r]) continue;
-      text_codes.push_back(code_of(&slot->text[0], b.level, r));
-      text_codes.push_back(code_of(&slot->text[1], b.location, r));
-      text_codes.push_back(code_of(&slot->text[2], b.user_agent, r));
+      play_rows[plays] = static_cast<uint32_t>(r);
+      text_codes[3 * plays] = code_of(&slot->text[0], b.level, r);
+      text_codes[3 * plays + 1] = code_of(&slot->text[1], b.location, r);
+      text_codes[3 * plays + 2] = code_of(&slot->text[2], b.user_agent, r);
       // Plain variables, not a structured binding: clang 14 cannot capture
       // those in the lambda below.
       const auto ym = month_of(b.ts[r]);
@@ -184,56 +219,64 @@ ChunkRows DeriveChunkRows(const LogBatch& b, const SongMatcher& matcher) {
         current_index = static_cast<uint32_t>(found - segments.begin());
       }
       ++sizes[current_index];
-      out.segment_of_row.push_back(current_index);
+      out.segment_of_row[plays++] = current_index;
     }
   }
+  out.segment_of_row.resize(plays);
   for (size_t k = 0; k < segments.size(); ++k) {
     SongplaySegment& s = *segments[k];
     const size_t rows = sizes[k];
-    s.songplay_id.reserve(rows);
-    s.start_time_us.reserve(rows);
-    s.user_id.reserve(rows);
-    s.session_id.Reserve(rows);
-    s.item_in_session.Reserve(rows);
+    s.songplay_id.resize(rows);
+    s.start_time_us.resize(rows);
+    s.user_id.resize(rows);
+    s.session_id.values.resize(rows);
+    s.session_id.valid.resize(rows);
+    s.item_in_session.values.resize(rows);
+    s.item_in_session.valid.resize(rows);
     s.text = text;
-    s.level.reserve(rows);
-    s.location.reserve(rows);
-    s.user_agent.reserve(rows);
-    s.song.reserve(rows);
+    s.level.resize(rows);
+    s.location.resize(rows);
+    s.user_agent.resize(rows);
+    s.song.resize(rows);
   }
 
-  // Pass 2: the songplays' columns; their ids after it, several at a time.
-  std::vector<EventIdentity> identities(out.segment_of_row.size());
-  size_t k = 0;
-  for (size_t r = 0; r < b.size(); ++r) {
-    if (!b.next_song[r]) continue;
-    std::optional<int64_t> user = b.user_id.Get(r);
-    if (!user) continue;
-    SongplaySegment& s = *segments[out.segment_of_row[k++]];
-    const int64_t start_us = b.ts[r] * kMicrosPerMilli;
-    std::optional<int64_t> session = b.session_id.Get(r);
-    std::optional<int64_t> item = b.item_in_session.Get(r);
-    identities[k - 1] = EventIdentity{b.ts[r], *user, session, item};
-    s.start_time_us.push_back(start_us);
-    s.user_id.push_back(*user);
-    s.session_id.Append(session);
-    s.item_in_session.Append(item);
-    s.level.push_back(text_codes[3 * (k - 1)]);
-    s.location.push_back(text_codes[3 * (k - 1) + 1]);
-    s.user_agent.push_back(text_codes[3 * (k - 1) + 2]);
-    const Text title = b.song.Get(r), artist = b.artist.Get(r);
-    const std::optional<double> length = b.length.Get(r);
-    const SongRow* song =
-        title && artist && length ? matcher.Match(*title, *artist, *length) : nullptr;
-    s.song.push_back(song);
+  // Pass 2: the songplays' columns, written in place; their ids after it,
+  // several at a time.
+  std::vector<EventIdentity> identities(plays);
+  std::vector<size_t> fill(segments.size(), 0);     // rows written per segment
+  thread_local std::vector<uint32_t> slot_of_play;  // the songplay's row in its segment
+  slot_of_play.resize(plays);
+  for (size_t k = 0; k < plays; ++k) {
+    const size_t r = play_rows[k];
+    SongplaySegment& s = *segments[out.segment_of_row[k]];
+    const size_t i = fill[out.segment_of_row[k]]++;
+    slot_of_play[k] = static_cast<uint32_t>(i);
+    const int64_t user = b.user_id.values[r];
+    const std::optional<int64_t> session = b.session_id.Get(r);
+    const std::optional<int64_t> item = b.item_in_session.Get(r);
+    identities[k] = EventIdentity{b.ts[r], user, session, item};
+    s.start_time_us[i] = b.ts[r] * kMicrosPerMilli;
+    s.user_id[i] = user;
+    s.session_id.values[i] = b.session_id.values[r];
+    s.session_id.valid[i] = b.session_id.valid[r];
+    s.item_in_session.values[i] = b.item_in_session.values[r];
+    s.item_in_session.valid[i] = b.item_in_session.valid[r];
+    s.level[i] = text_codes[3 * k];
+    s.location[i] = text_codes[3 * k + 1];
+    s.user_agent[i] = text_codes[3 * k + 2];
+    const SongRow* song = nullptr;
+    if (b.song.valid(r) && b.artist.valid(r) && b.length.valid[r]) {
+      song = matcher.Match(b.song.view(r), b.artist.view(r), b.length.values[r]);
+    }
+    s.song[i] = song;
     out.matched += song != nullptr;
   }
 
   {
-    std::vector<int64_t> ids(identities.size());
-    SongplayIds(identities.data(), identities.size(), ids.data());
-    for (size_t i = 0; i < ids.size(); ++i) {
-      segments[out.segment_of_row[i]]->songplay_id.push_back(ids[i]);
+    std::vector<int64_t> ids(plays);
+    SongplayIds(identities.data(), plays, ids.data());
+    for (size_t k = 0; k < plays; ++k) {
+      segments[out.segment_of_row[k]]->songplay_id[slot_of_play[k]] = ids[k];
     }
   }
 
