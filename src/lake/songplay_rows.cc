@@ -53,76 +53,84 @@ inline bool SameText(std::string_view a, std::string_view b) {
 std::optional<std::string> Own(Text t) { return t ? std::optional<std::string>(*t) : std::nullopt; }
 
 // Each user's latest row in a chunk: open addressing on the user id (a chunk
-// has tens of thousands of events from about as many users; a node-based map
-// allocated a node per user and chunk). Reused by a worker chunk after chunk.
+// has tens of thousands of events from thousands of users; a node-based map
+// allocated a node per user and chunk). The table holds (user, slot number),
+// 16 bytes, so that probing stays in the caches; the slots are apart, in
+// insertion order. Reused by a worker chunk after chunk.
 class LatestRows {
  public:
-  // Forgets the previous chunk's users.
-  void Reset() {
-    if (slots_.empty()) slots_.resize(kMinSlots);
-    for (size_t i : used_) slots_[i].used = false;
-    used_.clear();
-  }
   struct Slot {
     int64_t user = 0;
-    uint32_t row = 0;
-    bool used = false;
-    OrderKey order;  // of `row`
+    uint32_t row = 0;  // the latest event's
+    OrderKey order;    // of `row`
     // The codes of the user's last level, location and user agent in the
     // chunk's TextPool (TextPool::kNull: none yet): a user's text rarely
     // changes, so comparing with these spares hashing it.
     uint32_t text[3];
   };
 
-  // The slot of `user`; *inserted tells whether the user is new (its row is
-  // then to be set by the caller; its text codes are kNull).
+  // Forgets the previous chunk's users.
+  void Reset() {
+    if (table_.empty()) table_.assign(kMinEntries, Entry{0, kEmpty});
+    for (const Slot& s : slots_) table_[Position(s.user)].slot = kEmpty;
+    slots_.clear();
+  }
+
+  // The slot of `user`; *inserted tells whether the user is new (its row and
+  // order are then to be set by the caller; its text codes are kNull).
   Slot* Find(int64_t user, bool* inserted) {
     // At most half full: the table grows with the users, not with the rows,
     // so that it stays small enough for the caches.
-    if (2 * (used_.size() + 1) > slots_.size()) Grow();
-    const size_t mask = slots_.size() - 1;
+    if (2 * (slots_.size() + 1) > table_.size()) Grow();
+    const size_t mask = table_.size() - 1;
     for (size_t i = Hash(user) & mask;; i = (i + 1) & mask) {
-      Slot& s = slots_[i];
-      if (!s.used) {
-        s.used = true;
+      Entry& e = table_[i];
+      if (e.slot == kEmpty) {
+        e = Entry{user, static_cast<uint32_t>(slots_.size())};
+        Slot& s = slots_.emplace_back();
         s.user = user;
         for (uint32_t& t : s.text) t = TextPool::kNull;
-        used_.push_back(i);
         *inserted = true;
         return &s;
       }
-      if (s.user == user) {
+      if (e.user == user) {
         *inserted = false;
-        return &s;
+        return &slots_[e.slot];
       }
     }
   }
-  // (user, row) of every user, in insertion order.
-  template <typename F>
-  void ForEach(F f) const {
-    for (size_t i : used_) f(slots_[i].user, slots_[i].row);
-  }
-  size_t size() const { return used_.size(); }
+  // Every user's slot, in insertion order.
+  const std::vector<Slot>& slots() const { return slots_; }
 
  private:
-  void Grow() {
-    std::vector<Slot> old(slots_.size() * 2);
-    old.swap(slots_);
-    const size_t mask = slots_.size() - 1;
-    for (size_t& u : used_) {
-      size_t i = Hash(old[u].user) & mask;
-      while (slots_[i].used) i = (i + 1) & mask;
-      slots_[i] = old[u];
-      u = i;
-    }
-  }
-
-  static constexpr size_t kMinSlots = 1024;
+  struct Entry {
+    int64_t user;
+    uint32_t slot;  // kEmpty: a free entry
+  };
+  static constexpr size_t kMinEntries = 1024;
+  static constexpr uint32_t kEmpty = 0xFFFFFFFFu;
   static size_t Hash(int64_t user) {
     return static_cast<size_t>((static_cast<uint64_t>(user) * 0x9E3779B97F4A7C15ULL) >> 20);
   }
+  // Where `user` (present) is in the table.
+  size_t Position(int64_t user) const {
+    const size_t mask = table_.size() - 1;
+    size_t i = Hash(user) & mask;
+    while (table_[i].user != user || table_[i].slot == kEmpty) i = (i + 1) & mask;
+    return i;
+  }
+  void Grow() {
+    table_.assign(table_.size() * 2, Entry{0, kEmpty});
+    const size_t mask = table_.size() - 1;
+    for (uint32_t k = 0; k < slots_.size(); ++k) {
+      size_t i = Hash(slots_[k].user) & mask;
+      while (table_[i].slot != kEmpty) i = (i + 1) & mask;
+      table_[i] = Entry{slots_[k].user, k};
+    }
+  }
+
+  std::vector<Entry> table_;
   std::vector<Slot> slots_;
-  std::vector<size_t> used_;  // slots in use, in insertion order
 };
 
 // The (year, month) of epoch milliseconds, remembering the last month's
@@ -242,21 +250,13 @@ ChunkRows DeriveChunkRows(const LogBatch& b, const SongMatcher& matcher) {
 
   // Pass 2: the songplays' columns, written in place; their ids after it,
   // several at a time.
-  std::vector<EventIdentity> identities(plays);
-  std::vector<size_t> fill(segments.size(), 0);     // rows written per segment
-  thread_local std::vector<uint32_t> slot_of_play;  // the songplay's row in its segment
-  slot_of_play.resize(plays);
+  std::vector<size_t> fill(segments.size(), 0);  // rows written per segment
   for (size_t k = 0; k < plays; ++k) {
     const size_t r = play_rows[k];
     SongplaySegment& s = *segments[out.segment_of_row[k]];
     const size_t i = fill[out.segment_of_row[k]]++;
-    slot_of_play[k] = static_cast<uint32_t>(i);
-    const int64_t user = b.user_id.values[r];
-    const std::optional<int64_t> session = b.session_id.Get(r);
-    const std::optional<int64_t> item = b.item_in_session.Get(r);
-    identities[k] = EventIdentity{b.ts[r], user, session, item};
     s.start_time_us[i] = b.ts[r] * kMicrosPerMilli;
-    s.user_id[i] = user;
+    s.user_id[i] = b.user_id.values[r];
     s.session_id.values[i] = b.session_id.values[r];
     s.session_id.valid[i] = b.session_id.valid[r];
     s.item_in_session.values[i] = b.item_in_session.values[r];
@@ -272,12 +272,12 @@ ChunkRows DeriveChunkRows(const LogBatch& b, const SongMatcher& matcher) {
     out.matched += song != nullptr;
   }
 
-  {
-    std::vector<int64_t> ids(plays);
-    SongplayIds(identities.data(), plays, ids.data());
-    for (size_t k = 0; k < plays; ++k) {
-      segments[out.segment_of_row[k]]->songplay_id[slot_of_play[k]] = ids[k];
-    }
+  for (auto& segment : segments) {
+    SongplaySegment& s = *segment;
+    SongplayIds(EventColumns{s.start_time_us.data(), s.user_id.data(), s.session_id.values.data(),
+                             s.session_id.valid.data(), s.item_in_session.values.data(),
+                             s.item_in_session.valid.data()},
+                s.size(), s.songplay_id.data());
   }
 
   // Segments in partition order; renumber the rows' segment indices.
@@ -306,23 +306,24 @@ ChunkRows DeriveChunkRows(const LogBatch& b, const SongMatcher& matcher) {
         std::unique(s->distinct_start_us.begin(), s->distinct_start_us.end()),
         s->distinct_start_us.end());
   }
-  // Users in ascending user_id: sort the (user, row) pairs, not the candidates.
-  std::vector<std::pair<int64_t, uint32_t>> latest;
-  latest.reserve(latest_row.size());
-  latest_row.ForEach([&](int64_t user, uint32_t r) { latest.emplace_back(user, r); });
+  // Users in ascending user_id: sort (user, slot) pairs, not the candidates.
+  const std::vector<LatestRows::Slot>& slots = latest_row.slots();
+  std::vector<std::pair<int64_t, uint32_t>> latest(slots.size());
+  for (uint32_t k = 0; k < slots.size(); ++k) latest[k] = {slots[k].user, k};
   std::sort(latest.begin(), latest.end());
-  out.users.reserve(latest.size());
-  for (const auto& [user, r] : latest) {
-    UserCandidate u;
-    u.user_id = user;
-    u.ts = b.ts[r];
-    u.session_id = b.session_id.Get(r);
-    u.item_in_session = b.item_in_session.Get(r);
+  out.users.resize(latest.size());
+  for (size_t k = 0; k < latest.size(); ++k) {
+    const LatestRows::Slot& slot = slots[latest[k].second];
+    const size_t r = slot.row;
+    UserCandidate& u = out.users[k];
+    u.user_id = slot.user;
+    u.ts = slot.order.ts;
+    if (slot.order.has_session) u.session_id = slot.order.session;
+    if (slot.order.has_item) u.item_in_session = slot.order.item;
     u.first_name = Own(b.first_name.Get(r));
     u.last_name = Own(b.last_name.Get(r));
     u.gender = Own(b.gender.Get(r));
     u.level = Own(b.level.Get(r));
-    out.users.push_back(std::move(u));
   }
   return out;
 }
