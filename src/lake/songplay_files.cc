@@ -270,31 +270,55 @@ void SongplayFiles::Cut(const Key& key, Partition* p, size_t rows, std::vector<F
     }
     std::vector<parquet::ColumnVector> c;
     for (const auto& col : SongplaysSchema().columns) c.emplace_back(col.type);
-    for (int k : {3, 7, 8}) c[k].dictionary = dictionary;
-    for (auto& col : c) col.Reserve(rows);
-    for (const auto& x : order) {
+    // Fixed-width columns and codes written in place; every nullable column
+    // gets a validity byte per row, dropped again when no row is null.
+    for (int k : {0, 1, 2, 6}) c[k].i64.resize(rows);
+    for (int k : {3, 7, 8}) {
+      c[k].dictionary = dictionary;
+      c[k].codes.resize(rows);
+    }
+    for (int k : {3, 6, 7, 8}) c[k].validity.resize(rows);
+    for (int k : {4, 5}) c[k].Reserve(rows);
+    int64_t* const id = c[0].i64.data();
+    int64_t* const start = c[1].i64.data();
+    int64_t* const user = c[2].i64.data();
+    int64_t* const session = c[6].i64.data();
+    uint8_t* const session_valid = c[6].validity.data();
+    for (size_t i = 0; i < rows; ++i) {
+      const Entry& x = order[i];
       const SongplaySegment& s = seg(x);
       const size_t r = x.row;
       std::vector<uint32_t>& remap = remaps[remap_of_piece[x.piece]];
       auto put_text = [&](parquet::ColumnVector* col, uint32_t code) {
         if (code == TextPool::kNull) {
-          col->AppendNull();
+          col->codes[i] = 0;
+          col->validity[i] = 0;
           return;
         }
         uint32_t& file_code = remap[code];
         if (file_code == TextPool::kNull) file_code = file_text.Intern(s.text->Get(code));
-        col->AppendCode(file_code);
+        col->codes[i] = file_code;
+        col->validity[i] = 1;
       };
-      c[0].AppendInt64(s.songplay_id[r]);
-      c[1].AppendInt64(s.start_time_us[r]);
-      c[2].AppendInt64(s.user_id[r]);
+      id[i] = x.id;
+      start[i] = x.start_us;
+      user[i] = s.user_id[r];
       put_text(&c[3], s.level[r]);
-      const SongRow* song = s.song[r];
-      Put(&c[4], song ? Text(song->song_id) : std::nullopt);
-      Put(&c[5], song ? song->artist_id : std::nullopt);
-      Put(&c[6], s.session_id.Get(r));
+      if (const SongRow* song = s.song[r]) {
+        c[4].AppendString(song->song_id);
+        Put(&c[5], song->artist_id);
+      } else {
+        c[4].AppendNull();
+        c[5].AppendNull();
+      }
+      session[i] = s.session_id.values[r];
+      session_valid[i] = s.session_id.valid[r];
       put_text(&c[7], s.location[r]);
       put_text(&c[8], s.user_agent[r]);
+    }
+    for (int k : {3, 6, 7, 8}) {
+      std::vector<uint8_t>& v = c[k].validity;
+      if (std::find(v.begin(), v.end(), 0) == v.end()) v.clear();
     }
     file_text.Release(&dictionary->bytes, &dictionary->offsets);
     return c;
