@@ -11,7 +11,9 @@
 //
 // How to use:
 //   1. fs->List("", &files) to find inputs (recursive, sorted by path).
-//   2. fs->ReadMany(paths, callback) to fetch many objects with I/O in flight.
+//   2. fs->ReadMany(paths, callback) to fetch many objects with I/O in flight;
+//      fs->NewRandomAccessFile(path) to read parts of a big one, without a
+//      copy where the store allows (local disk maps the file).
 //   3. fs->NewWritableFile(path) to stream an output; Close() makes it visible
 //      whole, or not at all (a crashed writer leaves no partial object under
 //      `path`; it may leave temporaries that CleanupTemporaries() removes).
@@ -63,6 +65,28 @@ class WritableFile {
   virtual void Abort() = 0;
 };
 
+// A file opened for reads at any offset (FileSystem::NewRandomAccessFile), in
+// the manner of LevelDB's RandomAccessFile. Safe to use from several threads.
+class RandomAccessFile {
+ public:
+  virtual ~RandomAccessFile() = default;
+  // Reads up to `n` bytes at `offset` (fewer at the end of the file, none past
+  // it) and points *result at them. *result points either into *scratch
+  // (resized as needed; the implementation may reuse its memory) or into
+  // memory this file owns (a mapping of the file), so it stays valid until the
+  // next Read() with the same `scratch` or until this file is destroyed,
+  // whichever comes first.
+  //
+  // Where *result points into a mapping, its bytes are read lazily from the
+  // file: they are those of the file as it was opened as long as the file is
+  // not modified in place. This interface never does that (Close() publishes a
+  // whole new file; Delete() and replacing a path leave an open file intact),
+  // but another program truncating an input while it is read could end the
+  // process (SIGBUS), as with any mapped file.
+  virtual Status Read(uint64_t offset, uint64_t n, std::string* scratch,
+                      std::string_view* result) const = 0;
+};
+
 class FileSystem {
  public:
   FileSystem() = default;
@@ -85,6 +109,12 @@ class FileSystem {
   // Reads `length` bytes at `offset` (fewer at the end of the file).
   virtual Status ReadRange(std::string_view path, uint64_t offset, uint64_t length,
                            std::string* out) = 0;
+
+  // Opens a file for Read()s at any offset; NotFound if it does not exist.
+  // Local disk maps the file, so reads copy nothing. The default reads each
+  // range with ReadRange() (S3: one ranged GET per Read, which may see a newer
+  // version of the object if it is replaced meanwhile).
+  virtual Status NewRandomAccessFile(std::string_view path, std::unique_ptr<RandomAccessFile>* out);
 
   // Size and metadata of one file; NotFound if absent.
   virtual Status Stat(std::string_view path, FileInfo* info) = 0;

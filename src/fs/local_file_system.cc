@@ -13,6 +13,8 @@
 #include <filesystem>
 #include <thread>
 
+#include "fs/mapped_file.h"
+
 namespace sparkify::fs {
 
 namespace {
@@ -200,6 +202,16 @@ class LocalFileSystem : public FileSystem {
     Status s = PreadAll(fd, offset, length, full, out);
     ::close(fd);
     return s;
+  }
+
+  Status NewRandomAccessFile(std::string_view path,
+                             std::unique_ptr<RandomAccessFile>* out) override {
+    SPARKIFY_RETURN_IF_ERROR(ValidateRelative(path));
+    std::string full = Full(path);
+    int fd = ::open(full.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return ErrnoStatus("cannot open", full, errno);
+    *out = NewMappedFile(fd, std::move(full));
+    return Status::OK();
   }
 
   Status Stat(std::string_view path, FileInfo* info) override {

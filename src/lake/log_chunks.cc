@@ -53,8 +53,8 @@ std::vector<LogChunk> PlanLogChunks(const std::vector<InputObject>& objects,
   return chunks;
 }
 
-Status ReadLogRange(fs::FileSystem* fs, const InputObject& object, const LogChunk& chunk,
-                    std::string* buffer, std::string_view* text) {
+Status ReadLogRange(const fs::RandomAccessFile& file, const InputObject& object,
+                    const LogChunk& chunk, std::string* buffer, std::string_view* text) {
   const uint64_t size = object.size;
   const uint64_t begin = chunk.offset;
   const uint64_t nominal_end = std::min(size, chunk.offset + chunk.length);
@@ -64,8 +64,8 @@ Status ReadLogRange(fs::FileSystem* fs, const InputObject& object, const LogChun
   uint64_t probe = kBoundaryProbeBytes;
   while (true) {
     uint64_t read_to = std::min(size, nominal_end + probe);
-    SPARKIFY_RETURN_IF_ERROR(fs->ReadRange(object.path, read_from, read_to - read_from, buffer));
-    std::string_view all(*buffer);
+    std::string_view all;
+    SPARKIFY_RETURN_IF_ERROR(file.Read(read_from, read_to - read_from, buffer, &all));
     size_t start = 0;
     if (begin > 0) {
       start = FindLineStart(all, read_from, begin);

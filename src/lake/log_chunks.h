@@ -38,11 +38,14 @@ struct LogChunk {
 // that into ranges of about `target_bytes`.
 std::vector<LogChunk> PlanLogChunks(const std::vector<InputObject>& objects, uint64_t target_bytes);
 
-// Reads the text of a ranged chunk into `*buffer` (reused between calls, so a
-// worker allocates once): `*text` is [B(offset), B(offset + length)) of the
-// object, as defined above. Reads a little past the nominal end to find the
-// next line start, more when lines are long.
-Status ReadLogRange(fs::FileSystem* fs, const InputObject& object, const LogChunk& chunk,
-                    std::string* buffer, std::string_view* text);
+// Reads the text of a ranged chunk of `object` from `file` (the object opened
+// with FileSystem::NewRandomAccessFile): `*text` is [B(offset), B(offset +
+// length)) of the object, as defined above. Reads a little past the nominal
+// end to find the next line start, more when lines are long. `*text` points
+// into `*buffer` (reused between calls, so a worker allocates once) or into
+// the file's own memory (a mapped local file: nothing is copied); it stays
+// valid while `file` lives and `buffer` is not reused.
+Status ReadLogRange(const fs::RandomAccessFile& file, const InputObject& object,
+                    const LogChunk& chunk, std::string* buffer, std::string_view* text);
 
 }  // namespace sparkify::lake

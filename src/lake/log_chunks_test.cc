@@ -1,10 +1,13 @@
 #include "lake/log_chunks.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <filesystem>
 #include <random>
 #include <string>
 
+#include "fs/local_file_system.h"
 #include "fs/memory_file_system.h"
 
 namespace sparkify::lake {
@@ -23,11 +26,15 @@ std::string ReadAllChunks(fs::FileSystem* fs, const InputObject& object, uint64_
   std::vector<InputObject> objects{object};
   std::string joined, buffer;
   *ranged_chunks = 0;
+  std::unique_ptr<fs::RandomAccessFile> file;
+  Status opened = fs->NewRandomAccessFile(object.path, &file);
+  EXPECT_TRUE(opened.ok()) << opened.ToString();
+  if (!opened.ok()) return "";
   for (const LogChunk& c : PlanLogChunks(objects, target)) {
     EXPECT_TRUE(c.ranged);
     ++*ranged_chunks;
     std::string_view text;
-    Status s = ReadLogRange(fs, object, c, &buffer, &text);
+    Status s = ReadLogRange(*file, object, c, &buffer, &text);
     EXPECT_TRUE(s.ok()) << s.ToString();
     if (!text.empty()) {
       // A chunk starts at a record and ends after a newline (or at the end).
@@ -66,7 +73,32 @@ TEST(LogChunks, SmallAndCompressedObjectsAreReadWhole) {
   EXPECT_FALSE(PlanLogChunks({Obj("e.json", 1500)}, 1000)[0].ranged);
 }
 
-TEST(LogChunks, RangesTileTheObjectExactlyAtRecordStarts) {
+// Memory (ranges read into the buffer) and local disk (ranges are views into
+// a mapping of the file).
+class LogChunksOnFileSystem : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == "local") {
+      dir_ = std::filesystem::temp_directory_path() /
+             ("sparkify-log-chunks-test-" + std::to_string(::getpid()));
+      std::filesystem::remove_all(dir_);
+      std::filesystem::create_directories(dir_);
+      fs_ = fs::NewLocalFileSystem(dir_.string());
+    } else {
+      fs_ = fs::NewMemoryFileSystem();
+    }
+  }
+  void TearDown() override {
+    if (!dir_.empty()) std::filesystem::remove_all(dir_);
+  }
+  std::filesystem::path dir_;
+  std::unique_ptr<fs::FileSystem> fs_;
+};
+
+INSTANTIATE_TEST_SUITE_P(MemoryAndLocal, LogChunksOnFileSystem,
+                         ::testing::Values("memory", "local"));
+
+TEST_P(LogChunksOnFileSystem, RangesTileTheObjectExactlyAtRecordStarts) {
   std::mt19937 rng(7);
   for (int round = 0; round < 40; ++round) {
     // JSON lines of random lengths, some very long, some blank lines, lines
@@ -84,26 +116,38 @@ TEST(LogChunks, RangesTileTheObjectExactlyAtRecordStarts) {
       text += "\"}\n";
     }
     if (rng() % 2) text.pop_back();
-    auto fs = fs::NewMemoryFileSystem();
+    fs::FileSystem* fs = fs_.get();
     ASSERT_TRUE(fs->Write("day.json", text).ok());
     InputObject object = Obj("day.json", text.size());
     for (uint64_t target : {64ull, 1000ull, 4096ull, 100000ull}) {
       if (text.size() <= target + target / 2) continue;
       size_t n = 0;
-      EXPECT_EQ(ReadAllChunks(fs.get(), object, target, &n), text)
+      EXPECT_EQ(ReadAllChunks(fs, object, target, &n), text)
           << "round " << round << " target " << target;
       EXPECT_GE(n, 2u);
     }
   }
 }
 
-TEST(LogChunks, AMissingObjectIsAnError) {
-  auto fs = fs::NewMemoryFileSystem();
-  InputObject object = Obj("gone.json", 100000);
+TEST_P(LogChunksOnFileSystem, AMissingObjectIsNotFound) {
+  std::unique_ptr<fs::RandomAccessFile> file;
+  EXPECT_TRUE(fs_->NewRandomAccessFile("gone.json", &file).IsNotFound());
+}
+
+// The listing said the object is bigger than it is now: the chunk past the
+// end is empty, the one at the end ends with the file.
+TEST_P(LogChunksOnFileSystem, AnObjectShorterThanListedEndsItsChunks) {
+  const std::string text = "{\"a\":1}\n{\"a\":2}\n";
+  ASSERT_TRUE(fs_->Write("short.json", text).ok());
+  std::unique_ptr<fs::RandomAccessFile> file;
+  ASSERT_TRUE(fs_->NewRandomAccessFile("short.json", &file).ok());
+  InputObject object = Obj("short.json", 100000);
   std::string buffer;
-  std::string_view text;
-  LogChunk chunk{0, 1, true, 50000, 50000};
-  EXPECT_FALSE(ReadLogRange(fs.get(), object, chunk, &buffer, &text).ok());
+  std::string_view got;
+  ASSERT_TRUE(ReadLogRange(*file, object, LogChunk{0, 1, true, 0, 50000}, &buffer, &got).ok());
+  EXPECT_EQ(got, text);
+  ASSERT_TRUE(ReadLogRange(*file, object, LogChunk{0, 1, true, 50000, 50000}, &buffer, &got).ok());
+  EXPECT_TRUE(got.empty());
 }
 
 }  // namespace

@@ -41,8 +41,10 @@ void ParseChunk(fs::FileSystem* fs, const std::vector<InputObject>& objects, con
   thread_local RecordParser parser;
   thread_local LogBatch batch;
   const InputObject& object = objects[chunk.begin];
+  std::unique_ptr<fs::RandomAccessFile> file;  // `text` may point into it
   std::string_view text;
-  out->status = ReadLogRange(fs, object, chunk, &buffer, &text);
+  out->status = fs->NewRandomAccessFile(object.path, &file);
+  if (out->status.ok()) out->status = ReadLogRange(*file, object, chunk, &buffer, &text);
   if (!out->status.ok()) {
     out->status = out->status.WithContext(fs->Describe() + "/" + object.path);
     return;
