@@ -148,6 +148,24 @@ TEST_F(S3FileSystemTest, RangedReads) {
   EXPECT_TRUE(got.empty());
 }
 
+// The default RandomAccessFile (a ranged GET per Read), as the log stage
+// reads a big log object's chunks.
+TEST_F(S3FileSystemTest, RandomAccessFileReadsRanges) {
+  const std::string data = RandomBytes(1000, 8);
+  ASSERT_TRUE(fs_->Write("a=1/big.bin", data).ok());
+  std::unique_ptr<fs::RandomAccessFile> file;
+  ASSERT_TRUE(fs_->NewRandomAccessFile("a=1/big.bin", &file).ok());
+  std::string scratch;
+  std::string_view got;
+  ASSERT_TRUE(file->Read(10, 20, &scratch, &got).ok());
+  EXPECT_EQ(got, data.substr(10, 20));
+  ASSERT_TRUE(file->Read(990, 100, &scratch, &got).ok());  // the tail only
+  EXPECT_EQ(got, data.substr(990));
+  ASSERT_TRUE(file->Read(5000, 10, &scratch, &got).ok());  // past the end
+  EXPECT_TRUE(got.empty());
+  EXPECT_TRUE(fs_->NewRandomAccessFile("a=1/missing.bin", &file).IsNotFound());
+}
+
 TEST_F(S3FileSystemTest, ReadManyKeepsManyInFlight) {
   constexpr int kFiles = 300;
   std::vector<std::string> paths;
