@@ -58,6 +58,11 @@ class StringColumn {
     if (!valid_[row]) return std::nullopt;
     return std::string_view(bytes_).substr(offsets_[row], offsets_[row + 1] - offsets_[row]);
   }
+  // Get() in two steps, for loops that test validity apart from reading.
+  bool valid(size_t row) const { return valid_[row] != 0; }
+  std::string_view view(size_t row) const {  // a valid row's text
+    return std::string_view(bytes_.data() + offsets_[row], offsets_[row + 1] - offsets_[row]);
+  }
   size_t size() const { return valid_.size(); }
   size_t byte_size() const { return bytes_.size(); }
   // Bytes of rows [begin, end).

@@ -51,10 +51,12 @@ class TimeRows {
 
 // The ids taken so far: open addressing on the id's own bits (ids are hashes
 // already), 8 bytes a slot, at most 3/4 full. 0 marks an empty slot, so the id
-// 0 is kept aside.
+// 0 is kept aside. An id's home slot is its top bits, so the slots are in
+// ascending order of id (but for runs that wrap around the end), and growing
+// walks both tables in order instead of scattering every id at random.
 class SongplayFiles::IdSet {
  public:
-  IdSet() : slots_(1 << 16, 0) {}
+  IdSet() : slots_(size_t{1} << kInitialBits, 0), shift_(kIdBits - kInitialBits) {}
 
   // Inserts `id`; false when it was already there.
   bool Insert(int64_t id) {
@@ -64,21 +66,20 @@ class SongplayFiles::IdSet {
       return !was;
     }
     if ((size_ + 1) * 4 > slots_.size() * 3) Grow();
-    if (!Place(&slots_, static_cast<uint64_t>(id))) return false;
+    if (!Place(&slots_, shift_, static_cast<uint64_t>(id))) return false;
     ++size_;
     return true;
   }
 
   // Hints that `id` is inserted soon (no effect on the contents).
   void Prefetch(int64_t id) const {
-    const size_t mask = slots_.size() - 1;
-    __builtin_prefetch(&slots_[Mix(static_cast<uint64_t>(id)) & mask], 1);
+    __builtin_prefetch(&slots_[Home(static_cast<uint64_t>(id), shift_)], 1);
   }
 
  private:
-  static bool Place(std::vector<uint64_t>* slots, uint64_t id) {
+  static bool Place(std::vector<uint64_t>* slots, int shift, uint64_t id) {
     const size_t mask = slots->size() - 1;
-    for (size_t i = Mix(id) & mask;; i = (i + 1) & mask) {
+    for (size_t i = Home(id, shift);; i = (i + 1) & mask) {
       uint64_t& s = (*slots)[i];
       if (s == id) return false;
       if (s == 0) {
@@ -87,16 +88,21 @@ class SongplayFiles::IdSet {
       }
     }
   }
-  static size_t Mix(uint64_t id) { return static_cast<size_t>(id ^ (id >> 29)); }
+  // Ids are non-negative: 63 bits, all of them hash bits.
+  static constexpr int kIdBits = 63;
+  static constexpr int kInitialBits = 16;
+  static size_t Home(uint64_t id, int shift) { return static_cast<size_t>(id >> shift); }
   void Grow() {
     std::vector<uint64_t> bigger(slots_.size() * 2, 0);
+    --shift_;
     for (uint64_t id : slots_) {
-      if (id != 0) Place(&bigger, id);
+      if (id != 0) Place(&bigger, shift_, id);
     }
     slots_.swap(bigger);
   }
 
   std::vector<uint64_t> slots_;
+  int shift_;  // id >> shift_ is the home slot
   size_t size_ = 0;
   bool has_zero_ = false;
 };
@@ -142,11 +148,13 @@ void SongplayFiles::Add(ChunkRows rows, std::vector<FileJob>* jobs) {
   // afterwards, which after the first chunks is rare.
   std::vector<UserCandidate> fresh;
   {
-    auto it = users_.begin();
+    // The walk reads user_ids_, not the (much larger) candidates.
+    size_t i = 0;
+    const size_t n = user_ids_.size();
     for (UserCandidate& u : rows.users) {
-      while (it != users_.end() && it->user_id < u.user_id) ++it;
-      if (it != users_.end() && it->user_id == u.user_id) {
-        if (ReplacesLatest(u, *it)) *it = std::move(u);
+      while (i < n && user_ids_[i] < u.user_id) ++i;
+      if (i < n && user_ids_[i] == u.user_id) {
+        if (ReplacesLatest(u, users_[i])) users_[i] = std::move(u);
       } else {
         fresh.push_back(std::move(u));
       }
@@ -161,6 +169,8 @@ void SongplayFiles::Add(ChunkRows rows, std::vector<FileJob>* jobs) {
                  return a.user_id < b.user_id;
                });
     users_ = std::move(merged);
+    user_ids_.resize(users_.size());
+    for (size_t i = 0; i < users_.size(); ++i) user_ids_[i] = users_[i].user_id;
   }
 
   for (auto& segment : rows.segments) {
@@ -223,10 +233,23 @@ void SongplayFiles::Cut(const Key& key, Partition* p, size_t rows, std::vector<F
     auto seg = [&](const Entry& x) -> const SongplaySegment& {
       return *(*pieces)[x.piece].segment;
     };
-    std::sort(order.begin(), order.end(), [](const Entry& a, const Entry& b) {
-      if (a.start_us != b.start_us) return a.start_us < b.start_us;
-      return a.id < b.id;
-    });
+    auto by_id = [](const Entry& a, const Entry& b) { return a.id < b.id; };
+    if (std::is_sorted(order.begin(), order.end(),
+                       [](const Entry& a, const Entry& b) { return a.start_us < b.start_us; })) {
+      // Logs are written in time order, so rows usually come sorted by start
+      // time already: only runs of equal start times need sorting, by id.
+      for (auto run = order.begin(); run != order.end();) {
+        auto end = run + 1;
+        while (end != order.end() && end->start_us == run->start_us) ++end;
+        if (end - run > 1) std::sort(run, end, by_id);
+        run = end;
+      }
+    } else {
+      std::sort(order.begin(), order.end(), [](const Entry& a, const Entry& b) {
+        if (a.start_us != b.start_us) return a.start_us < b.start_us;
+        return a.id < b.id;
+      });
+    }
     // level, location and user_agent in dictionary form over one pool of the
     // file's distinct strings: each chunk's string is copied once per file,
     // not once per row. remap[k]: code in piece k's chunk pool -> file code.
@@ -247,31 +270,55 @@ void SongplayFiles::Cut(const Key& key, Partition* p, size_t rows, std::vector<F
     }
     std::vector<parquet::ColumnVector> c;
     for (const auto& col : SongplaysSchema().columns) c.emplace_back(col.type);
-    for (int k : {3, 7, 8}) c[k].dictionary = dictionary;
-    for (auto& col : c) col.Reserve(rows);
-    for (const auto& x : order) {
+    // Fixed-width columns and codes written in place; every nullable column
+    // gets a validity byte per row, dropped again when no row is null.
+    for (int k : {0, 1, 2, 6}) c[k].i64.resize(rows);
+    for (int k : {3, 7, 8}) {
+      c[k].dictionary = dictionary;
+      c[k].codes.resize(rows);
+    }
+    for (int k : {3, 6, 7, 8}) c[k].validity.resize(rows);
+    for (int k : {4, 5}) c[k].Reserve(rows);
+    int64_t* const id = c[0].i64.data();
+    int64_t* const start = c[1].i64.data();
+    int64_t* const user = c[2].i64.data();
+    int64_t* const session = c[6].i64.data();
+    uint8_t* const session_valid = c[6].validity.data();
+    for (size_t i = 0; i < rows; ++i) {
+      const Entry& x = order[i];
       const SongplaySegment& s = seg(x);
       const size_t r = x.row;
       std::vector<uint32_t>& remap = remaps[remap_of_piece[x.piece]];
       auto put_text = [&](parquet::ColumnVector* col, uint32_t code) {
         if (code == TextPool::kNull) {
-          col->AppendNull();
+          col->codes[i] = 0;
+          col->validity[i] = 0;
           return;
         }
         uint32_t& file_code = remap[code];
         if (file_code == TextPool::kNull) file_code = file_text.Intern(s.text->Get(code));
-        col->AppendCode(file_code);
+        col->codes[i] = file_code;
+        col->validity[i] = 1;
       };
-      c[0].AppendInt64(s.songplay_id[r]);
-      c[1].AppendInt64(s.start_time_us[r]);
-      c[2].AppendInt64(s.user_id[r]);
+      id[i] = x.id;
+      start[i] = x.start_us;
+      user[i] = s.user_id[r];
       put_text(&c[3], s.level[r]);
-      const SongRow* song = s.song[r];
-      Put(&c[4], song ? Text(song->song_id) : std::nullopt);
-      Put(&c[5], song ? song->artist_id : std::nullopt);
-      Put(&c[6], s.session_id.Get(r));
+      if (const SongRow* song = s.song[r]) {
+        c[4].AppendString(song->song_id);
+        Put(&c[5], song->artist_id);
+      } else {
+        c[4].AppendNull();
+        c[5].AppendNull();
+      }
+      session[i] = s.session_id.values[r];
+      session_valid[i] = s.session_id.valid[r];
       put_text(&c[7], s.location[r]);
       put_text(&c[8], s.user_agent[r]);
+    }
+    for (int k : {3, 6, 7, 8}) {
+      std::vector<uint8_t>& v = c[k].validity;
+      if (std::find(v.begin(), v.end(), 0) == v.end()) v.clear();
     }
     file_text.Release(&dictionary->bytes, &dictionary->offsets);
     return c;

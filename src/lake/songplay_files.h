@@ -77,6 +77,7 @@ class SongplayFiles {
   std::unique_ptr<IdSet> ids_;
   std::map<Key, Partition> partitions_;
   std::vector<UserCandidate> users_;  // ascending user_id
+  std::vector<int64_t> user_ids_;     // users_[i].user_id
   size_t buffered_ = 0;
   uint64_t songplays_ = 0, matched_ = 0, time_rows_ = 0;
 };

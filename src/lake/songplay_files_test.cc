@@ -14,7 +14,8 @@ constexpr int64_t kNov2018 = 1541030400000;  // 2018-11-01T00:00:00Z in ms
 constexpr int64_t kDec2018 = 1543622400000;  // 2018-12-01T00:00:00Z
 
 void AddEvent(LogBatch* b, int64_t ts, std::optional<int64_t> user, int64_t session, int64_t item,
-              std::string_view level, bool next_song = true, std::string_view first = "Ann") {
+              std::string_view level, bool next_song = true, std::string_view first = "Ann",
+              std::string_view agent = "Agent") {
   b->object.push_back(0);
   b->position.push_back(static_cast<uint32_t>(b->size()));
   b->ts.push_back(ts);
@@ -30,7 +31,7 @@ void AddEvent(LogBatch* b, int64_t ts, std::optional<int64_t> user, int64_t sess
   b->gender.Append("F");
   b->level.Append(level);
   b->location.Append("Here");
-  b->user_agent.Append("Agent");
+  b->user_agent.Append(agent);
 }
 
 struct Written {
@@ -116,6 +117,36 @@ TEST(SongplayFiles, FilesAreCutAtMaxRowsAndSortedInside) {
   EXPECT_EQ(rows, 10u);
   EXPECT_EQ(starts.size(), 10u);
   EXPECT_EQ(files.time_rows(), 10u);
+}
+
+TEST(SongplayFiles, RowsWithEqualStartTimesAreOrderedById) {
+  // Times ascend across chunks (the usual case) with runs of equal times,
+  // whose ids come in no particular order; and a chunk out of time order.
+  for (bool ascending : {true, false}) {
+    std::vector<LogBatch> chunks(3);
+    for (int i = 0; i < 30; ++i) {
+      const int chunk = i / 10;
+      const int64_t ts = ascending ? kNov2018 + i / 4 : kNov2018 + (29 - i) / 4;
+      AddEvent(&chunks[chunk], ts, 100 + i, i, 0, "free", true, "User",
+               "Agent " + std::to_string(i % 3));
+    }
+    SongplayFiles files(1000, 1000);
+    std::vector<Written> out = RunChunks(chunks, 1000, 1000, &files);
+    ASSERT_EQ(out[0].table, "songplays");
+    const auto& ids = out[0].columns[0].i64;
+    const auto& starts = out[0].columns[1].i64;
+    ASSERT_EQ(starts.size(), 30u);
+    for (size_t i = 1; i < starts.size(); ++i) {
+      EXPECT_TRUE(starts[i - 1] < starts[i] || (starts[i - 1] == starts[i] && ids[i - 1] < ids[i]))
+          << i;
+    }
+    // The text columns, in dictionary form, follow their rows.
+    const auto& agents = out[0].columns[8];
+    const auto& users = out[0].columns[2].i64;
+    for (size_t i = 0; i < users.size(); ++i) {
+      EXPECT_EQ(agents.StringAt(i), "Agent " + std::to_string((users[i] - 100) % 3)) << i;
+    }
+  }
 }
 
 TEST(SongplayFiles, TooManyBufferedRowsWriteTheBiggestPartitionEarly) {

@@ -15,6 +15,7 @@ constexpr uint64_t kFnvOffset = 0xcbf29ce484222325ULL;
 constexpr uint64_t kFnvPrime = 0x100000001b3ULL;
 constexpr uint64_t kIdMask = (1ULL << 63) - 1;  // ids are non-negative int64
 constexpr int64_t kNullField = std::numeric_limits<int64_t>::min();
+constexpr int64_t kMicrosPerMilli = 1000;
 
 uint64_t FnvAdd(uint64_t h, int64_t value) {
   auto v = static_cast<uint64_t>(value);
@@ -39,16 +40,21 @@ int64_t SongplayId(const EventIdentity& e, uint64_t salt) {
   return static_cast<int64_t>(SplitMix64(h) & kIdMask);
 }
 
-void SongplayIds(const EventIdentity* events, size_t n, int64_t* out) {
+namespace {
+
+// Ids of events 0..n-1 whose fields are field(i) (nulls already INT64_MIN);
+// four at a time, each byte mixed in as FnvAdd does.
+template <typename Ts, typename User, typename Session, typename Item>
+void IdsOf(size_t n, Ts ts, User user, Session session, Item item, int64_t* out) {
   constexpr size_t kLanes = 4;
   size_t i = 0;
   for (; i + kLanes <= n; i += kLanes) {
     uint64_t h[kLanes];
     for (size_t k = 0; k < kLanes; ++k) h[k] = kFnvOffset;
-    // The fields in SongplayId's order, salt 0 last; each byte as FnvAdd does.
+    // The fields in SongplayId's order, salt 0 last.
     auto add = [&](auto field) {
       uint64_t v[kLanes];
-      for (size_t k = 0; k < kLanes; ++k) v[k] = static_cast<uint64_t>(field(events[i + k]));
+      for (size_t k = 0; k < kLanes; ++k) v[k] = static_cast<uint64_t>(field(i + k));
       for (int b = 0; b < 8; ++b) {
         for (size_t k = 0; k < kLanes; ++k) {
           h[k] ^= (v[k] >> (8 * b)) & 0xFF;
@@ -56,16 +62,41 @@ void SongplayIds(const EventIdentity* events, size_t n, int64_t* out) {
         }
       }
     };
-    add([](const EventIdentity& e) { return e.ts; });
-    add([](const EventIdentity& e) { return e.user_id; });
-    add([](const EventIdentity& e) { return e.session_id.value_or(kNullField); });
-    add([](const EventIdentity& e) { return e.item_in_session.value_or(kNullField); });
-    add([](const EventIdentity&) { return int64_t{0}; });
+    add(ts);
+    add(user);
+    add(session);
+    add(item);
+    add([](size_t) { return int64_t{0}; });
     for (size_t k = 0; k < kLanes; ++k) {
       out[i + k] = static_cast<int64_t>(SplitMix64(h[k]) & kIdMask);
     }
   }
-  for (; i < n; ++i) out[i] = SongplayId(events[i]);
+  for (; i < n; ++i) {
+    uint64_t h = kFnvOffset;
+    h = FnvAdd(h, ts(i));
+    h = FnvAdd(h, user(i));
+    h = FnvAdd(h, session(i));
+    h = FnvAdd(h, item(i));
+    h = FnvAdd(h, 0);
+    out[i] = static_cast<int64_t>(SplitMix64(h) & kIdMask);
+  }
+}
+
+}  // namespace
+
+void SongplayIds(const EventIdentity* events, size_t n, int64_t* out) {
+  IdsOf(
+      n, [&](size_t i) { return events[i].ts; }, [&](size_t i) { return events[i].user_id; },
+      [&](size_t i) { return events[i].session_id.value_or(kNullField); },
+      [&](size_t i) { return events[i].item_in_session.value_or(kNullField); }, out);
+}
+
+void SongplayIds(const EventColumns& c, size_t n, int64_t* out) {
+  IdsOf(
+      n, [&](size_t i) { return c.start_us[i] / kMicrosPerMilli; },
+      [&](size_t i) { return c.user_id[i]; },
+      [&](size_t i) { return c.session_valid[i] ? c.session_id[i] : kNullField; },
+      [&](size_t i) { return c.item_valid[i] ? c.item_in_session[i] : kNullField; }, out);
 }
 
 std::vector<int64_t> AssignSongplayIds(const std::vector<EventIdentity>& events) {

@@ -33,6 +33,19 @@ int64_t SongplayId(const EventIdentity& identity, uint64_t salt = 0);
 // chains runs them about four times as fast).
 void SongplayIds(const EventIdentity* events, size_t n, int64_t* out);
 
+// The same for events kept as columns, as songplays keep them: event i has
+// ts start_us[i] / 1000 (start times are whole milliseconds), and a null
+// session or item where its valid byte is 0.
+struct EventColumns {
+  const int64_t* start_us;
+  const int64_t* user_id;
+  const int64_t* session_id;
+  const uint8_t* session_valid;
+  const int64_t* item_in_session;
+  const uint8_t* item_valid;
+};
+void SongplayIds(const EventColumns& events, size_t n, int64_t* out);
+
 // Ids for `events` (given in (object path, position) order), unique within
 // the vector: the first event keeps salt 0, later duplicates get the next free salt.
 std::vector<int64_t> AssignSongplayIds(const std::vector<EventIdentity>& events);

@@ -1,6 +1,7 @@
 #include "lake/songplay_rows.h"
 
 #include <algorithm>
+#include <cstring>
 #include <numeric>
 
 #include "lake/calendar.h"
@@ -17,76 +18,119 @@ EventOrder OrderOf(const UserCandidate& u) {
   return EventOrderOf(u.ts, u.session_id, u.item_in_session);
 }
 
-EventOrder OrderOf(const LogBatch& b, size_t r) {
-  return EventOrderOf(b.ts[r], b.session_id.Get(r), b.item_in_session.Get(r));
+// EventOrderOf(ts, sessionId, itemInSession) as plain fields, compared
+// without building tuples of optionals: a null sorts first.
+struct OrderKey {
+  int64_t ts = 0, session = 0, item = 0;
+  bool has_session = false, has_item = false;
+
+  static OrderKey Of(const LogBatch& b, size_t r) {
+    return OrderKey{b.ts[r], b.session_id.values[r], b.item_in_session.values[r],
+                    b.session_id.valid[r] != 0, b.item_in_session.valid[r] != 0};
+  }
+  bool operator<(const OrderKey& o) const {
+    if (ts != o.ts) return ts < o.ts;
+    if (has_session != o.has_session) return o.has_session;
+    if (has_session && session != o.session) return session < o.session;
+    if (has_item != o.has_item) return o.has_item;
+    return has_item && item < o.item;
+  }
+};
+
+// Equality of short texts without a libc call for the shortest (a level is
+// four bytes); longer ones as parquet::SameBytes compares them.
+inline bool SameText(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  if (a.size() <= 8) {
+    uint64_t x = 0, y = 0;
+    std::memcpy(&x, a.data(), a.size());
+    std::memcpy(&y, b.data(), b.size());
+    return x == y;
+  }
+  return parquet::SameBytes(a, b);
 }
 
 std::optional<std::string> Own(Text t) { return t ? std::optional<std::string>(*t) : std::nullopt; }
 
 // Each user's latest row in a chunk: open addressing on the user id (a chunk
-// has tens of thousands of events from about as many users; a node-based map
-// allocated a node per user and chunk). Reused by a worker chunk after chunk.
+// has tens of thousands of events from thousands of users; a node-based map
+// allocated a node per user and chunk). The table holds (user, slot number),
+// 16 bytes, so that probing stays in the caches; the slots are apart, in
+// insertion order. Reused by a worker chunk after chunk.
 class LatestRows {
  public:
-  // Forgets the previous chunk's users.
-  void Reset() {
-    if (slots_.empty()) slots_.resize(kMinSlots);
-    for (size_t i : used_) slots_[i].used = false;
-    used_.clear();
-  }
-  // The slot of `user`'s row; *inserted tells whether the user is new (its
-  // row is then to be set by the caller).
-  uint32_t* Find(int64_t user, bool* inserted) {
-    // At most half full: the table grows with the users, not with the rows,
-    // so that it stays small enough for the caches.
-    if (2 * (used_.size() + 1) > slots_.size()) Grow();
-    const size_t mask = slots_.size() - 1;
-    for (size_t i = Hash(user) & mask;; i = (i + 1) & mask) {
-      Slot& s = slots_[i];
-      if (!s.used) {
-        s.used = true;
-        s.user = user;
-        used_.push_back(i);
-        *inserted = true;
-        return &s.row;
-      }
-      if (s.user == user) {
-        *inserted = false;
-        return &s.row;
-      }
-    }
-  }
-  // (user, row) of every user, in insertion order.
-  template <typename F>
-  void ForEach(F f) const {
-    for (size_t i : used_) f(slots_[i].user, slots_[i].row);
-  }
-  size_t size() const { return used_.size(); }
-
- private:
-  void Grow() {
-    std::vector<Slot> old(slots_.size() * 2);
-    old.swap(slots_);
-    const size_t mask = slots_.size() - 1;
-    for (size_t& u : used_) {
-      size_t i = Hash(old[u].user) & mask;
-      while (slots_[i].used) i = (i + 1) & mask;
-      slots_[i] = old[u];
-      u = i;
-    }
-  }
-
-  static constexpr size_t kMinSlots = 1024;
   struct Slot {
     int64_t user = 0;
-    uint32_t row = 0;
-    bool used = false;
+    uint32_t row = 0;  // the latest event's
+    OrderKey order;    // of `row`
+    // The codes of the user's last level, location and user agent in the
+    // chunk's TextPool (TextPool::kNull: none yet): a user's text rarely
+    // changes, so comparing with these spares hashing it.
+    uint32_t text[3];
   };
+
+  // Forgets the previous chunk's users.
+  void Reset() {
+    if (table_.empty()) table_.assign(kMinEntries, Entry{0, kEmpty});
+    for (const Slot& s : slots_) table_[Position(s.user)].slot = kEmpty;
+    slots_.clear();
+  }
+
+  // The slot of `user`; *inserted tells whether the user is new (its row and
+  // order are then to be set by the caller; its text codes are kNull).
+  Slot* Find(int64_t user, bool* inserted) {
+    // At most half full: the table grows with the users, not with the rows,
+    // so that it stays small enough for the caches.
+    if (2 * (slots_.size() + 1) > table_.size()) Grow();
+    const size_t mask = table_.size() - 1;
+    for (size_t i = Hash(user) & mask;; i = (i + 1) & mask) {
+      Entry& e = table_[i];
+      if (e.slot == kEmpty) {
+        e = Entry{user, static_cast<uint32_t>(slots_.size())};
+        Slot& s = slots_.emplace_back();
+        s.user = user;
+        for (uint32_t& t : s.text) t = TextPool::kNull;
+        *inserted = true;
+        return &s;
+      }
+      if (e.user == user) {
+        *inserted = false;
+        return &slots_[e.slot];
+      }
+    }
+  }
+  // Every user's slot, in insertion order.
+  const std::vector<Slot>& slots() const { return slots_; }
+
+ private:
+  struct Entry {
+    int64_t user;
+    uint32_t slot;  // kEmpty: a free entry
+  };
+  static constexpr size_t kMinEntries = 1024;
+  static constexpr uint32_t kEmpty = 0xFFFFFFFFu;
   static size_t Hash(int64_t user) {
     return static_cast<size_t>((static_cast<uint64_t>(user) * 0x9E3779B97F4A7C15ULL) >> 20);
   }
+  // Where `user` (present) is in the table.
+  size_t Position(int64_t user) const {
+    const size_t mask = table_.size() - 1;
+    size_t i = Hash(user) & mask;
+    while (table_[i].user != user || table_[i].slot == kEmpty) i = (i + 1) & mask;
+    return i;
+  }
+  void Grow() {
+    table_.assign(table_.size() * 2, Entry{0, kEmpty});
+    const size_t mask = table_.size() - 1;
+    for (uint32_t k = 0; k < slots_.size(); ++k) {
+      size_t i = Hash(slots_[k].user) & mask;
+      while (table_[i].slot != kEmpty) i = (i + 1) & mask;
+      table_[i] = Entry{slots_[k].user, k};
+    }
+  }
+
+  std::vector<Entry> table_;
   std::vector<Slot> slots_;
-  std::vector<size_t> used_;  // slots in use, in insertion order
 };
 
 // The (year, month) of epoch milliseconds, remembering the last month's
@@ -123,26 +167,47 @@ ChunkRows DeriveChunkRows(const LogBatch& b, const SongMatcher& matcher) {
   std::vector<std::shared_ptr<SongplaySegment>>& segments = out.segments;
   thread_local LatestRows latest_row;  // user_id -> row of its latest event
   latest_row.Reset();
+  auto text = std::make_shared<TextPool>();
 
-  // Pass 1: the users, and which segment each songplay goes to, so that the
-  // segments' columns are allocated once at their final size (growing them
-  // row by row copied them over and over into fresh memory).
+  // Pass 1: the users; the songplays' rows, segments and text codes, so that
+  // the segments' columns are allocated once at their final size (growing
+  // them row by row copied them over and over into fresh memory).
   std::vector<size_t> sizes;  // rows per segment
+  // Per songplay, in input order: its batch row and level, location and
+  // user_agent codes. Reused by a worker chunk after chunk.
+  // Sized for every row being one (no growth checks in the loop), trimmed after it.
+  thread_local std::vector<uint32_t> play_rows, text_codes;
+  play_rows.resize(b.size());
+  text_codes.resize(3 * b.size());
+  out.segment_of_row.resize(b.size());
+  size_t plays = 0;
+  // The code of column `c`'s text in row `r`, `cached` the user's last one.
+  auto code_of = [&](uint32_t* cached, const StringColumn& c, size_t r) {
+    if (!c.valid(r)) return TextPool::kNull;
+    const std::string_view v = c.view(r);
+    if (*cached == TextPool::kNull || !SameText(text->Get(*cached), v)) *cached = text->Intern(v);
+    return *cached;
+  };
   {
     MonthOf month_of;
     SongplaySegment* current = nullptr;
     uint32_t current_index = 0;
     for (size_t r = 0; r < b.size(); ++r) {
-      std::optional<int64_t> user = b.user_id.Get(r);
-      if (!user) continue;
+      if (!b.user_id.valid[r]) continue;
       // users: the latest event of each user in the chunk (rows in input
       // order, so a later row wins a full tie).
-      {
-        bool inserted;
-        uint32_t* latest = latest_row.Find(*user, &inserted);
-        if (inserted || OrderOf(b, r) >= OrderOf(b, *latest)) *latest = static_cast<uint32_t>(r);
+      const OrderKey key = OrderKey::Of(b, r);
+      bool inserted;
+      LatestRows::Slot* slot = latest_row.Find(b.user_id.values[r], &inserted);
+      if (inserted || !(key < slot->order)) {
+        slot->row = static_cast<uint32_t>(r);
+        slot->order = key;
       }
       if (!b.next_song[r]) continue;
+      play_rows[plays] = static_cast<uint32_t>(r);
+      text_codes[3 * plays] = code_of(&slot->text[0], b.level, r);
+      text_codes[3 * plays + 1] = code_of(&slot->text[1], b.location, r);
+      text_codes[3 * plays + 2] = code_of(&slot->text[2], b.user_agent, r);
       // Plain variables, not a structured binding: clang 14 cannot capture
       // those in the lambda below.
       const auto ym = month_of(b.ts[r]);
@@ -162,58 +227,57 @@ ChunkRows DeriveChunkRows(const LogBatch& b, const SongMatcher& matcher) {
         current_index = static_cast<uint32_t>(found - segments.begin());
       }
       ++sizes[current_index];
-      out.segment_of_row.push_back(current_index);
+      out.segment_of_row[plays++] = current_index;
     }
   }
-  auto text = std::make_shared<TextPool>();
+  out.segment_of_row.resize(plays);
   for (size_t k = 0; k < segments.size(); ++k) {
     SongplaySegment& s = *segments[k];
     const size_t rows = sizes[k];
-    s.songplay_id.reserve(rows);
-    s.start_time_us.reserve(rows);
-    s.user_id.reserve(rows);
-    s.session_id.Reserve(rows);
-    s.item_in_session.Reserve(rows);
+    s.songplay_id.resize(rows);
+    s.start_time_us.resize(rows);
+    s.user_id.resize(rows);
+    s.session_id.values.resize(rows);
+    s.session_id.valid.resize(rows);
+    s.item_in_session.values.resize(rows);
+    s.item_in_session.valid.resize(rows);
     s.text = text;
-    s.level.reserve(rows);
-    s.location.reserve(rows);
-    s.user_agent.reserve(rows);
-    s.song.reserve(rows);
+    s.level.resize(rows);
+    s.location.resize(rows);
+    s.user_agent.resize(rows);
+    s.song.resize(rows);
   }
 
-  // Pass 2: the songplays' columns; their ids after it, several at a time.
-  std::vector<EventIdentity> identities(out.segment_of_row.size());
-  size_t k = 0;
-  for (size_t r = 0; r < b.size(); ++r) {
-    if (!b.next_song[r]) continue;
-    std::optional<int64_t> user = b.user_id.Get(r);
-    if (!user) continue;
-    SongplaySegment& s = *segments[out.segment_of_row[k++]];
-    const int64_t start_us = b.ts[r] * kMicrosPerMilli;
-    std::optional<int64_t> session = b.session_id.Get(r);
-    std::optional<int64_t> item = b.item_in_session.Get(r);
-    identities[k - 1] = EventIdentity{b.ts[r], *user, session, item};
-    s.start_time_us.push_back(start_us);
-    s.user_id.push_back(*user);
-    s.session_id.Append(session);
-    s.item_in_session.Append(item);
-    s.level.push_back(text->InternOrNull(b.level.Get(r)));
-    s.location.push_back(text->InternOrNull(b.location.Get(r)));
-    s.user_agent.push_back(text->InternOrNull(b.user_agent.Get(r)));
-    const Text title = b.song.Get(r), artist = b.artist.Get(r);
-    const std::optional<double> length = b.length.Get(r);
-    const SongRow* song =
-        title && artist && length ? matcher.Match(*title, *artist, *length) : nullptr;
-    s.song.push_back(song);
+  // Pass 2: the songplays' columns, written in place; their ids after it,
+  // several at a time.
+  std::vector<size_t> fill(segments.size(), 0);  // rows written per segment
+  for (size_t k = 0; k < plays; ++k) {
+    const size_t r = play_rows[k];
+    SongplaySegment& s = *segments[out.segment_of_row[k]];
+    const size_t i = fill[out.segment_of_row[k]]++;
+    s.start_time_us[i] = b.ts[r] * kMicrosPerMilli;
+    s.user_id[i] = b.user_id.values[r];
+    s.session_id.values[i] = b.session_id.values[r];
+    s.session_id.valid[i] = b.session_id.valid[r];
+    s.item_in_session.values[i] = b.item_in_session.values[r];
+    s.item_in_session.valid[i] = b.item_in_session.valid[r];
+    s.level[i] = text_codes[3 * k];
+    s.location[i] = text_codes[3 * k + 1];
+    s.user_agent[i] = text_codes[3 * k + 2];
+    const SongRow* song = nullptr;
+    if (b.song.valid(r) && b.artist.valid(r) && b.length.valid[r]) {
+      song = matcher.Match(b.song.view(r), b.artist.view(r), b.length.values[r]);
+    }
+    s.song[i] = song;
     out.matched += song != nullptr;
   }
 
-  {
-    std::vector<int64_t> ids(identities.size());
-    SongplayIds(identities.data(), identities.size(), ids.data());
-    for (size_t i = 0; i < ids.size(); ++i) {
-      segments[out.segment_of_row[i]]->songplay_id.push_back(ids[i]);
-    }
+  for (auto& segment : segments) {
+    SongplaySegment& s = *segment;
+    SongplayIds(EventColumns{s.start_time_us.data(), s.user_id.data(), s.session_id.values.data(),
+                             s.session_id.valid.data(), s.item_in_session.values.data(),
+                             s.item_in_session.valid.data()},
+                s.size(), s.songplay_id.data());
   }
 
   // Segments in partition order; renumber the rows' segment indices.
@@ -234,28 +298,32 @@ ChunkRows DeriveChunkRows(const LogBatch& b, const SongMatcher& matcher) {
 
   for (auto& s : segments) {
     s->distinct_start_us = s->start_time_us;
-    std::sort(s->distinct_start_us.begin(), s->distinct_start_us.end());
+    // Logs are written in time order, so this is usually sorted already.
+    if (!std::is_sorted(s->distinct_start_us.begin(), s->distinct_start_us.end())) {
+      std::sort(s->distinct_start_us.begin(), s->distinct_start_us.end());
+    }
     s->distinct_start_us.erase(
         std::unique(s->distinct_start_us.begin(), s->distinct_start_us.end()),
         s->distinct_start_us.end());
   }
-  // Users in ascending user_id: sort the (user, row) pairs, not the candidates.
-  std::vector<std::pair<int64_t, uint32_t>> latest;
-  latest.reserve(latest_row.size());
-  latest_row.ForEach([&](int64_t user, uint32_t r) { latest.emplace_back(user, r); });
+  // Users in ascending user_id: sort (user, slot) pairs, not the candidates.
+  const std::vector<LatestRows::Slot>& slots = latest_row.slots();
+  std::vector<std::pair<int64_t, uint32_t>> latest(slots.size());
+  for (uint32_t k = 0; k < slots.size(); ++k) latest[k] = {slots[k].user, k};
   std::sort(latest.begin(), latest.end());
-  out.users.reserve(latest.size());
-  for (const auto& [user, r] : latest) {
-    UserCandidate u;
-    u.user_id = user;
-    u.ts = b.ts[r];
-    u.session_id = b.session_id.Get(r);
-    u.item_in_session = b.item_in_session.Get(r);
+  out.users.resize(latest.size());
+  for (size_t k = 0; k < latest.size(); ++k) {
+    const LatestRows::Slot& slot = slots[latest[k].second];
+    const size_t r = slot.row;
+    UserCandidate& u = out.users[k];
+    u.user_id = slot.user;
+    u.ts = slot.order.ts;
+    if (slot.order.has_session) u.session_id = slot.order.session;
+    if (slot.order.has_item) u.item_in_session = slot.order.item;
     u.first_name = Own(b.first_name.Get(r));
     u.last_name = Own(b.last_name.Get(r));
     u.gender = Own(b.gender.Get(r));
     u.level = Own(b.level.Get(r));
-    out.users.push_back(std::move(u));
   }
   return out;
 }
