@@ -50,10 +50,12 @@ class TimeRows {
 }  // namespace
 
 // The ids taken so far: open addressing on the id's own bits (ids are hashes
-// already), 8 bytes a slot, at most 3/4 full. 0 marks an empty slot, so the id
-// 0 is kept aside. An id's home slot is its top bits, so the slots are in
-// ascending order of id (but for runs that wrap around the end), and growing
-// walks both tables in order instead of scattering every id at random.
+// already), 8 bytes a slot, at most half full: nearly every insert is of a new
+// id, and linear probing for a missing key reads ~8 slots at 3/4 full, ~2.5 at
+// 1/2. 0 marks an empty slot, so the id 0 is kept aside. An id's home slot is
+// its top bits, so the slots are in ascending order of id (but for runs that
+// wrap around the end), and growing walks both tables in order instead of
+// scattering every id at random.
 class SongplayFiles::IdSet {
  public:
   IdSet() : slots_(size_t{1} << kInitialBits, 0), shift_(kIdBits - kInitialBits) {}
@@ -65,7 +67,7 @@ class SongplayFiles::IdSet {
       has_zero_ = true;
       return !was;
     }
-    if ((size_ + 1) * 4 > slots_.size() * 3) Grow();
+    if ((size_ + 1) * 2 > slots_.size()) Grow();
     if (!Place(&slots_, shift_, static_cast<uint64_t>(id))) return false;
     ++size_;
     return true;
