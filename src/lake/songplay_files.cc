@@ -279,8 +279,8 @@ void SongplayFiles::Cut(const Key& key, Partition* p, size_t rows, std::vector<F
       c[k].dictionary = dictionary;
       c[k].codes.resize(rows);
     }
-    for (int k : {3, 6, 7, 8}) c[k].validity.resize(rows);
-    for (int k : {4, 5}) c[k].Reserve(rows);
+    for (int k : {3, 4, 5, 6, 7, 8}) c[k].validity.resize(rows);
+    for (int k : {4, 5}) c[k].offsets.resize(rows + 1);
     int64_t* const id = c[0].i64.data();
     int64_t* const start = c[1].i64.data();
     int64_t* const user = c[2].i64.data();
@@ -306,19 +306,21 @@ void SongplayFiles::Cut(const Key& key, Partition* p, size_t rows, std::vector<F
       start[i] = x.start_us;
       user[i] = s.user_id[r];
       put_text(&c[3], s.level[r]);
-      if (const SongRow* song = s.song[r]) {
-        c[4].AppendString(song->song_id);
-        Put(&c[5], song->artist_id);
-      } else {
-        c[4].AppendNull();
-        c[5].AppendNull();
-      }
+      // song_id and artist_id: plain strings (most rows match no song: null).
+      const SongRow* song = s.song[r];
+      auto put_string = [&](parquet::ColumnVector* col, Text v) {
+        if (v) col->bytes.append(*v);
+        col->offsets[i + 1] = static_cast<uint32_t>(col->bytes.size());
+        col->validity[i] = v.has_value();
+      };
+      put_string(&c[4], song ? Text(song->song_id) : std::nullopt);
+      put_string(&c[5], song ? song->artist_id : std::nullopt);
       session[i] = s.session_id.values[r];
       session_valid[i] = s.session_id.valid[r];
       put_text(&c[7], s.location[r]);
       put_text(&c[8], s.user_agent[r]);
     }
-    for (int k : {3, 6, 7, 8}) {
+    for (int k : {3, 4, 5, 6, 7, 8}) {
       std::vector<uint8_t>& v = c[k].validity;
       if (std::find(v.begin(), v.end(), 0) == v.end()) v.clear();
     }
