@@ -351,18 +351,17 @@ void SongplayFiles::Finish(std::vector<FileJob>* jobs) {
       job.rows = end - begin;
       job.build_columns = [starts, begin, end] {
         std::vector<parquet::ColumnVector> c;
-        for (const auto& col : TimeSchema().columns) {
-          c.emplace_back(col.type);
-          c.back().Reserve(end - begin);
-        }
+        for (const auto& col : TimeSchema().columns) c.emplace_back(col.type);
+        const size_t rows = end - begin;
+        c[0].i64.assign(starts->begin() + begin, starts->begin() + end);
+        for (int k = 1; k <= 4; ++k) c[k].i32.resize(rows);
         TimeRows time_rows;
-        for (size_t i = begin; i < end; ++i) {
-          TimeRow t = time_rows.Make((*starts)[i]);
-          c[0].AppendInt64(t.start_time_us);
-          c[1].AppendInt32(t.hour);
-          c[2].AppendInt32(t.day);
-          c[3].AppendInt32(t.week);
-          c[4].AppendInt32(t.weekday);
+        for (size_t i = 0; i < rows; ++i) {
+          const TimeRow t = time_rows.Make(c[0].i64[i]);
+          c[1].i32[i] = t.hour;
+          c[2].i32[i] = t.day;
+          c[3].i32[i] = t.week;
+          c[4].i32[i] = t.weekday;
         }
         return c;
       };
