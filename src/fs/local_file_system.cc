@@ -23,6 +23,9 @@ constexpr std::string_view kTmpMarker = ".sparkify-tmp-";
 // Appends are gathered into one write(2) of this size: thousands of small
 // partition files must not cost a syscall per row group or per page.
 constexpr size_t kWriteBufferSize = 1 << 20;
+// The buffer's first size: a small file's appends fit without the buffer
+// growing (and being copied) several times on the way.
+constexpr size_t kFirstWriteBufferSize = 16 << 10;
 // Threads that List() uses to walk a big tree's top folders.
 constexpr size_t kMaxListingThreads = 4;
 
@@ -96,6 +99,7 @@ class LocalWritableFile : public WritableFile {
       if (data.size() >= kWriteBufferSize)
         return WriteAll(fd_, data.data(), data.size(), tmp_path_);
     }
+    if (buffer_.capacity() < kFirstWriteBufferSize) buffer_.reserve(kFirstWriteBufferSize);
     buffer_.append(data);
     return Status::OK();
   }

@@ -9,6 +9,7 @@
 #include <ctime>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <tuple>
 
 #include "json/json_writer.h"
@@ -282,11 +283,16 @@ std::vector<FileJob> JobsOf(const TableRows& rows, size_t max_rows_per_file,
 }
 
 // Consecutive jobs of the same table and first partition folder ("year=1969"),
-// in order, at most a few groups' worth of the jobs per thread each, so that a
-// catalogue with one huge year still spreads over the threads.
+// in order. One thread makes all of a folder's subfolders: mkdir(2) holds the
+// parent folder's lock, so two threads in the same parent mostly wait for each
+// other. Only a folder with more than a thread's share of the files is cut (so
+// that a catalogue with one huge year still spreads over the threads); the
+// writer starts the biggest groups first (TableFileWriter::SubmitGroups), so
+// the year-less songs' folder (a third of a catalogue's partitions) does not
+// run alone at the end.
 std::vector<std::vector<FileJob>> GroupByTopFolder(std::vector<FileJob> jobs, size_t threads) {
-  constexpr size_t kGroupsPerThread = 4;
-  const size_t max_group = std::max<size_t>(1, jobs.size() / (kGroupsPerThread * threads));
+  const size_t max_group =
+      std::max<size_t>(1, (jobs.size() + threads - 1) / std::max<size_t>(1, threads));
   auto top = [](const FileJob& j) {
     return std::string_view(j.partition).substr(0, j.partition.find('/'));
   };
@@ -331,10 +337,25 @@ Status RunStreaming(const RunContext& c, std::string* rejects_jsonl) {
     rejects.insert(rejects.end(), o.rejects.begin(), o.rejects.end());
   }
   FillInput(&report->songs, song_stats);
+  // Each step below is serial; two at a time keep both cores busy until the
+  // files are queued.
   TableRows dims;
-  dims.songs = BuildSongs(song_batches);
-  dims.artists = BuildArtists(song_batches);
-  SongMatcher matcher(dims.songs);
+  c.pool->ParallelFor(2, [&](size_t i) {
+    if (i == 0) {
+      dims.songs = BuildSongs(song_batches);
+    } else {
+      dims.artists = BuildArtists(song_batches);
+    }
+  });
+  std::vector<FileJob> dim_jobs;
+  std::optional<SongMatcher> matcher;
+  c.pool->ParallelFor(2, [&](size_t i) {
+    if (i == 0) {
+      dim_jobs = JobsOf(dims, options.max_rows_per_file, {"songs", "artists"});
+    } else {
+      matcher.emplace(dims.songs);
+    }
+  });
   report->seconds["songs"] = SecondsSince(t);
 
   for (const char* table : kTableNames) c.txn->SetTableMode(table, TableMode::kReplace);
@@ -346,10 +367,7 @@ Status RunStreaming(const RunContext& c, std::string* rejects_jsonl) {
   // The catalogue's files are written while the logs are parsed, one task per
   // top folder (songs: a year) so that the threads make new partition
   // folders under different parents.
-  for (std::vector<FileJob>& group : GroupByTopFolder(
-           JobsOf(dims, options.max_rows_per_file, {"songs", "artists"}), c.pool->size())) {
-    writer.SubmitGroup(std::move(group));
-  }
+  writer.SubmitGroups(GroupByTopFolder(std::move(dim_jobs), c.pool->size()));
 
   // Logs, streamed.
   auto t_logs = Clock::now();
@@ -364,7 +382,7 @@ Status RunStreaming(const RunContext& c, std::string* rejects_jsonl) {
   }
   SongplayFiles files(options.max_rows_per_file, kMaxBufferedSongplays);
   LogStreamResult logs;
-  s = StreamLogs(c.logs_fs, c.log_objects, matcher, stream_options, c.pool, &files, &writer, &logs,
+  s = StreamLogs(c.logs_fs, c.log_objects, *matcher, stream_options, c.pool, &files, &writer, &logs,
                  &bytes_done);
   c.progress->EndStage();
   report->seconds["logs"] = SecondsSince(t_logs);

@@ -1,5 +1,6 @@
 #include "lake/table_file_writer.h"
 
+#include <algorithm>
 #include <memory>
 #include <utility>
 
@@ -38,16 +39,45 @@ void TableFileWriter::Submit(FileJob job, bool wait_for_room) {
 }
 
 void TableFileWriter::SubmitGroup(std::vector<FileJob> jobs) {
-  if (jobs.empty()) return;
-  uint64_t first = 0;
+  std::vector<std::vector<FileJob>> groups;
+  groups.push_back(std::move(jobs));
+  SubmitGroups(std::move(groups));
+}
+
+uint64_t TableFileWriter::GroupCost(const std::vector<FileJob>& jobs) {
+  uint64_t cost = 0;
+  for (const FileJob& job : jobs) cost += job.rows + kFileCostInRows;
+  return cost;
+}
+
+void TableFileWriter::SubmitGroups(std::vector<std::vector<FileJob>> groups) {
+  std::vector<uint64_t> first(groups.size());
   {
     std::lock_guard<std::mutex> lock(mu_);
-    for (const FileJob& job : jobs) stats_[job.table];
+    for (const auto& jobs : groups) {
+      for (const FileJob& job : jobs) stats_[job.table];
+    }
     if (failed_.load()) return;
-    first = next_number_;
-    next_number_ += jobs.size();
-    ++in_flight_;
+    for (size_t g = 0; g < groups.size(); ++g) {
+      first[g] = next_number_;
+      next_number_ += groups[g].size();
+      if (!groups[g].empty()) ++in_flight_;
+    }
   }
+  std::vector<size_t> order(groups.size());
+  std::vector<uint64_t> cost(groups.size());
+  for (size_t g = 0; g < groups.size(); ++g) {
+    order[g] = g;
+    cost[g] = GroupCost(groups[g]);
+  }
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return cost[a] > cost[b]; });
+  for (size_t g : order) {
+    if (!groups[g].empty()) QueueGroup(std::move(groups[g]), first[g]);
+  }
+}
+
+void TableFileWriter::QueueGroup(std::vector<FileJob> jobs, uint64_t first) {
   auto shared = std::make_shared<std::vector<FileJob>>(std::move(jobs));
   pool_->Submit([this, shared, first] {
     for (size_t i = 0; i < shared->size(); ++i) {

@@ -52,6 +52,17 @@ class TableFileWriter {
   // new subfolder. Never waits for room.
   void SubmitGroup(std::vector<FileJob> jobs);
 
+  // Queues each of `groups` as SubmitGroup() does, numbered as that many
+  // SubmitGroup() calls in the given order would number them, but queued
+  // costliest group first (cost: GroupCost()): a big group queued last would
+  // run alone at the end while the other threads idle.
+  void SubmitGroups(std::vector<std::vector<FileJob>> groups);
+
+  // An estimate of the time a group takes, in rows: each file also costs
+  // kFileCostInRows rows' worth (a folder, an open, a footer).
+  static constexpr uint64_t kFileCostInRows = 64;
+  static uint64_t GroupCost(const std::vector<FileJob>& jobs);
+
   // True once a job failed: the caller may stop early.
   bool failed() const { return failed_.load(); }
 
@@ -70,6 +81,8 @@ class TableFileWriter {
 
   // Writes `job` as file `number` and accounts for it (on a pool thread).
   void Write(const FileJob& job, uint64_t number);
+  // Queues `jobs` as one task, numbered from `first` (numbers already taken).
+  void QueueGroup(std::vector<FileJob> jobs, uint64_t first);
 
   std::mutex mu_;
   std::condition_variable cv_;

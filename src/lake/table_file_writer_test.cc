@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <string>
 #include <vector>
@@ -41,8 +42,10 @@ struct Catalogue {
   TableRows rows;
 };
 
+enum class Submission { kSingle, kGroups, kGroupsAtOnce };
+
 // Partition folder -> file number, as committed.
-std::map<std::string, std::string> Write(bool grouped) {
+std::map<std::string, std::string> Write(Submission how) {
   auto fs = fs::NewMemoryFileSystem();
   std::unique_ptr<Transaction> txn;
   TransactionOptions options;
@@ -53,11 +56,21 @@ std::map<std::string, std::string> Write(bool grouped) {
   Catalogue catalogue;
   std::vector<FileJob> jobs = catalogue.Jobs();
   EXPECT_EQ(jobs.size(), static_cast<size_t>(kYears * kArtistsPerYear));
-  if (grouped) {  // by year, as the pipeline groups them
+  if (how != Submission::kSingle) {  // by year, as the pipeline groups them
+    std::vector<std::vector<FileJob>> groups;
     for (size_t i = 0; i < jobs.size(); i += kArtistsPerYear) {
-      writer.SubmitGroup(
-          std::vector<FileJob>(std::make_move_iterator(jobs.begin() + i),
-                               std::make_move_iterator(jobs.begin() + i + kArtistsPerYear)));
+      // Years of growing size (1, 2, 3, 4 files... cut to kArtistsPerYear):
+      // the last group is the biggest, so it is started first.
+      const size_t n = std::min<size_t>(kArtistsPerYear, i / kArtistsPerYear + 2);
+      groups.emplace_back(std::make_move_iterator(jobs.begin() + i),
+                          std::make_move_iterator(jobs.begin() + i + n));
+      groups.emplace_back(std::make_move_iterator(jobs.begin() + i + n),
+                          std::make_move_iterator(jobs.begin() + i + kArtistsPerYear));
+    }
+    if (how == Submission::kGroups) {
+      for (auto& g : groups) writer.SubmitGroup(std::move(g));
+    } else {
+      writer.SubmitGroups(std::move(groups));
     }
   } else {
     for (FileJob& j : jobs) writer.Submit(std::move(j), /*wait_for_room=*/false);
@@ -80,10 +93,13 @@ std::map<std::string, std::string> Write(bool grouped) {
 // A group of jobs is numbered as the same jobs submitted one by one: the
 // lake's file names do not depend on how the writes were scheduled.
 TEST(TableFileWriter, GroupsNumberFilesAsSingleSubmits) {
-  auto single = Write(false);
-  auto grouped = Write(true);
+  auto single = Write(Submission::kSingle);
+  auto grouped = Write(Submission::kGroups);
+  // Queued biggest first, numbered in the order given.
+  auto at_once = Write(Submission::kGroupsAtOnce);
   EXPECT_EQ(single.size(), 12u);
   EXPECT_EQ(grouped, single);
+  EXPECT_EQ(at_once, single);
   EXPECT_EQ(single["songs/year=1960/artist_id=AR0"], "0.parquet");
   EXPECT_EQ(single["songs/year=1962/artist_id=AR3"], "11.parquet");
 }

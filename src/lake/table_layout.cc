@@ -38,6 +38,7 @@ ColumnSchema Timestamp(const char* name) {
 
 std::vector<ColumnVector> EmptyColumns(const Schema& schema, size_t rows) {
   std::vector<ColumnVector> columns;
+  columns.reserve(schema.columns.size());
   for (const auto& c : schema.columns) {
     columns.emplace_back(c.type);
     columns.back().Reserve(rows);
@@ -165,8 +166,12 @@ std::vector<FileJob> PlanTableFiles(const TableRows& t, size_t max_rows) {
       if (partitions[a] != partitions[b]) return partitions[a] < partitions[b];
       return t.songs[a].song_id < t.songs[b].song_id;
     });
+    // Each row's path was made once above: the jobs are cut by the same paths.
+    auto partition_of = [&](const SongRow& r) -> const std::string& {
+      return partitions[static_cast<size_t>(&r - t.songs.data())];
+    };
     AddJobs(
-        "songs", SongsSchema(), t.songs, order, SongPartition,
+        "songs", SongsSchema(), t.songs, order, partition_of,
         [](const SongRow& r, std::vector<ColumnVector>* c) {
           (*c)[0].AppendString(r.song_id);
           Put(&(*c)[1], r.title);

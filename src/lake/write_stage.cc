@@ -24,8 +24,7 @@ Status EncodeFile(const FileJob& job, const parquet::WriterOptions& options, par
                   uint64_t* bytes) {
   parquet::FileWriter writer(*job.schema, options, sink);
   std::vector<parquet::ColumnVector> columns = job.build_columns();
-  if (job.rows > 0) SPARKIFY_RETURN_IF_ERROR(writer.WriteBatch(columns));
-  SPARKIFY_RETURN_IF_ERROR(writer.Close());
+  SPARKIFY_RETURN_IF_ERROR(job.rows > 0 ? writer.WriteLastBatch(columns) : writer.Close());
   *bytes = writer.bytes_written();
   return Status::OK();
 }

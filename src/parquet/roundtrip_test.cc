@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <memory>
 #include <optional>
 #include <random>
 
@@ -99,6 +100,78 @@ TEST(RoundTrip, LargeBatchesAreWrittenStraightFromTheCallersVectors) {
   auto cols2 = r2->ReadAll();
   ASSERT_TRUE(cols2.ok());
   EXPECT_EQ(CanonicalRows(*r2, *cols2), CanonicalRows(t));
+}
+
+// WriteLastBatch() encodes straight from the caller's vectors what
+// WriteBatch() + Close() would copy first: the bytes must not differ, for one
+// row, a row group's worth, several row groups, nulls, and after a batch.
+TEST(Writer, LastBatchWritesTheBytesOfWriteBatchThenClose) {
+  for (size_t rows : {size_t{1}, size_t{2}, size_t{999}, size_t{2500}}) {
+    for (size_t max_rows : {size_t{700}, size_t{1} << 20}) {
+      for (size_t null_every : {size_t{0}, size_t{1}, size_t{3}}) {
+        SCOPED_TRACE(::testing::Message()
+                     << rows << " rows, " << max_rows << " per group, nulls " << null_every);
+        WriterOptions o;
+        o.max_row_group_rows = max_rows;
+        Table t = AllTypesTable(rows, 11, null_every);
+        StringSink two_calls, last_batch;
+        {
+          FileWriter w(t.schema, o, &two_calls);
+          ASSERT_TRUE(w.WriteBatch(t.columns).ok());
+          ASSERT_TRUE(w.Close().ok());
+        }
+        {
+          FileWriter w(t.schema, o, &last_batch);
+          ASSERT_TRUE(w.WriteLastBatch(t.columns).ok());
+          EXPECT_EQ(w.bytes_written(), last_batch.data().size());
+          EXPECT_FALSE(w.Close().ok());  // already closed
+        }
+        EXPECT_EQ(last_batch.data(), two_calls.data());
+      }
+    }
+  }
+  // After an earlier batch the rows are buffered as WriteBatch() does.
+  Table t = AllTypesTable(100, 12, 2);
+  StringSink two_calls, last_batch;
+  {
+    FileWriter w(t.schema, WriterOptions(), &two_calls);
+    ASSERT_TRUE(w.WriteBatch(t.columns).ok());
+    ASSERT_TRUE(w.WriteBatch(t.columns).ok());
+    ASSERT_TRUE(w.Close().ok());
+  }
+  {
+    FileWriter w(t.schema, WriterOptions(), &last_batch);
+    ASSERT_TRUE(w.WriteBatch(t.columns).ok());
+    ASSERT_TRUE(w.WriteLastBatch(t.columns).ok());
+  }
+  EXPECT_EQ(last_batch.data(), two_calls.data());
+  // A string column in dictionary form (the lake's songplays) gives the bytes
+  // WriteBatch() gives for it after converting it to the plain form.
+  {
+    Schema schema{{{"s", PhysicalType::kByteArray, LogicalType::kString, Repetition::kOptional}}};
+    auto dict = std::make_shared<ColumnVector>(PhysicalType::kByteArray);
+    for (const char* v : {"unused", "Free", "paid", "NYC"}) dict->AppendString(v);
+    ColumnVector coded(PhysicalType::kByteArray);
+    coded.dictionary = dict;
+    for (uint32_t i = 0; i < 500; ++i) {
+      if (i % 7 == 0) {
+        coded.AppendNull();
+      } else {
+        coded.AppendCode(1 + i % 3);
+      }
+    }
+    StringSink batch_then_close, last;
+    FileWriter a(schema, WriterOptions(), &batch_then_close);
+    ASSERT_TRUE(a.WriteBatch({coded}).ok());
+    ASSERT_TRUE(a.Close().ok());
+    FileWriter b(schema, WriterOptions(), &last);
+    ASSERT_TRUE(b.WriteLastBatch({coded}).ok());
+    EXPECT_EQ(last.data(), batch_then_close.data());
+  }
+  // Bad input is refused as by WriteBatch().
+  FileWriter w(t.schema, WriterOptions(), &last_batch);
+  std::vector<ColumnVector> short_batch(t.columns.begin(), t.columns.end() - 1);
+  EXPECT_FALSE(w.WriteLastBatch(short_batch).ok());
 }
 
 TEST(RoundTrip, DictionaryFallsBackToPlainPastTheLimit) {

@@ -4,27 +4,6 @@
 
 namespace sparkify::parquet::thrift {
 
-void CompactWriter::FieldHeader(int16_t id, CType type) {
-  int16_t& last = last_ids_.back();
-  int delta = id - last;
-  if (delta > 0 && delta <= 15) {
-    out_->push_back(static_cast<char>((delta << 4) | static_cast<uint8_t>(type)));
-  } else {
-    out_->push_back(static_cast<char>(type));
-    Varint(ZigZag32(id));
-  }
-  last = id;
-}
-
-void CompactWriter::ListHeader(CType elem, uint32_t size) {
-  if (size < 15) {
-    out_->push_back(static_cast<char>((size << 4) | static_cast<uint8_t>(elem)));
-  } else {
-    out_->push_back(static_cast<char>(0xF0 | static_cast<uint8_t>(elem)));
-    Varint(size);
-  }
-}
-
 bool CompactReader::ReadVarint(uint64_t* v) {
   uint64_t result = 0;
   for (int shift = 0; shift < 64; shift += 7) {

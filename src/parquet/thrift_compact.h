@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstdlib>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,12 +37,19 @@ enum class CType : uint8_t {
 
 class CompactWriter {
  public:
+  // Structs nested deeper than this are a programming error (Parquet's
+  // deepest, a statistics inside a column chunk's metadata, is 5).
+  static constexpr int kMaxDepth = 32;
+
   explicit CompactWriter(std::string* out) : out_(out) {}
 
-  void BeginStruct() { last_ids_.push_back(0); }
+  void BeginStruct() {
+    if (depth_ == kMaxDepth) std::abort();
+    last_ids_[depth_++] = 0;
+  }
   void EndStruct() {
     out_->push_back(0);
-    last_ids_.pop_back();
+    --depth_;
   }
 
   void FieldI32(int16_t id, int32_t v) {
@@ -84,8 +92,27 @@ class CompactWriter {
   }
 
  private:
-  void FieldHeader(int16_t id, CType type);
-  void ListHeader(CType elem, uint32_t size);
+  // Inline: a footer has a few hundred fields, and a small file's footer
+  // costs as much as its data.
+  void FieldHeader(int16_t id, CType type) {
+    int16_t& last = last_ids_[depth_ - 1];
+    const int delta = id - last;
+    if (delta > 0 && delta <= 15) {
+      out_->push_back(static_cast<char>((delta << 4) | static_cast<uint8_t>(type)));
+    } else {
+      out_->push_back(static_cast<char>(type));
+      Varint(ZigZag32(id));
+    }
+    last = id;
+  }
+  void ListHeader(CType elem, uint32_t size) {
+    if (size < 15) {
+      out_->push_back(static_cast<char>((size << 4) | static_cast<uint8_t>(elem)));
+    } else {
+      out_->push_back(static_cast<char>(0xF0 | static_cast<uint8_t>(elem)));
+      Varint(size);
+    }
+  }
   void Binary(std::string_view v) {
     Varint(v.size());
     out_->append(v);
@@ -102,7 +129,11 @@ class CompactWriter {
   }
 
   std::string* out_;
-  std::vector<int16_t> last_ids_;
+  // The last field id of each open struct: a fixed stack, because a writer is
+  // made per page header and per footer (thousands per second of small files),
+  // and a vector would allocate each time.
+  int16_t last_ids_[kMaxDepth];
+  int depth_ = 0;
 };
 
 class CompactReader {

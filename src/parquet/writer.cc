@@ -176,6 +176,14 @@ std::string CreatedBy() {
   return std::string("sparkify version ") + SPARKIFY_VERSION + " (build " + SPARKIFY_VERSION + ")";
 }
 
+namespace {
+// Made once: every footer carries it.
+const std::string& CachedCreatedBy() {
+  static const std::string created_by = CreatedBy();
+  return created_by;
+}
+}  // namespace
+
 class FileWriter::Impl {
  public:
   Impl(Schema schema, WriterOptions options, Sink* sink)
@@ -188,26 +196,13 @@ class FileWriter::Impl {
     if (status_.ok() && options_.data_page_version != 1 && options_.data_page_version != 2) {
       status_ = Status::InvalidArgument("data_page_version must be 1 or 2");
     }
-    for (const ColumnSchema& c : schema_.columns) buffer_.emplace_back(c.type);
   }
 
   Status WriteBatch(const std::vector<ColumnVector>& columns) {
     SPARKIFY_RETURN_IF_ERROR(status_);
     if (closed_) return Status::InvalidArgument("WriteBatch after Close");
-    if (columns.size() != schema_.columns.size()) {
-      return Status::InvalidArgument("WriteBatch: " + std::to_string(columns.size()) +
-                                     " columns for a schema of " +
-                                     std::to_string(schema_.columns.size()));
-    }
+    SPARKIFY_RETURN_IF_ERROR(CheckBatch(columns));
     const size_t rows = columns.empty() ? 0 : columns[0].size();
-    for (size_t c = 0; c < columns.size(); ++c) {
-      if (columns[c].size() != rows) {
-        return Status::InvalidArgument("WriteBatch: column " + schema_.columns[c].name + " has " +
-                                       std::to_string(columns[c].size()) + " rows, expected " +
-                                       std::to_string(rows));
-      }
-      SPARKIFY_RETURN_IF_ERROR(ColumnChunkWriter::Validate(schema_.columns[c], columns[c]));
-    }
     const size_t max_rows = std::max<size_t>(options_.max_row_group_rows, 1);
     size_t begin = 0;
     // A large batch arriving while nothing is buffered is written straight
@@ -228,6 +223,9 @@ class FileWriter::Impl {
         begin = end;
       }
     }
+    if (begin < rows && buffer_.empty()) {
+      for (const ColumnSchema& c : schema_.columns) buffer_.emplace_back(c.type);
+    }
     while (begin < rows) {
       size_t take = std::min(rows - begin, max_rows - buffered_rows_);
       size_t end = begin + take;
@@ -245,6 +243,28 @@ class FileWriter::Impl {
     return Status::OK();
   }
 
+  Status WriteLastBatch(const std::vector<ColumnVector>& columns) {
+    SPARKIFY_RETURN_IF_ERROR(status_);
+    if (closed_) return Status::InvalidArgument("WriteLastBatch after Close");
+    const size_t rows = columns.empty() ? 0 : columns[0].size();
+    if (buffered_rows_ != 0 || rows == 0 || rows >= kDirectWriteRows) {
+      SPARKIFY_RETURN_IF_ERROR(WriteBatch(columns));
+      return Close();
+    }
+    SPARKIFY_RETURN_IF_ERROR(CheckBatch(columns));
+    // WriteBatch() would buffer these rows whole and cut them into row groups
+    // of max_row_group_rows (one group, nearly always) at Close(): the same
+    // groups, straight from `columns`.
+    const size_t max_rows = std::max<size_t>(options_.max_row_group_rows, 1);
+    for (size_t begin = 0; begin < rows;) {
+      const size_t end = std::min(rows, begin + max_rows);
+      Status s = WriteRowGroup(columns, begin, end);
+      if (!s.ok()) return status_ = s;
+      begin = end;
+    }
+    return Close();
+  }
+
   Status Close() {
     SPARKIFY_RETURN_IF_ERROR(status_);
     if (closed_) return Status::InvalidArgument("Close called twice");
@@ -257,6 +277,24 @@ class FileWriter::Impl {
   uint64_t bytes_written() const { return offset_; }
 
  private:
+  Status CheckBatch(const std::vector<ColumnVector>& columns) const {
+    if (columns.size() != schema_.columns.size()) {
+      return Status::InvalidArgument("WriteBatch: " + std::to_string(columns.size()) +
+                                     " columns for a schema of " +
+                                     std::to_string(schema_.columns.size()));
+    }
+    const size_t rows = columns.empty() ? 0 : columns[0].size();
+    for (size_t c = 0; c < columns.size(); ++c) {
+      if (columns[c].size() != rows) {
+        return Status::InvalidArgument("WriteBatch: column " + schema_.columns[c].name + " has " +
+                                       std::to_string(columns[c].size()) + " rows, expected " +
+                                       std::to_string(rows));
+      }
+      SPARKIFY_RETURN_IF_ERROR(ColumnChunkWriter::Validate(schema_.columns[c], columns[c]));
+    }
+    return Status::OK();
+  }
+
   Status Append(std::string_view data) {
     SPARKIFY_RETURN_IF_ERROR(sink_->Append(data));
     offset_ += data.size();
@@ -288,6 +326,9 @@ class FileWriter::Impl {
     int64_t compressed = 0, uncompressed = 0;
     std::vector<format::ColumnIndex> cis;
     std::vector<format::OffsetIndex> ois;
+    rg.columns.reserve(schema_.columns.size());
+    cis.reserve(schema_.columns.size());
+    ois.reserve(schema_.columns.size());
     for (size_t c = 0; c < schema_.columns.size(); ++c) {
       EncodedChunk enc;
       SPARKIFY_RETURN_IF_ERROR(
@@ -310,29 +351,35 @@ class FileWriter::Impl {
   Status Finish() {
     SPARKIFY_RETURN_IF_ERROR(FlushRowGroup());
     SPARKIFY_RETURN_IF_ERROR(Start());
+    // Everything after the data goes out in one Append, built in a buffer of
+    // this thread that later files reuse (the ETL writes many small files).
+    thread_local std::string tail;
+    tail.clear();
     // Page index: all ColumnIndexes, then all OffsetIndexes, after the data.
     if (options_.write_page_index) {
-      std::string buf;
       for (size_t g = 0; g < meta_.row_groups.size(); ++g) {
         for (size_t c = 0; c < schema_.columns.size(); ++c) {
-          buf.clear();
-          format::Serialize(column_indexes_[g][c], &buf);
-          meta_.row_groups[g].columns[c].column_index_offset = static_cast<int64_t>(offset_);
-          meta_.row_groups[g].columns[c].column_index_length = static_cast<int32_t>(buf.size());
-          SPARKIFY_RETURN_IF_ERROR(Append(buf));
+          const size_t start = tail.size();
+          format::Serialize(column_indexes_[g][c], &tail);
+          meta_.row_groups[g].columns[c].column_index_offset =
+              static_cast<int64_t>(offset_ + start);
+          meta_.row_groups[g].columns[c].column_index_length =
+              static_cast<int32_t>(tail.size() - start);
         }
       }
       for (size_t g = 0; g < meta_.row_groups.size(); ++g) {
         for (size_t c = 0; c < schema_.columns.size(); ++c) {
-          buf.clear();
-          format::Serialize(offset_indexes_[g][c], &buf);
-          meta_.row_groups[g].columns[c].offset_index_offset = static_cast<int64_t>(offset_);
-          meta_.row_groups[g].columns[c].offset_index_length = static_cast<int32_t>(buf.size());
-          SPARKIFY_RETURN_IF_ERROR(Append(buf));
+          const size_t start = tail.size();
+          format::Serialize(offset_indexes_[g][c], &tail);
+          meta_.row_groups[g].columns[c].offset_index_offset =
+              static_cast<int64_t>(offset_ + start);
+          meta_.row_groups[g].columns[c].offset_index_length =
+              static_cast<int32_t>(tail.size() - start);
         }
       }
     }
     meta_.version = 1;
+    meta_.schema.reserve(schema_.columns.size() + 1);
     format::SchemaElement root;
     root.name = "schema";
     root.num_children = static_cast<int32_t>(schema_.columns.size());
@@ -340,16 +387,16 @@ class FileWriter::Impl {
     for (const ColumnSchema& c : schema_.columns) meta_.schema.push_back(LeafElement(c));
     for (const auto& [k, v] : options_.key_value_metadata)
       meta_.key_value_metadata.push_back({k, v});
-    meta_.created_by = CreatedBy();
+    meta_.created_by = CachedCreatedBy();
     meta_.column_orders.assign(schema_.columns.size(), true);
-    std::string footer;
-    format::Serialize(meta_, &footer);
-    uint32_t len = static_cast<uint32_t>(footer.size());
+    const size_t footer_start = tail.size();
+    format::Serialize(meta_, &tail);
+    uint32_t len = static_cast<uint32_t>(tail.size() - footer_start);
     char len_bytes[4];
     std::memcpy(len_bytes, &len, 4);
-    footer.append(len_bytes, 4);
-    footer.append(kMagic);
-    return Append(footer);
+    tail.append(len_bytes, 4);
+    tail.append(kMagic);
+    return Append(tail);
   }
 
   Schema schema_;
@@ -374,6 +421,9 @@ FileWriter::FileWriter(Schema schema, WriterOptions options, Sink* sink)
 FileWriter::~FileWriter() = default;
 Status FileWriter::WriteBatch(const std::vector<ColumnVector>& columns) {
   return impl_->WriteBatch(columns);
+}
+Status FileWriter::WriteLastBatch(const std::vector<ColumnVector>& columns) {
+  return impl_->WriteLastBatch(columns);
 }
 Status FileWriter::Close() { return impl_->Close(); }
 uint64_t FileWriter::bytes_written() const { return impl_->bytes_written(); }

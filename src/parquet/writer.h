@@ -105,6 +105,11 @@ class FileWriter {
   // Flushes the open row group and writes the footer. Must be called once.
   Status Close();
 
+  // The file's last rows: WriteBatch(columns) then Close(), the same bytes,
+  // but rows that WriteBatch() would only buffer are encoded straight from
+  // `columns`, not copied first (a lake's many one-row files).
+  Status WriteLastBatch(const std::vector<ColumnVector>& columns);
+
   // Bytes written to the sink so far (the file size after Close()).
   uint64_t bytes_written() const;
 

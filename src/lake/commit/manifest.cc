@@ -11,9 +11,46 @@ namespace {
 constexpr int64_t kFormatVersion = 1;
 constexpr int kSeqDigits = 10;  // zero-padded so that names sort by sequence
 
+// Appends `s` escaped for a JSON string. Runs of characters that need no
+// escape (all of a file name) go in one append: a catalogue's manifest lists
+// 150,000 files, and a character at a time made its encoding a tenth of a
+// second of the commit.
+void AppendEscaped(std::string* out, std::string_view s) {
+  size_t plain = 0;  // start of the current run of plain characters
+  for (size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out->append(s.data() + plain, i - plain);
+    plain = i + 1;
+    switch (c) {
+      case '"':
+        *out += "\\\"";
+        break;
+      case '\\':
+        *out += "\\\\";
+        break;
+      case '\n':
+        *out += "\\n";
+        break;
+      case '\r':
+        *out += "\\r";
+        break;
+      case '\t':
+        *out += "\\t";
+        break;
+      default: {
+        char buf[8];
+        std::snprintf(buf, sizeof(buf), "\\u%04x", c);
+        *out += buf;
+      }
+    }
+  }
+  out->append(s.data() + plain, s.size() - plain);
+}
+
 void AppendString(std::string* out, std::string_view s) {
   *out += '"';
-  *out += JsonEscape(s);
+  AppendEscaped(out, s);
   *out += '"';
 }
 
@@ -22,33 +59,7 @@ void AppendString(std::string* out, std::string_view s) {
 std::string JsonEscape(std::string_view s) {
   std::string out;
   out.reserve(s.size());
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof(buf), "\\u%04x", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
+  AppendEscaped(&out, s);
   return out;
 }
 
@@ -60,7 +71,13 @@ std::string Manifest::Path() const {
 }
 
 std::string Manifest::Encode() const {
-  std::string out = "{\"format\":" + std::to_string(kFormatVersion);
+  size_t size = summary_json.size() + state.size() + 256;
+  for (const auto& [name, table] : tables) {
+    for (const std::string& f : table.files) size += f.size() + 6;
+  }
+  std::string out;
+  out.reserve(size);
+  out += "{\"format\":" + std::to_string(kFormatVersion);
   out += ",\"seq\":" + std::to_string(seq);
   out += ",\"run_id\":";
   AppendString(&out, run_id);

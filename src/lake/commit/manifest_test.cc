@@ -30,6 +30,16 @@ TEST(ManifestTest, EncodeDecodeRoundTrips) {
   EXPECT_EQ(back.state, m.state);
 }
 
+// JSON (RFC 8259) escapes: quote, backslash and control characters only;
+// plain runs, bytes >= 0x80 and DEL pass through.
+TEST(ManifestTest, JsonEscapeEscapesWhatJsonRequires) {
+  EXPECT_EQ(JsonEscape(""), "");
+  EXPECT_EQ(JsonEscape("year=1969/part-0.parquet"), "year=1969/part-0.parquet");
+  EXPECT_EQ(JsonEscape("a\"b\\c\nd\re\tf"), "a\\\"b\\\\c\\nd\\re\\tf");
+  EXPECT_EQ(JsonEscape(std::string("\x01x\x1f\x7f\xc3\xa9\"", 7)),
+            "\\u0001x\\u001f\x7f\xc3\xa9\\\"");
+}
+
 TEST(ManifestTest, PathsSortBySequence) {
   Manifest a, b;
   a.seq = 9;
