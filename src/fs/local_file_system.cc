@@ -23,9 +23,11 @@ constexpr std::string_view kTmpMarker = ".sparkify-tmp-";
 // Appends are gathered into one write(2) of this size: thousands of small
 // partition files must not cost a syscall per row group or per page.
 constexpr size_t kWriteBufferSize = 1 << 20;
-// The buffer's first size: a small file's appends fit without the buffer
-// growing (and being copied) several times on the way.
-constexpr size_t kFirstWriteBufferSize = 16 << 10;
+// The buffer's first size: a one-row partition file's appends (~750 bytes)
+// fit without the buffer growing (and being copied) several times on the way.
+// Under 1 KiB with the terminator and glibc's chunk header (glibc's small
+// requests; a large one first consolidates its fast bins).
+constexpr size_t kFirstWriteBufferSize = 984;
 // Threads that List() uses to walk a big tree's top folders.
 constexpr size_t kMaxListingThreads = 4;
 

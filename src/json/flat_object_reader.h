@@ -25,11 +25,13 @@
 // Views into unescaped strings stay valid until the next Read().
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>  // part of every x86-64 CPU: no runtime check needed
@@ -81,9 +83,29 @@ class FlatObjectReader {
 
   // `doc` starts with '{' and ends with '}' (no surrounding whitespace).
   template <typename F>
-  bool Read(std::string_view doc, F&& on_field);
+  bool Read(std::string_view doc, F&& on_field) {
+    return ReadObject<false>(doc, std::forward<F>(on_field), nullptr);
+  }
+
+  // Reads the object that starts `text` (text[0] == '{') and ends on the
+  // same line, without knowing where the line ends: sets *length to the
+  // object's length, and then its first *length bytes are a document that
+  // Read() would accept with the same fields. A '\n' between tokens (never
+  // allowed inside a string) makes it return false: a multi-line object is
+  // left to the caller's line logic. `text` must end with '}' (the caller cuts
+  // its text after its last '}'), which bounds every scan. What follows the
+  // object is the caller's to check. Saves a pass over the line to find its
+  // end before reading it.
+  template <typename F>
+  bool ReadLine(std::string_view text, F&& on_field, size_t* length) {
+    return ReadObject<true>(text, std::forward<F>(on_field), length);
+  }
 
  private:
+  // Read (kLine false: `text` is the document) or ReadLine (kLine true).
+  template <bool kLine, typename F>
+  bool ReadObject(std::string_view text, F&& on_field, size_t* length);
+
   // Reads the string whose opening quote is at p[-1]; on success *p is past
   // the closing quote and `out` holds the unescaped text.
   bool ReadString(const char*& p, const char* end, FlatValue* out);
@@ -149,11 +171,13 @@ namespace flat_detail {
 
 inline bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
-// Skips JSON whitespace. Needs no bound: Read() only calls it before the
-// document's last byte, '}', which stops it.
+// Skips JSON whitespace; with kLine, not '\n' (ReadLine stays on its line).
+// Needs no bound: the reader only calls it before its text's last byte, '}',
+// which stops it.
+template <bool kLine = false>
 inline const char* SkipSpace(const char* p) {
   // Most input has no space between tokens: one compare decides.
-  while (static_cast<uint8_t>(*p) <= ' ' && IsSpace(*p)) ++p;
+  while (static_cast<uint8_t>(*p) <= ' ' && IsSpace(*p) && !(kLine && *p == '\n')) ++p;
   return p;
 }
 
@@ -507,17 +531,33 @@ inline void FlatObjectReader::PredictKey(size_t field, const char* text, size_t 
   k.mask = (1u << length) - 1;
 }
 
-template <typename F>
-bool FlatObjectReader::Read(std::string_view doc, F&& on_field) {
+template <bool kLine, typename F>
+bool FlatObjectReader::ReadObject(std::string_view text, F&& on_field, size_t* length) {
   using namespace flat_detail;
-  const char* p = doc.data();
-  const char* const end = p + doc.size();
-  if (doc.size() < 2 || *p != '{' || end[-1] != '}') return false;
-  out_ = Reserve(doc.size());
+  const char* const begin = text.data();
+  const char* p = begin;
+  const char* const end = p + text.size();
+  if (text.size() < 2 || *p != '{' || end[-1] != '}') return false;
+  // Where strings must end: the unescaped text of a document is never longer
+  // than the document, so strings that end within the first n bytes fit in a
+  // buffer of n. ReadLine reads at most kMaxDocumentBytes (its object may end
+  // anywhere before `end`); Read fails here for longer documents.
+  const size_t limit = kLine ? std::min(text.size(), kMaxDocumentBytes) : text.size();
+  const char* const strings_end = begin + limit;
+  out_ = Reserve(limit);
   if (out_ == nullptr) return false;
+  // The object ends at `p` (its '}'): whole for Read, a prefix for ReadLine.
+  auto finish = [&](const char* p) {
+    if constexpr (kLine) {
+      *length = static_cast<size_t>(p + 1 - begin);
+      return *length <= kMaxDocumentBytes;
+    } else {
+      return p + 1 == end;
+    }
+  };
   ++p;
-  p = SkipSpace(p);
-  if (*p == '}') return p + 1 == end;
+  p = SkipSpace<kLine>(p);
+  if (*p == '}') return finish(p);
   // One value for every field: each branch below sets what its kind defines
   // (FlatValue's contract), which costs less than a fresh value per field.
   FlatValue value;
@@ -535,16 +575,16 @@ bool FlatObjectReader::Read(std::string_view doc, F&& on_field) {
       // document's last byte is '}', so p stays inside it throughout.
       p = key_end + 1;
       if (*p == ':') PredictKey(field, key_quote, static_cast<size_t>(p + 1 - key_quote));
-      if (static_cast<uint8_t>(*p) <= ' ') p = SkipSpace(p);
+      if (static_cast<uint8_t>(*p) <= ' ') p = SkipSpace<kLine>(p);
       if (*p != ':') return false;
       ++p;
     }
-    if (static_cast<uint8_t>(*p) <= ' ') p = SkipSpace(p);
+    if (static_cast<uint8_t>(*p) <= ' ') p = SkipSpace<kLine>(p);
 
     const char c = *p;
     if (c == '"') {
       ++p;
-      if (!ReadString(p, end, &value)) return false;
+      if (!ReadString(p, strings_end, &value)) return false;
     } else if (c == '-' || (c >= '0' && c <= '9')) {
       if (!ReadNumber(p, end, &value)) return false;
     } else if (c == 't') {
@@ -563,14 +603,14 @@ bool FlatObjectReader::Read(std::string_view doc, F&& on_field) {
       return false;  // nested container or invalid
     }
     // A value ends at a separator: "1x", "nullx" and "truex" are not ours.
-    if (static_cast<uint8_t>(*p) <= ' ') p = SkipSpace(p);
+    if (static_cast<uint8_t>(*p) <= ' ') p = SkipSpace<kLine>(p);
     if (!on_field(key, static_cast<const FlatValue&>(value))) return false;
     if (*p == ',') {
       ++p;
-      if (static_cast<uint8_t>(*p) <= ' ') p = SkipSpace(p);
+      if (static_cast<uint8_t>(*p) <= ' ') p = SkipSpace<kLine>(p);
       continue;
     }
-    return *p == '}' && p + 1 == end;
+    return *p == '}' && finish(p);
   }
 }
 

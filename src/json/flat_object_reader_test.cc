@@ -191,6 +191,110 @@ TEST(FlatObjectReader, CachedStringsGiveWhatAFreshReaderGives) {
   EXPECT_EQ(f[1].text, f[0].text);
 }
 
+// ReadLine(text) with L as length.
+bool ReadLineAll(FlatObjectReader& reader, std::string_view text, std::vector<Field>* out,
+                 size_t* length) {
+  out->clear();
+  return reader.ReadLine(
+      text,
+      [&](std::string_view key, const FlatValue& v) {
+        out->push_back({std::string(key), v.kind, std::string(v.text), v.ascii, v.integer});
+        return true;
+      },
+      length);
+}
+
+void ExpectSameFields(const std::vector<Field>& got, const std::vector<Field>& want,
+                      std::string_view doc) {
+  ASSERT_EQ(got.size(), want.size()) << doc;
+  for (size_t i = 0; i < got.size(); ++i) {
+    EXPECT_EQ(got[i].key, want[i].key) << doc;
+    EXPECT_EQ(got[i].kind, want[i].kind) << doc;
+    EXPECT_EQ(got[i].text, want[i].text) << doc;
+    EXPECT_EQ(got[i].integer, want[i].integer) << doc;
+    if (want[i].kind == FlatValue::kString) EXPECT_EQ(got[i].ascii, want[i].ascii) << doc;
+  }
+}
+
+// ReadLine on a line followed by more text: when it takes an object, Read
+// takes exactly those bytes with the same fields; and every one-line document
+// that Read takes, ReadLine takes whole, whatever follows it.
+TEST(FlatObjectReader, ReadLineGivesWhatReadGives) {
+  const std::string agent = R"(\"Mozilla\/5.0 (Windows NT 6.1; WOW64) AppleWebKit\/537.36\")";
+  const std::vector<std::string> docs = {
+      R"({"a":"x","b" : -12 ,"c":4.60,"d":true,"e":false,"f":null,"g":""})",
+      R"({"artist":"A","itemInSession":3,"page":"NextSong","ts":1})",
+      R"({"artist" :"B", "itemInSession":4,"page":"Home","ts":2})",
+      R"({ "artist":"B","itemInSession" : 4,"page":"Home","ts":2})",
+      R"({"ua":"\"Mozilla\/5.0\"","t":"a\\b\n\t","e":"Bj\u00c3\u00b6rk","u":"\u20ac"})",
+      "{\"ua\":\"" + agent + "\",\"b\":\"" + agent + "\"}",
+      "{\"ua\":\"" + agent + "\xc3\xa9\"}",
+      "{\"ua\":\"" + agent.substr(0, 40) + "\"}",
+      "{}",
+      "{ }",
+      "{\"a\":1\r}",
+      R"({"a":{}})",
+      R"({"a":1e5})",
+      R"({"a":1,})",
+      R"({"a":1}{"b":2})",
+      R"({"a":1} )",
+      R"({"a":"b\x"})",
+      "{\"a\":\"tab\tin\"}",
+      "{\"a\":\"" + agent + "}",
+      // A newline between tokens: Read takes it, ReadLine leaves it to the caller.
+      "{\"a\":\n1}",
+      "{\n\"a\":1}",
+      "{\"a\":1\n,\"b\":2}",
+      "{\"a\":1,\"b\":2\n}",
+      // A newline inside a string is a control character: neither takes it.
+      "{\"a\":\"x\ny\"}",
+  };
+  const std::vector<std::string> tails = {
+      "", "\n", "  \n{\"x\":1}", " junk}", "\n{\"ua\":\"" + agent + "\"}", "}", "\"}"};
+  FlatObjectReader warm;
+  for (int round = 0; round < 2; ++round) {
+    for (const std::string& doc : docs) {
+      for (const std::string& tail : tails) {
+        std::string text = doc + tail;
+        text.resize(text.rfind('}') + 1);  // as the caller cuts it
+        for (FlatObjectReader* reader : {&warm, static_cast<FlatObjectReader*>(nullptr)}) {
+          FlatObjectReader fresh;
+          FlatObjectReader& r = reader ? *reader : fresh;
+          std::vector<Field> line_fields, doc_fields;
+          size_t length = 0;
+          const bool line_ok = ReadLineAll(r, text, &line_fields, &length);
+          FlatObjectReader reference;
+          const bool doc_ok = ReadAll(reference, doc, &doc_fields);
+          if (line_ok) {
+            ASSERT_LE(length, text.size()) << text;
+            std::vector<Field> prefix_fields;
+            FlatObjectReader reference2;
+            EXPECT_TRUE(ReadAll(reference2, text.substr(0, length), &prefix_fields)) << text;
+            ExpectSameFields(line_fields, prefix_fields, text);
+            EXPECT_EQ(text.substr(0, length).find('\n'), std::string::npos) << text;
+          }
+          if (doc_ok && doc.find('\n') == std::string::npos) {
+            EXPECT_TRUE(line_ok) << text;
+            EXPECT_EQ(length, doc.size()) << text;
+            ExpectSameFields(line_fields, doc_fields, text);
+          }
+        }
+      }
+    }
+  }
+  // Bounded like Read: a longer object is not taken, and a string cannot
+  // outgrow the reader's buffer however much text follows.
+  std::string big = "{\"a\":\"" + std::string(FlatObjectReader::kMaxDocumentBytes, 'x') + "\"}";
+  std::vector<Field> f;
+  size_t length;
+  EXPECT_FALSE(ReadLineAll(warm, big, &f, &length));
+  std::string escaped =
+      "{\"a\":\"" + std::string(FlatObjectReader::kMaxDocumentBytes, '\\') + "\"}";
+  EXPECT_FALSE(ReadLineAll(warm, escaped, &f, &length));
+  EXPECT_TRUE(ReadLineAll(warm, R"({"a":"x"} {"b":1})", &f, &length));
+  EXPECT_EQ(length, 9u);
+}
+
 TEST(FlatValue, ExactDouble) {
   FlatObjectReader reader;
   std::vector<double> values;

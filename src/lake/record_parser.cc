@@ -99,6 +99,11 @@ std::string ForEachField(od::parser& parser, simdjson::dom::parser& dom_parser,
 // multi-line documents) goes through the DocumentSplitter, one document at a
 // time, so a reject is always exactly one document.
 //
+// A line that starts with '{' is first offered to `fast_line(pos, ordinal)`,
+// which reads and stores its record itself when the line is one object of the
+// usual shape and returns the position of the line's end ('\n' or the end of
+// the text); npos leaves the line to the rest of this function.
+//
 // Before simdjson, every whole document is offered to `fast(doc)`, which
 // returns true when it has read and stored the record itself (a valid record
 // of the usual shape: see FlatObjectReader); it returns false for anything it
@@ -107,10 +112,10 @@ std::string ForEachField(od::parser& parser, simdjson::dom::parser& dom_parser,
 //
 // Returns the number of '\n' in `text` (every one is counted exactly once, for
 // the line numbers: between documents here, inside them by the splitter).
-template <typename Fast, typename F>
+template <typename FastLine, typename Fast, typename F>
 uint64_t ForEachDocument(std::string_view input, std::string_view object_path,
                          std::string_view text, std::vector<Reject>* rejects, ParseStats* stats,
-                         std::string* scratch, Fast fast, F parse_document) {
+                         std::string* scratch, FastLine fast_line, Fast fast, F parse_document) {
   const char* p = text.data();
   const size_t n = text.size();
   // simdjson reads up to SIMDJSON_PADDING bytes past a document: the buffer's
@@ -142,6 +147,13 @@ uint64_t ForEachDocument(std::string_view input, std::string_view object_path,
     }
     if (pos >= n) return line - 1;
     if (p[pos] == '{') {
+      const size_t line_end = fast_line(pos, ordinal);
+      if (line_end != std::string_view::npos) {
+        ++stats->records;
+        ++ordinal;
+        pos = line_end;
+        continue;
+      }
       const void* nl = std::memchr(p + pos, '\n', n - pos);
       size_t end = nl ? static_cast<size_t>(static_cast<const char*>(nl) - p) : n;
       size_t last = end;
@@ -424,7 +436,8 @@ void AppendLog(const LogRow& row, uint32_t object_index, uint64_t ordinal, LogBa
   }
 }
 
-bool FastLogField(std::string_view key, const FlatValue& v, LogRow* row) {
+inline __attribute__((always_inline)) bool FastLogField(std::string_view key, const FlatValue& v,
+                                                        LogRow* row) {
   auto text = [&](LogRow::TextIndex i) { return FastText(v, &row->texts[i], &row->ascii[i]); };
   switch (key.size()) {
     case 2:
@@ -504,8 +517,9 @@ void RecordParser::ParseSongs(std::string_view object_path, std::string_view tex
     ++fast_path_records_;
     return true;
   };
+  auto no_fast_line = [](size_t, uint64_t) { return std::string_view::npos; };
   ForEachDocument(
-      kSongsInput, object_path, text, rejects, stats, &padded_, fast,
+      kSongsInput, object_path, text, rejects, stats, &padded_, no_fast_line, fast,
       [&](const json::Document& doc, size_t capacity, bool require_whole) -> std::string {
         SongRow row;
         std::string reason = ForEachField(
@@ -573,8 +587,31 @@ void RecordParser::ParseLogs(std::string_view object_path, std::string_view text
     ++fast_path_records_;
     return true;
   };
+  // A log line is read without finding its end first (FlatObjectReader::
+  // ReadLine), up to the text's last '}', which bounds the reader.
+  const size_t last_brace = text.rfind('}');
+  auto fast_line = [&](size_t pos, uint64_t ordinal) -> size_t {
+    constexpr size_t kNot = std::string_view::npos;
+    if (!fast_path_ || last_brace == kNot || pos >= last_brace) return kNot;
+    LogRow row;
+    size_t length;
+    if (!flat_.ReadLine(
+            text.substr(pos, last_brace + 1 - pos),
+            [&](std::string_view key, const FlatValue& v) { return FastLogField(key, v, &row); },
+            &length)) {
+      return kNot;
+    }
+    // Only blanks may follow the object on its line.
+    size_t e = pos + length;
+    while (e < text.size() && text[e] != '\n' && IsSpace(text[e])) ++e;
+    if (e < text.size() && text[e] != '\n') return kNot;
+    if (!row.ts || (row.next_song && !row.user_id)) return kNot;  // rejects: the full path
+    AppendLog(row, object_index, ordinal, batch, &repaired_);
+    ++fast_path_records_;
+    return e;
+  };
   const uint64_t lines = ForEachDocument(
-      kLogsInput, object_path, text, rejects, stats, &padded_, fast,
+      kLogsInput, object_path, text, rejects, stats, &padded_, fast_line, fast,
       [&](const json::Document& doc, size_t capacity, bool require_whole) -> std::string {
         LogRow row;
         std::string reason = ForEachField(

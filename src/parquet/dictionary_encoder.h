@@ -119,7 +119,9 @@ class NumberDictionary {
 
  private:
   static constexpr uint32_t kEmpty = 0xFFFFFFFFu;
-  static constexpr size_t kInitialCapacity = 1024;
+  // Small: a dictionary is made per column chunk, and a lake's one-row files
+  // paid for zeroing a 1024-slot table per column; the table doubles as needed.
+  static constexpr size_t kInitialCapacity = 16;
   static constexpr uint64_t kDirect = 64;  // bit patterns below this have a direct entry
   struct Entry {
     uint64_t key;
@@ -179,7 +181,9 @@ class StringDictionary {
 
  private:
   static constexpr uint32_t kEmpty = 0xFFFFFFFFu;
-  static constexpr size_t kInitialCapacity = 1024;
+  // Small: a dictionary is made per column chunk, and a lake's one-row files
+  // paid for zeroing a 1024-slot table per column; the table doubles as needed.
+  static constexpr size_t kInitialCapacity = 16;
   struct Entry {
     uint32_t tag;
     uint32_t index;
