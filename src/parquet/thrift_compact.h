@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,15 +42,22 @@ class CompactWriter {
   // deepest, a statistics inside a column chunk's metadata, is 5).
   static constexpr int kMaxDepth = 32;
 
+  // Bytes are gathered in the writer and appended to *out when the outermost
+  // struct ends (and at destruction): a small file's footer is a few hundred
+  // fields of a byte or two, and a std::string append per byte cost more
+  // than the rest of the encoding.
   explicit CompactWriter(std::string* out) : out_(out) {}
+  ~CompactWriter() { Flush(); }
+  CompactWriter(const CompactWriter&) = delete;
+  CompactWriter& operator=(const CompactWriter&) = delete;
 
   void BeginStruct() {
     if (depth_ == kMaxDepth) std::abort();
     last_ids_[depth_++] = 0;
   }
   void EndStruct() {
-    out_->push_back(0);
-    --depth_;
+    Put(0);
+    if (--depth_ == 0) Flush();
   }
 
   void FieldI32(int16_t id, int32_t v) {
@@ -82,7 +90,7 @@ class CompactWriter {
   void ElemBinary(std::string_view v) { Binary(v); }
   // Bools inside lists are one byte each: 1 true, 2 false (what the reference
   // implementations write; readers compare with 1).
-  void ElemBool(bool v) { out_->push_back(v ? 1 : 2); }
+  void ElemBool(bool v) { Put(v ? 1 : 2); }
 
   static uint32_t ZigZag32(int32_t v) {
     return (static_cast<uint32_t>(v) << 1) ^ static_cast<uint32_t>(v >> 31);
@@ -92,40 +100,53 @@ class CompactWriter {
   }
 
  private:
-  // Inline: a footer has a few hundred fields, and a small file's footer
-  // costs as much as its data.
+  static constexpr size_t kBufferSize = 512;
+  static constexpr size_t kMaxVarintBytes = 10;
+
+  void Flush() {
+    out_->append(buf_, used_);
+    used_ = 0;
+  }
+  void Put(char c) {
+    if (used_ == kBufferSize) Flush();
+    buf_[used_++] = c;
+  }
   void FieldHeader(int16_t id, CType type) {
     int16_t& last = last_ids_[depth_ - 1];
     const int delta = id - last;
     if (delta > 0 && delta <= 15) {
-      out_->push_back(static_cast<char>((delta << 4) | static_cast<uint8_t>(type)));
+      Put(static_cast<char>((delta << 4) | static_cast<uint8_t>(type)));
     } else {
-      out_->push_back(static_cast<char>(type));
+      Put(static_cast<char>(type));
       Varint(ZigZag32(id));
     }
     last = id;
   }
   void ListHeader(CType elem, uint32_t size) {
     if (size < 15) {
-      out_->push_back(static_cast<char>((size << 4) | static_cast<uint8_t>(elem)));
+      Put(static_cast<char>((size << 4) | static_cast<uint8_t>(elem)));
     } else {
-      out_->push_back(static_cast<char>(0xF0 | static_cast<uint8_t>(elem)));
+      Put(static_cast<char>(0xF0 | static_cast<uint8_t>(elem)));
       Varint(size);
     }
   }
   void Binary(std::string_view v) {
     Varint(v.size());
-    out_->append(v);
+    if (v.size() > kBufferSize - used_) {
+      Flush();
+      out_->append(v);
+    } else {
+      std::memcpy(buf_ + used_, v.data(), v.size());
+      used_ += v.size();
+    }
   }
   void Varint(uint64_t v) {
-    char buf[10];
-    int n = 0;
+    if (kBufferSize - used_ < kMaxVarintBytes) Flush();
     while (v >= 0x80) {
-      buf[n++] = static_cast<char>((v & 0x7F) | 0x80);
+      buf_[used_++] = static_cast<char>((v & 0x7F) | 0x80);
       v >>= 7;
     }
-    buf[n++] = static_cast<char>(v);
-    out_->append(buf, n);
+    buf_[used_++] = static_cast<char>(v);
   }
 
   std::string* out_;
@@ -134,6 +155,8 @@ class CompactWriter {
   // and a vector would allocate each time.
   int16_t last_ids_[kMaxDepth];
   int depth_ = 0;
+  size_t used_ = 0;
+  char buf_[kBufferSize];
 };
 
 class CompactReader {

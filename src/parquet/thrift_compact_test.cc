@@ -142,5 +142,53 @@ TEST(ThriftCompact, DeepNestingIsAnErrorNotARecursionCrash) {
   EXPECT_FALSE(r.Skip(t));
 }
 
+// The writer gathers bytes before appending them to the string: values that
+// straddle or exceed its buffer, and text already in the string, come out
+// whole and in order, by the end of the outermost struct.
+TEST(ThriftCompact, WritesLongValuesAcrossItsBufferAfterWhatTheStringHeld) {
+  std::string out = "head";
+  const std::string big(3000, 'x');
+  {
+    CompactWriter w(&out);
+    w.BeginStruct();
+    w.FieldList(1, CType::kI64, 400);
+    for (int i = 0; i < 400; ++i) w.ElemI64(INT64_MIN + i);  // 10 bytes each
+    w.FieldBinary(2, big);
+    w.FieldStruct(3);
+    w.FieldBinary(1, "short");
+    w.EndStruct();
+    w.EndStruct();
+    EXPECT_GT(out.size(), 4u + 4000u + 3000u);  // all there before the writer is gone
+  }
+  ASSERT_EQ(out.substr(0, 4), "head");
+  CompactReader r(reinterpret_cast<const uint8_t*>(out.data()) + 4, out.size() - 4);
+  ASSERT_TRUE(r.BeginStruct());
+  int16_t id;
+  CType t, elem;
+  uint32_t n;
+  ASSERT_TRUE(r.ReadFieldHeader(&id, &t) && r.ReadListHeader(&elem, &n));
+  ASSERT_EQ(n, 400u);
+  for (int i = 0; i < 400; ++i) {
+    int64_t v;
+    ASSERT_TRUE(r.ReadI64(&v));
+    EXPECT_EQ(v, INT64_MIN + i);
+  }
+  std::string text;
+  ASSERT_TRUE(r.ReadFieldHeader(&id, &t) && r.ReadBinary(&text));
+  EXPECT_EQ(id, 2);
+  EXPECT_EQ(text, big);
+  ASSERT_TRUE(r.ReadFieldHeader(&id, &t));
+  EXPECT_EQ(id, 3);
+  ASSERT_TRUE(r.BeginStruct());
+  ASSERT_TRUE(r.ReadFieldHeader(&id, &t) && r.ReadBinary(&text));
+  EXPECT_EQ(text, "short");
+  ASSERT_TRUE(r.ReadFieldHeader(&id, &t));
+  EXPECT_EQ(t, CType::kStop);
+  r.EndStruct();
+  ASSERT_TRUE(r.ReadFieldHeader(&id, &t));
+  EXPECT_EQ(t, CType::kStop);
+  EXPECT_EQ(r.position(), out.size() - 4);
+}
+
 }  // namespace
 }  // namespace sparkify::parquet::thrift
