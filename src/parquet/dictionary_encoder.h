@@ -4,8 +4,10 @@
 // hash next to the index (strings) and never allocate per value.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <iterator>
 #include <string_view>
 #include <vector>
 
@@ -87,11 +89,16 @@ template <typename T>
 class NumberDictionary {
  public:
   static_assert(sizeof(T) <= 8);
-  NumberDictionary() { Rehash(kInitialCapacity); }
+  NumberDictionary() {
+    std::fill(std::begin(direct_), std::end(direct_), kEmpty);
+    Rehash(kInitialCapacity);
+  }
 
   // Returns the index of v, adding it if new.
   uint32_t Insert(T v) {
     uint64_t key = Bits(v);
+    // Small values (hours, days, weekdays, flags) are looked up directly.
+    if (key < kDirect && direct_[key] != kEmpty) return direct_[key];
     size_t pos = Slot(key);
     while (true) {
       Entry& e = table_[pos];
@@ -101,6 +108,7 @@ class NumberDictionary {
     }
     uint32_t index = static_cast<uint32_t>(values_.size());
     table_[pos] = {key, index};
+    if (key < kDirect) direct_[key] = index;
     values_.push_back(v);
     if (values_.size() * 2 > table_.size()) Rehash(table_.size() * 2);
     return index;
@@ -114,6 +122,7 @@ class NumberDictionary {
   // Small: a dictionary is made per column chunk, and a lake's one-row files
   // paid for zeroing a 1024-slot table per column; the table doubles as needed.
   static constexpr size_t kInitialCapacity = 16;
+  static constexpr uint64_t kDirect = 64;  // bit patterns below this have a direct entry
   struct Entry {
     uint64_t key;
     uint32_t index;
@@ -140,6 +149,7 @@ class NumberDictionary {
   std::vector<T> values_;
   size_t mask_ = 0;
   int shift_ = 0;
+  uint32_t direct_[kDirect];  // index of small bit patterns, kEmpty until seen
 };
 
 // Byte strings; the views must stay valid while the dictionary is used.

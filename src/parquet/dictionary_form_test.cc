@@ -3,11 +3,13 @@
 // not, nulls, pages, row groups), and read back as the same rows.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "parquet/column_vector.h"
+#include "parquet/dictionary_encoder.h"
 #include "parquet/reader.h"
 #include "parquet/writer.h"
 
@@ -144,6 +146,34 @@ TEST(DictionaryForm, BadCodesAndDictionariesAreRejected) {
   StringSink sink2;
   FileWriter w2(schema, WriterOptions{}, &sink2);
   EXPECT_FALSE(w2.WriteBatch({d}).ok());
+}
+
+}  // namespace
+}  // namespace sparkify::parquet
+
+namespace sparkify::parquet {
+namespace {
+
+// Small values take a direct table, others the hash table: the indices are
+// first-seen order either way, for values in both and across growth.
+TEST(NumberDictionary, IndicesAreFirstSeenOrderForSmallAndLargeValues) {
+  NumberDictionary<int32_t> d32;
+  NumberDictionary<int64_t> d64;
+  NumberDictionary<double> dd;
+  std::vector<int64_t> first_seen;
+  std::mt19937 rng(3);
+  for (int i = 0; i < 20000; ++i) {
+    const int64_t v =
+        (i % 3 == 0) ? static_cast<int64_t>(rng() % 5000) - 100 : static_cast<int64_t>(rng() % 70);
+    auto it = std::find(first_seen.begin(), first_seen.end(), v);
+    const uint32_t expected = static_cast<uint32_t>(it - first_seen.begin());
+    if (it == first_seen.end()) first_seen.push_back(v);
+    ASSERT_EQ(d32.Insert(static_cast<int32_t>(v)), expected) << v;
+    ASSERT_EQ(d64.Insert(v), expected) << v;
+    ASSERT_EQ(dd.Insert(static_cast<double>(v)), expected) << v;
+  }
+  EXPECT_EQ(d64.size(), first_seen.size());
+  EXPECT_EQ(d32.values()[5], first_seen[5]);
 }
 
 }  // namespace
