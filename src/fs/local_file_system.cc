@@ -205,7 +205,7 @@ class LocalFileSystem : public FileSystem {
     std::string full = Full(path);
     int fd = ::open(full.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) return ErrnoStatus("cannot open", full, errno);
-    Status s = PreadAll(fd, offset, length, full, out);
+    Status s = PreadFully(fd, offset, length, full, out);
     ::close(fd);
     return s;
   }
@@ -466,26 +466,9 @@ class LocalFileSystem : public FileSystem {
       ::close(fd);
       return ErrnoStatus("cannot stat", full, err);
     }
-    Status s = PreadAll(fd, 0, static_cast<uint64_t>(st.st_size), full, contents);
+    Status s = PreadFully(fd, 0, static_cast<uint64_t>(st.st_size), full, contents);
     ::close(fd);
     return s;
-  }
-
-  static Status PreadAll(int fd, uint64_t offset, uint64_t length, const std::string& path,
-                         std::string* out) {
-    out->resize(length);
-    uint64_t done = 0;
-    while (done < length) {
-      ssize_t r = ::pread(fd, out->data() + done, length - done, static_cast<off_t>(offset + done));
-      if (r < 0) {
-        if (errno == EINTR) continue;
-        return ErrnoStatus("cannot read", path, errno);
-      }
-      if (r == 0) break;  // end of file
-      done += static_cast<uint64_t>(r);
-    }
-    out->resize(done);
-    return Status::OK();
   }
 
   std::string root_;

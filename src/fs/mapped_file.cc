@@ -45,21 +45,9 @@ class MappedFile : public RandomAccessFile {
 
  private:
   Status Pread(uint64_t offset, uint64_t n, std::string* scratch, std::string_view* result) const {
-    scratch->resize(n);
-    uint64_t done = 0;
-    while (done < n) {
-      ssize_t r = ::pread(fd_, scratch->data() + done, n - done, static_cast<off_t>(offset + done));
-      if (r < 0) {
-        if (errno == EINTR) continue;
-        *result = std::string_view();
-        return Status::IOError("cannot read " + path_ + ": " + std::strerror(errno));
-      }
-      if (r == 0) break;  // end of file
-      done += static_cast<uint64_t>(r);
-    }
-    scratch->resize(done);
-    *result = std::string_view(*scratch);
-    return Status::OK();
+    Status s = PreadFully(fd_, offset, n, path_, scratch);
+    *result = s.ok() ? std::string_view(*scratch) : std::string_view();
+    return s;
   }
 
   int fd_;
@@ -72,6 +60,23 @@ class MappedFile : public RandomAccessFile {
 
 std::unique_ptr<RandomAccessFile> NewMappedFile(int fd, std::string path) {
   return std::make_unique<MappedFile>(fd, std::move(path));
+}
+
+Status PreadFully(int fd, uint64_t offset, uint64_t length, const std::string& path,
+                  std::string* out) {
+  out->resize(length);
+  uint64_t done = 0;
+  while (done < length) {
+    ssize_t r = ::pread(fd, out->data() + done, length - done, static_cast<off_t>(offset + done));
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      return Status::IOError("cannot read " + path + ": " + std::strerror(errno));
+    }
+    if (r == 0) break;  // end of file
+    done += static_cast<uint64_t>(r);
+  }
+  out->resize(done);
+  return Status::OK();
 }
 
 }  // namespace sparkify::fs
