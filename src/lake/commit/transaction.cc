@@ -96,7 +96,7 @@ class TrackedFile : public fs::WritableFile {
     SPARKIFY_RETURN_IF_ERROR(inner_->Close());
     {
       std::lock_guard<std::mutex> lock(written_->mu);
-      written_->files[table_].push_back(file_);
+      written_->files[table_].push_back(std::move(file_));  // not needed after Close()
     }
     CrashPoint("data.closed");
     return Status::OK();
