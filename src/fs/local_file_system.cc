@@ -89,8 +89,8 @@ Status WriteAll(int fd, const char* data, size_t n, const std::string& path) {
 
 class LocalWritableFile : public WritableFile {
  public:
-  // `tmp_path` is renamed to `final_path` at Close(); they may be the same
-  // path (a file written in place).
+  // `tmp_path` is renamed to `final_path` at Close(); empty for a file
+  // written in place (under `final_path` itself).
   LocalWritableFile(std::string final_path, std::string tmp_path, int fd)
       : final_path_(std::move(final_path)), tmp_path_(std::move(tmp_path)), fd_(fd) {}
   ~LocalWritableFile() override { Abort(); }
@@ -100,7 +100,7 @@ class LocalWritableFile : public WritableFile {
     if (buffer_.size() + data.size() > kWriteBufferSize) {
       SPARKIFY_RETURN_IF_ERROR(Flush());
       if (data.size() >= kWriteBufferSize)
-        return WriteAll(fd_, data.data(), data.size(), tmp_path_);
+        return WriteAll(fd_, data.data(), data.size(), written_path());
     }
     if (buffer_.capacity() < kFirstWriteBufferSize) buffer_.reserve(kFirstWriteBufferSize);
     buffer_.append(data);
@@ -110,13 +110,12 @@ class LocalWritableFile : public WritableFile {
   Status Close() override {
     if (fd_ < 0) return Status::InvalidArgument("closed twice: " + final_path_);
     Status s = Flush();
-    if (s.ok() && ::close(fd_) != 0) s = ErrnoStatus("cannot close", tmp_path_, errno);
+    if (s.ok() && ::close(fd_) != 0) s = ErrnoStatus("cannot close", written_path(), errno);
     fd_ = -1;
-    if (s.ok() && tmp_path_ != final_path_ &&
-        ::rename(tmp_path_.c_str(), final_path_.c_str()) != 0) {
+    if (s.ok() && !tmp_path_.empty() && ::rename(tmp_path_.c_str(), final_path_.c_str()) != 0) {
       s = ErrnoStatus("cannot rename into place", final_path_, errno);
     }
-    if (!s.ok()) ::unlink(tmp_path_.c_str());
+    if (!s.ok()) ::unlink(written_path().c_str());
     return s;
   }
 
@@ -124,15 +123,17 @@ class LocalWritableFile : public WritableFile {
     if (fd_ < 0) return;
     ::close(fd_);
     fd_ = -1;
-    ::unlink(tmp_path_.c_str());
+    ::unlink(written_path().c_str());
   }
 
  private:
   Status Flush() {
-    Status s = WriteAll(fd_, buffer_.data(), buffer_.size(), tmp_path_);
+    Status s = WriteAll(fd_, buffer_.data(), buffer_.size(), written_path());
     buffer_.clear();
     return s;
   }
+
+  const std::string& written_path() const { return tmp_path_.empty() ? final_path_ : tmp_path_; }
 
   std::string final_path_;
   std::string tmp_path_;
@@ -262,7 +263,7 @@ class LocalFileSystem : public FileSystem {
     if (!CreateBelowCachedFolder(full, &fd)) {
       SPARKIFY_RETURN_IF_ERROR(Create(full, O_TRUNC, &fd));
     }
-    *out = std::make_unique<LocalWritableFile>(full, full, fd);
+    *out = std::make_unique<LocalWritableFile>(std::move(full), std::string(), fd);
     return Status::OK();
   }
 
