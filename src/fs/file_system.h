@@ -142,8 +142,11 @@ class FileSystem {
   // Close() still says whether the whole file was written, and Abort() or a
   // failed Close() removes it; but a process that dies meanwhile can leave a
   // partial file under `path`, so the caller must delete what a dead writer
-  // left there (the commit protocol deletes such folders whole). Local disk:
-  // no temporary and no rename(2) per file. Default: NewWritableFile.
+  // left there (the commit protocol deletes such folders whole). The caller
+  // also keeps the path's folders from being renamed while it writes there
+  // (an implementation may hold them open between calls). Local disk: no
+  // temporary and no rename(2) per file, and the file is made relative to its
+  // folder's parent, kept open per thread. Default: NewWritableFile.
   virtual Status NewWritableFileInPlace(std::string_view path, std::unique_ptr<WritableFile>* out) {
     return NewWritableFile(path, out);
   }

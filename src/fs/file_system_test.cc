@@ -351,6 +351,55 @@ TEST(LocalFileSystemTest, CleanupRemovesDeadWritersTemporaries) {
   std::filesystem::remove_all(dir);
 }
 
+// In-place files are made relative to a folder the thread keeps open from
+// file to file: files alternating between two file systems, folders deleted
+// (and made again) between files, and partitions under one parent must all
+// land where their paths say.
+TEST(LocalFileSystemTest, InPlaceFilesLandUnderTheirOwnPathsAcrossFileSystemsAndDeletions) {
+  const auto base =
+      std::filesystem::temp_directory_path() / ("sparkify-inplace-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(base);
+  auto a = NewLocalFileSystem((base / "a").string());
+  auto b = NewLocalFileSystem((base / "b").string());
+  auto write = [](FileSystem* fs, const std::string& path, const std::string& text) {
+    std::unique_ptr<WritableFile> f;
+    Status s = fs->NewWritableFileInPlace(path, &f);
+    if (s.ok()) s = f->Append(text);
+    if (s.ok()) s = f->Close();
+    return s;
+  };
+  // The same relative paths in two roots, alternating.
+  for (int i = 0; i < 3; ++i) {
+    const std::string path = "v/year=2000/artist_id=A" + std::to_string(i) + "/part-0";
+    ASSERT_TRUE(write(a.get(), path, "a" + std::to_string(i)).ok());
+    ASSERT_TRUE(write(b.get(), path, "b" + std::to_string(i)).ok());
+  }
+  // The open parent and the last partition folder deleted from outside: the
+  // next files in them are made again, under the same names.
+  std::filesystem::remove_all(base / "a/v/year=2000");
+  ASSERT_TRUE(write(a.get(), "v/year=2000/artist_id=A2/part-1", "again").ok());
+  ASSERT_TRUE(write(a.get(), "v/year=2000/artist_id=A3/part-2", "new").ok());
+  std::filesystem::remove_all(base / "a/v/year=2000/artist_id=A3");
+  ASSERT_TRUE(write(a.get(), "v/year=2000/artist_id=A3/part-3", "remade").ok());
+  std::vector<FileInfo> files;
+  ASSERT_TRUE(a->List("", &files).ok());
+  std::vector<std::string> paths;
+  for (const FileInfo& f : files) paths.push_back(f.path);
+  EXPECT_EQ(paths, (std::vector<std::string>{"v/year=2000/artist_id=A2/part-1",
+                                             "v/year=2000/artist_id=A3/part-3"}));
+  ASSERT_TRUE(b->List("", &files).ok());
+  ASSERT_EQ(files.size(), 3u);
+  for (int i = 0; i < 3; ++i) {
+    std::string contents;
+    ASSERT_TRUE(b->Read("v/year=2000/artist_id=A" + std::to_string(i) + "/part-0", &contents).ok());
+    EXPECT_EQ(contents, "b" + std::to_string(i));
+  }
+  std::string contents;
+  ASSERT_TRUE(a->Read("v/year=2000/artist_id=A3/part-3", &contents).ok());
+  EXPECT_EQ(contents, "remade");
+  std::filesystem::remove_all(base);
+}
+
 TEST(LocalFileSystemTest, UnwritableRootIsPermissionDenied) {
   // Even root cannot create directories under /proc.
   auto fs = NewLocalFileSystem("/proc/sparkify");

@@ -32,6 +32,7 @@ constexpr size_t kFirstWriteBufferSize = 984;
 constexpr size_t kMaxListingThreads = 4;
 
 std::atomic<uint64_t> g_tmp_counter{0};
+std::atomic<uint64_t> g_file_system_ids{0};
 
 Status ErrnoStatus(const std::string& what, const std::string& path, int err) {
   std::string msg = what + " " + path + ": " + std::strerror(err);
@@ -88,8 +89,8 @@ Status WriteAll(int fd, const char* data, size_t n, const std::string& path) {
 
 class LocalWritableFile : public WritableFile {
  public:
-  // `tmp_path` is renamed to `final_path` at Close(); they may be the same
-  // path (a file written in place).
+  // `tmp_path` is renamed to `final_path` at Close(); empty for a file
+  // written in place (under `final_path` itself).
   LocalWritableFile(std::string final_path, std::string tmp_path, int fd)
       : final_path_(std::move(final_path)), tmp_path_(std::move(tmp_path)), fd_(fd) {}
   ~LocalWritableFile() override { Abort(); }
@@ -99,7 +100,7 @@ class LocalWritableFile : public WritableFile {
     if (buffer_.size() + data.size() > kWriteBufferSize) {
       SPARKIFY_RETURN_IF_ERROR(Flush());
       if (data.size() >= kWriteBufferSize)
-        return WriteAll(fd_, data.data(), data.size(), tmp_path_);
+        return WriteAll(fd_, data.data(), data.size(), written_path());
     }
     if (buffer_.capacity() < kFirstWriteBufferSize) buffer_.reserve(kFirstWriteBufferSize);
     buffer_.append(data);
@@ -109,13 +110,12 @@ class LocalWritableFile : public WritableFile {
   Status Close() override {
     if (fd_ < 0) return Status::InvalidArgument("closed twice: " + final_path_);
     Status s = Flush();
-    if (s.ok() && ::close(fd_) != 0) s = ErrnoStatus("cannot close", tmp_path_, errno);
+    if (s.ok() && ::close(fd_) != 0) s = ErrnoStatus("cannot close", written_path(), errno);
     fd_ = -1;
-    if (s.ok() && tmp_path_ != final_path_ &&
-        ::rename(tmp_path_.c_str(), final_path_.c_str()) != 0) {
+    if (s.ok() && !tmp_path_.empty() && ::rename(tmp_path_.c_str(), final_path_.c_str()) != 0) {
       s = ErrnoStatus("cannot rename into place", final_path_, errno);
     }
-    if (!s.ok()) ::unlink(tmp_path_.c_str());
+    if (!s.ok()) ::unlink(written_path().c_str());
     return s;
   }
 
@@ -123,15 +123,17 @@ class LocalWritableFile : public WritableFile {
     if (fd_ < 0) return;
     ::close(fd_);
     fd_ = -1;
-    ::unlink(tmp_path_.c_str());
+    ::unlink(written_path().c_str());
   }
 
  private:
   Status Flush() {
-    Status s = WriteAll(fd_, buffer_.data(), buffer_.size(), tmp_path_);
+    Status s = WriteAll(fd_, buffer_.data(), buffer_.size(), written_path());
     buffer_.clear();
     return s;
   }
+
+  const std::string& written_path() const { return tmp_path_.empty() ? final_path_ : tmp_path_; }
 
   std::string final_path_;
   std::string tmp_path_;
@@ -258,8 +260,10 @@ class LocalFileSystem : public FileSystem {
     SPARKIFY_RETURN_IF_ERROR(ValidateRelative(path));
     std::string full = Full(path);
     int fd = -1;
-    SPARKIFY_RETURN_IF_ERROR(Create(full, O_TRUNC, &fd));
-    *out = std::make_unique<LocalWritableFile>(full, full, fd);
+    if (!CreateBelowCachedFolder(full, &fd)) {
+      SPARKIFY_RETURN_IF_ERROR(Create(full, O_TRUNC, &fd));
+    }
+    *out = std::make_unique<LocalWritableFile>(std::move(full), std::string(), fd);
     return Status::OK();
   }
 
@@ -458,6 +462,75 @@ class LocalFileSystem : public FileSystem {
     return ErrnoStatus("cannot create", full, errno);
   }
 
+  // Creates (or truncates) `full` for writing, relative to the folder two
+  // levels up, which this thread keeps open from file to file: a partition
+  // file's folder is made with mkdirat(2) and the file opened with openat(2)
+  // on that descriptor, so the kernel resolves one or two names instead of
+  // the whole path (~12 components under a lake's version folder) twice per
+  // file; and the folder is made only when it differs from this thread's
+  // previous file's. A lake's song partitions (year=Y/artist_id=A/part-N)
+  // share the year folder from file to file. Returns false, with nothing
+  // done, when the cached folder cannot serve (another folder, a folder
+  // deleted meanwhile, any error): the caller then takes the full path.
+  //
+  // The descriptor follows the folder if it is renamed, which is why only
+  // in-place files use it: their folder is the run's own, which nothing
+  // renames while the run writes (NewWritableFileInPlace's contract).
+  bool CreateBelowCachedFolder(const std::string& full, int* fd) {
+    // Per thread; `owner` tells which file system's root the folder is under
+    // (file systems are told apart by a number, never by address).
+    struct CachedFolder {
+      uint64_t owner = 0;
+      std::string path;  // the open folder, full
+      int fd = -1;
+      std::string made;  // the subfolder made under it for the previous file
+      void Reset() {
+        if (fd >= 0) ::close(fd);
+        fd = -1;
+        path.clear();
+        made.clear();
+      }
+      ~CachedFolder() { Reset(); }
+    };
+    thread_local CachedFolder cache;
+    const size_t file_slash = full.rfind('/');
+    if (file_slash == std::string::npos || file_slash == 0) return false;
+    const size_t dir_slash = full.rfind('/', file_slash - 1);
+    if (dir_slash == std::string::npos || dir_slash == 0) return false;
+    const std::string_view parent(full.data(), dir_slash);
+    const std::string_view below(full.data() + dir_slash + 1);  // "folder/file"
+    const std::string_view folder = below.substr(0, file_slash - dir_slash - 1);
+    if (cache.owner != id_ || cache.fd < 0 || cache.path != parent) {
+      cache.Reset();
+      cache.path.assign(parent);
+      cache.fd = ::open(cache.path.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+      if (cache.fd < 0 && errno == ENOENT && MakeDirs(cache.path).ok()) {
+        cache.fd = ::open(cache.path.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+      }
+      if (cache.fd < 0) {
+        cache.Reset();
+        return false;
+      }
+      cache.owner = id_;
+    }
+    if (cache.made != folder) {
+      cache.made.clear();
+      const std::string name(folder);
+      if (::mkdirat(cache.fd, name.c_str(), 0755) != 0 && errno != EEXIST) {
+        cache.Reset();
+        return false;
+      }
+      cache.made = name;
+    }
+    *fd = ::openat(cache.fd, below.data(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (*fd < 0) {
+      // A folder deleted meanwhile, or an error the full path will report.
+      cache.Reset();
+      return false;
+    }
+    return true;
+  }
+
   // Reads the whole of open file `fd` (named `full` in errors) and closes it.
   static Status ReadOpen(int fd, const std::string& full, std::string* contents) {
     struct stat st;
@@ -472,6 +545,8 @@ class LocalFileSystem : public FileSystem {
   }
 
   std::string root_;
+  // Tells this file system apart from others in per-thread caches.
+  const uint64_t id_ = g_file_system_ids.fetch_add(1) + 1;
 };
 
 }  // namespace

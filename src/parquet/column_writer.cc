@@ -287,6 +287,14 @@ struct PageRange {
   size_t val_begin, val_end;  // non-null values
 };
 
+// The page list of the chunk being written, reused by the thread from chunk
+// to chunk (a vector per chunk was an allocation per column of every small
+// file). WriteTyped fills it only after its one nested call has returned.
+std::vector<PageRange>& ThreadPages() {
+  thread_local std::vector<PageRange> pages;
+  return pages;
+}
+
 int32_t CodecOf(Codec c) {
   switch (c) {
     case Codec::kUncompressed:
@@ -458,7 +466,10 @@ Status ColumnChunkWriter::WriteTyped(const ColumnSchema& schema, const uint8_t* 
   [[maybe_unused]] std::vector<uint32_t> rank;  // dictionary index -> sort rank (strings)
   [[maybe_unused]] std::vector<std::string_view> dict_views;
   if constexpr (O::kDictionary) {
-    if (options_.enable_dictionary && num_values > 0) {
+    // One value never takes a dictionary (its page plus an index is larger
+    // than the value PLAIN, so the check below would refuse it): a lake's
+    // one-row files skip building one per column.
+    if (options_.enable_dictionary && num_values > 1) {
       auto dict = [&] {
         if constexpr (kCoded) {
           return CodeDictionary(values.dictionary_size);
@@ -564,7 +575,8 @@ Status ColumnChunkWriter::WriteTyped(const ColumnSchema& schema, const uint8_t* 
   if (use_dict) value_encoding = format::RLE_DICTIONARY;
 
   // 4. Pages.
-  std::vector<PageRange> pages;
+  std::vector<PageRange>& pages = ThreadPages();
+  pages.clear();
   {
     const size_t page_bits = std::max<size_t>(options_.data_page_size, 1) * 8;
     const size_t max_rows = std::max<size_t>(options_.max_page_rows, 1);
@@ -730,11 +742,6 @@ Status ColumnChunkWriter::WriteTyped(const ColumnSchema& schema, const uint8_t* 
       has = MinMax(values + p.val_begin, vals, &mn, &mx);
     }
     const int64_t nulls = static_cast<int64_t>(rows - vals);
-    if (has) {
-      if (!have_minmax || CompareStatValues(kType, mn, chunk_min) < 0) chunk_min = mn;
-      if (!have_minmax || CompareStatValues(kType, mx, chunk_max) > 0) chunk_max = mx;
-      have_minmax = true;
-    }
     if (vals == 0) {
       ci.null_pages.push_back(true);
       ci.min_values.emplace_back();
@@ -749,18 +756,25 @@ Status ColumnChunkWriter::WriteTyped(const ColumnSchema& schema, const uint8_t* 
       ci.max_values.push_back(TruncateUpperBound(mx, kColumnIndexTruncateLength));
     }
     ci.null_counts.push_back(nulls);
+    // Last use of the page's bounds: moved, not copied, into the chunk's.
+    if (has) {
+      if (!have_minmax || CompareStatValues(kType, mn, chunk_min) < 0) chunk_min = std::move(mn);
+      if (!have_minmax || CompareStatValues(kType, mx, chunk_max) > 0) chunk_max = std::move(mx);
+      have_minmax = true;
+    }
   }
   ci.boundary_order = ComputeBoundaryOrder(kType, ci);
 
   const int32_t data_page_type =
       options_.data_page_version == 2 ? format::DATA_PAGE_V2 : format::DATA_PAGE;
+  md.encodings.reserve(3);  // one allocation: the list below, and RLE
   if (use_dict) {
-    md.encodings = {format::PLAIN, format::RLE_DICTIONARY};
+    md.encodings.assign({format::PLAIN, format::RLE_DICTIONARY});
     md.encoding_stats = {
         {format::DICTIONARY_PAGE, format::PLAIN, 1},
         {data_page_type, format::RLE_DICTIONARY, static_cast<int32_t>(pages.size())}};
   } else {
-    md.encodings = {value_encoding};
+    md.encodings.assign({value_encoding});
     md.encoding_stats = {{data_page_type, value_encoding, static_cast<int32_t>(pages.size())}};
   }
   // Definition levels: RLE, listed among the chunk's encodings.

@@ -36,6 +36,9 @@ enum class CType : uint8_t {
   kStruct = 12,
 };
 
+// The writer's per-field methods are forced inline (undefined after the class).
+#define SPARKIFY_THRIFT_INLINE [[gnu::always_inline]] inline
+
 class CompactWriter {
  public:
   // Structs nested deeper than this are a programming error (Parquet's
@@ -55,42 +58,63 @@ class CompactWriter {
     if (depth_ == kMaxDepth) std::abort();
     last_ids_[depth_++] = 0;
   }
-  void EndStruct() {
-    Put(0);
+  SPARKIFY_THRIFT_INLINE void EndStruct() {
+    Room(1);
+    buf_[used_++] = 0;
     if (--depth_ == 0) Flush();
   }
 
-  void FieldI32(int16_t id, int32_t v) {
+  SPARKIFY_THRIFT_INLINE void FieldI32(int16_t id, int32_t v) {
+    Room(kMaxFieldHeaderBytes + kMaxVarint32Bytes);
     FieldHeader(id, CType::kI32);
     Varint(ZigZag32(v));
   }
-  void FieldI64(int16_t id, int64_t v) {
+  SPARKIFY_THRIFT_INLINE void FieldI64(int16_t id, int64_t v) {
+    Room(kMaxFieldHeaderBytes + kMaxVarintBytes);
     FieldHeader(id, CType::kI64);
     Varint(ZigZag64(v));
   }
-  void FieldBool(int16_t id, bool v) { FieldHeader(id, v ? CType::kBoolTrue : CType::kBoolFalse); }
-  void FieldBinary(int16_t id, std::string_view v) {
+  SPARKIFY_THRIFT_INLINE void FieldBool(int16_t id, bool v) {
+    Room(kMaxFieldHeaderBytes);
+    FieldHeader(id, v ? CType::kBoolTrue : CType::kBoolFalse);
+  }
+  SPARKIFY_THRIFT_INLINE void FieldBinary(int16_t id, std::string_view v) {
+    Room(kMaxFieldHeaderBytes + kMaxVarintBytes);
     FieldHeader(id, CType::kBinary);
     Binary(v);
   }
   // A nested struct: FieldStruct(id) then the fields, then EndStruct().
-  void FieldStruct(int16_t id) {
+  SPARKIFY_THRIFT_INLINE void FieldStruct(int16_t id) {
+    Room(kMaxFieldHeaderBytes);
     FieldHeader(id, CType::kStruct);
     BeginStruct();
   }
   // A list: FieldList(id, type, n) then n elements written with the
   // element methods below (structs: BeginStruct() ... EndStruct()).
-  void FieldList(int16_t id, CType elem, uint32_t size) {
+  SPARKIFY_THRIFT_INLINE void FieldList(int16_t id, CType elem, uint32_t size) {
+    Room(kMaxFieldHeaderBytes + 1 + kMaxVarint32Bytes);
     FieldHeader(id, CType::kList);
     ListHeader(elem, size);
   }
 
-  void ElemI32(int32_t v) { Varint(ZigZag32(v)); }
-  void ElemI64(int64_t v) { Varint(ZigZag64(v)); }
-  void ElemBinary(std::string_view v) { Binary(v); }
+  SPARKIFY_THRIFT_INLINE void ElemI32(int32_t v) {
+    Room(kMaxVarint32Bytes);
+    Varint(ZigZag32(v));
+  }
+  SPARKIFY_THRIFT_INLINE void ElemI64(int64_t v) {
+    Room(kMaxVarintBytes);
+    Varint(ZigZag64(v));
+  }
+  SPARKIFY_THRIFT_INLINE void ElemBinary(std::string_view v) {
+    Room(kMaxVarintBytes);
+    Binary(v);
+  }
   // Bools inside lists are one byte each: 1 true, 2 false (what the reference
   // implementations write; readers compare with 1).
-  void ElemBool(bool v) { Put(v ? 1 : 2); }
+  SPARKIFY_THRIFT_INLINE void ElemBool(bool v) {
+    Room(1);
+    buf_[used_++] = v ? 1 : 2;
+  }
 
   static uint32_t ZigZag32(int32_t v) {
     return (static_cast<uint32_t>(v) << 1) ^ static_cast<uint32_t>(v >> 31);
@@ -102,35 +126,42 @@ class CompactWriter {
  private:
   static constexpr size_t kBufferSize = 512;
   static constexpr size_t kMaxVarintBytes = 10;
+  static constexpr size_t kMaxVarint32Bytes = 5;
+  // A field header: one byte, or a type byte and the id as a zigzag varint
+  // (an i16: at most 3 bytes).
+  static constexpr size_t kMaxFieldHeaderBytes = 4;
 
+  // Each public method makes room for all it writes with one check, then
+  // writes without checks: the methods are inlined into the serializers,
+  // where a call and a check per byte were most of a small file's footer.
   void Flush() {
     out_->append(buf_, used_);
     used_ = 0;
   }
-  void Put(char c) {
-    if (used_ == kBufferSize) Flush();
-    buf_[used_++] = c;
+  SPARKIFY_THRIFT_INLINE void Room(size_t n) {
+    if (kBufferSize - used_ < n) Flush();
   }
-  void FieldHeader(int16_t id, CType type) {
+  SPARKIFY_THRIFT_INLINE void FieldHeader(int16_t id, CType type) {
     int16_t& last = last_ids_[depth_ - 1];
     const int delta = id - last;
     if (delta > 0 && delta <= 15) {
-      Put(static_cast<char>((delta << 4) | static_cast<uint8_t>(type)));
+      buf_[used_++] = static_cast<char>((delta << 4) | static_cast<uint8_t>(type));
     } else {
-      Put(static_cast<char>(type));
+      buf_[used_++] = static_cast<char>(type);
       Varint(ZigZag32(id));
     }
     last = id;
   }
-  void ListHeader(CType elem, uint32_t size) {
+  SPARKIFY_THRIFT_INLINE void ListHeader(CType elem, uint32_t size) {
     if (size < 15) {
-      Put(static_cast<char>((size << 4) | static_cast<uint8_t>(elem)));
+      buf_[used_++] = static_cast<char>((size << 4) | static_cast<uint8_t>(elem));
     } else {
-      Put(static_cast<char>(0xF0 | static_cast<uint8_t>(elem)));
+      buf_[used_++] = static_cast<char>(0xF0 | static_cast<uint8_t>(elem));
       Varint(size);
     }
   }
-  void Binary(std::string_view v) {
+  // The length's room is made by the caller.
+  SPARKIFY_THRIFT_INLINE void Binary(std::string_view v) {
     Varint(v.size());
     if (v.size() > kBufferSize - used_) {
       Flush();
@@ -140,8 +171,8 @@ class CompactWriter {
       used_ += v.size();
     }
   }
-  void Varint(uint64_t v) {
-    if (kBufferSize - used_ < kMaxVarintBytes) Flush();
+  // Room made by the caller.
+  SPARKIFY_THRIFT_INLINE void Varint(uint64_t v) {
     while (v >= 0x80) {
       buf_[used_++] = static_cast<char>((v & 0x7F) | 0x80);
       v >>= 7;
@@ -158,6 +189,8 @@ class CompactWriter {
   size_t used_ = 0;
   char buf_[kBufferSize];
 };
+
+#undef SPARKIFY_THRIFT_INLINE
 
 class CompactReader {
  public:

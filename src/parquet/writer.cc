@@ -182,6 +182,17 @@ const std::string& CachedCreatedBy() {
   static const std::string created_by = CreatedBy();
   return created_by;
 }
+
+// The column chunks of a finished file's row group, kept by the thread for
+// its next file's first row group. A chunk's metadata is ~440 bytes, so a
+// row group of a few columns is over glibc's 1 KiB small-request bound: a
+// fresh one per file (a lake's thousands of one-row files) made every file
+// merge the heap's fast bins (malloc_consolidate), and every small request
+// after it take malloc's slow path.
+std::vector<format::ColumnChunk>& SpareColumnChunks() {
+  thread_local std::vector<format::ColumnChunk> spare;
+  return spare;
+}
 }  // namespace
 
 class FileWriter::Impl {
@@ -195,6 +206,17 @@ class FileWriter::Impl {
     status_ = CheckSchema(schema_);
     if (status_.ok() && options_.data_page_version != 1 && options_.data_page_version != 2) {
       status_ = Status::InvalidArgument("data_page_version must be 1 or 2");
+    }
+  }
+
+  ~Impl() {
+    // Hand the first row group's chunk vector (emptied, capacity kept) to
+    // this thread's next file.
+    std::vector<format::ColumnChunk>& spare = SpareColumnChunks();
+    if (!meta_.row_groups.empty() &&
+        meta_.row_groups.front().columns.capacity() > spare.capacity()) {
+      meta_.row_groups.front().columns.clear();
+      spare.swap(meta_.row_groups.front().columns);
     }
   }
 
@@ -323,6 +345,8 @@ class FileWriter::Impl {
     rg.num_rows = static_cast<int64_t>(end - begin);
     rg.file_offset = static_cast<int64_t>(offset_);
     rg.ordinal = static_cast<int16_t>(meta_.row_groups.size());
+    if (meta_.row_groups.empty())
+      rg.columns.swap(SpareColumnChunks());  // empty, or empty with room
     int64_t compressed = 0, uncompressed = 0;
     std::vector<format::ColumnIndex> cis;
     std::vector<format::OffsetIndex> ois;

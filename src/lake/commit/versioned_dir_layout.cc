@@ -73,7 +73,16 @@ class VersionedDirLayout : public TableLayout {
 
   std::string DataPath(std::string_view table, std::string_view run_id,
                        std::string_view file) const override {
-    return VersionDir(table, run_id) + "/" + std::string(file);
+    // Built in one string: called once per data file (150,000 on a catalogue).
+    std::string path;
+    path.reserve(kVersionsDir.size() + table.size() + run_id.size() + file.size() + 2);
+    path += kVersionsDir;
+    path += table;
+    path += '/';
+    path += run_id;
+    path += '/';
+    path += file;
+    return path;
   }
 
   Status Prepare(const Manifest* previous, const Manifest& next) override {
