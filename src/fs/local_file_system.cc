@@ -183,16 +183,19 @@ class LocalFileSystem : public FileSystem {
   void ReadMany(const std::vector<std::string>& paths, const ReadCallback& on_file) override {
     std::string dir_path;
     int dir_fd = -1;
+    std::string full;  // reused: one path string per call, not two per file
     for (size_t i = 0; i < paths.size(); ++i) {
       std::string contents;
       Status s = ValidateRelative(paths[i]);
       if (s.ok()) {
-        std::string full = Full(paths[i]);
-        std::string dir = ParentOf(full);
+        full.assign(root_);
+        full += '/';
+        full += paths[i];
+        const std::string_view dir(full.data(), full.rfind('/'));
         if (dir != dir_path || dir_fd < 0) {
           if (dir_fd >= 0) ::close(dir_fd);
-          dir_fd = ::open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
-          dir_path = std::move(dir);
+          dir_path.assign(dir);
+          dir_fd = ::open(dir_path.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
         }
         int fd = dir_fd < 0
                      ? ::open(full.c_str(), O_RDONLY | O_CLOEXEC)
