@@ -337,7 +337,9 @@ class LocalFileSystem : public FileSystem {
 
  private:
   std::string Full(std::string_view rel) const {
-    std::string full = root_;
+    std::string full;
+    full.reserve(root_.size() + 1 + rel.size());  // one allocation, not a copy and a growth
+    full += root_;
     if (!rel.empty()) {
       full += '/';
       full += rel;
@@ -380,7 +382,13 @@ class LocalFileSystem : public FileSystem {
     while (struct dirent* e = ::readdir(d)) {
       std::string_view name(e->d_name);
       if (name == "." || name == "..") continue;
-      std::string rel = dir.empty() ? std::string(name) : dir + "/" + std::string(name);
+      std::string rel;
+      rel.reserve(dir.size() + 2 + name.size());  // room for a folder's '/' (below)
+      if (!dir.empty()) {
+        rel += dir;
+        rel += '/';
+      }
+      rel += name;
       // Skip subtrees that cannot match the prefix.
       size_t common = std::min(rel.size(), prefix.size());
       if (rel.compare(0, common, prefix, 0, common) != 0) continue;
