@@ -64,6 +64,9 @@ Status StreamLogs(fs::FileSystem* fs, const std::vector<InputObject>& objects,
                   SongplayFiles* files, TableFileWriter* writer, LogStreamResult* result,
                   std::atomic<uint64_t>* bytes_done) {
   const std::vector<LogChunk> chunks = PlanLogChunks(objects, options.chunk_bytes);
+  uint64_t log_bytes = 0;
+  for (const InputObject& o : objects) log_bytes += o.size;
+  files->ReserveIds(static_cast<size_t>(log_bytes / kLogBytesPerSongplay));
   const size_t window =
       options.window > 0 ? options.window : static_cast<size_t>(2 * std::max(1, pool->size()));
 

@@ -19,6 +19,8 @@ constexpr int64_t kMillisPerHour = 3'600'000;
 // (32 MB on 1 GB of logs), so each insert is a cache miss; prefetching this
 // far ahead overlaps them on the single driver thread.
 constexpr size_t kIdPrefetchDistance = 16;
+// Replaced users' text is dropped once it is more than the live text and this.
+constexpr size_t kMinUserTextToCompact = 1u << 20;
 
 // MakeTimeRow for ascending start times: the calendar fields of a day are
 // computed once per day (a month's partition has ~100,000 distinct start
@@ -47,6 +49,190 @@ class TimeRows {
   TimeRow row_;
 };
 
+// Rows [begin, end) of a segment: a piece of a songplay file.
+struct Span {
+  const SongplaySegment* segment;
+  size_t begin, end;
+};
+
+// Consecutive rows [begin, end) of span `span`, in a file's row order.
+struct Run {
+  uint32_t span;
+  uint32_t begin, end;
+};
+
+// A row with its sort keys beside it, so that sorting compares contiguous memory.
+struct KeyedRow {
+  int64_t start_us, id;
+  uint32_t span, row;
+};
+
+// Appends row `row` of span `span` to `runs`, extending the last run when it
+// ends just before.
+void AppendRow(uint32_t span, uint32_t row, std::vector<Run>* runs) {
+  if (!runs->empty() && runs->back().span == span && runs->back().end == row) {
+    ++runs->back().end;
+  } else {
+    runs->push_back(Run{span, row, row + 1});
+  }
+}
+
+// The rows of `spans` in (start_time, songplay_id) order, as runs. Logs are
+// written in time order, so the spans usually are in time order already, one
+// after the other, and only rows sharing a start time (rare: ~1 in 2,700 in
+// eventsim's logs) need sorting, by id; then each span is one run but for
+// them. Otherwise every row is sorted. Ids are unique, so the order is total.
+std::vector<Run> OrderedRuns(const std::vector<Span>& spans, size_t rows) {
+  std::vector<Run> runs;
+  std::vector<KeyedRow> ties;  // rows of one start time, in file order
+  auto flush_ties = [&] {
+    std::sort(ties.begin(), ties.end(),
+              [](const KeyedRow& a, const KeyedRow& b) { return a.id < b.id; });
+    for (const KeyedRow& t : ties) AppendRow(t.span, t.row, &runs);
+    ties.clear();
+  };
+  bool in_time_order = true;
+  int64_t previous = 0;
+  for (uint32_t k = 0; k < spans.size() && in_time_order; ++k) {
+    const SongplaySegment& s = *spans[k].segment;
+    const int64_t* start = s.start_time_us.data();
+    for (size_t r = spans[k].begin; r < spans[k].end; ++r) {
+      const bool first = k == 0 && r == spans[0].begin;
+      if (first || start[r] > previous) {
+        if (!ties.empty()) flush_ties();
+        AppendRow(k, static_cast<uint32_t>(r), &runs);
+      } else if (start[r] == previous) {
+        if (ties.empty()) {  // the row before starts the ties: take it back
+          Run& last = runs.back();
+          --last.end;
+          const SongplaySegment& t = *spans[last.span].segment;
+          ties.push_back(KeyedRow{previous, t.songplay_id[last.end], last.span, last.end});
+          if (last.begin == last.end) runs.pop_back();
+        }
+        ties.push_back(KeyedRow{previous, s.songplay_id[r], k, static_cast<uint32_t>(r)});
+      } else {
+        in_time_order = false;
+        break;
+      }
+      previous = start[r];
+    }
+  }
+  if (in_time_order) {
+    if (!ties.empty()) flush_ties();
+    return runs;
+  }
+  std::vector<KeyedRow> order;
+  order.reserve(rows);
+  for (uint32_t k = 0; k < spans.size(); ++k) {
+    const SongplaySegment& s = *spans[k].segment;
+    for (size_t r = spans[k].begin; r < spans[k].end; ++r) {
+      order.push_back(KeyedRow{s.start_time_us[r], s.songplay_id[r], k, static_cast<uint32_t>(r)});
+    }
+  }
+  std::sort(order.begin(), order.end(), [](const KeyedRow& a, const KeyedRow& b) {
+    if (a.start_us != b.start_us) return a.start_us < b.start_us;
+    return a.id < b.id;
+  });
+  runs.clear();
+  for (const KeyedRow& x : order) AppendRow(x.span, x.row, &runs);
+  return runs;
+}
+
+// The columns of a songplay file holding the rows of `spans` (`rows` in all),
+// sorted by (start_time, songplay_id).
+std::vector<parquet::ColumnVector> BuildSongplayColumns(const std::vector<Span>& spans,
+                                                        size_t rows) {
+  const std::vector<Run> runs = OrderedRuns(spans, rows);
+  // level, location and user_agent in dictionary form over one pool of the
+  // file's distinct strings: each chunk's string is copied once per file,
+  // not once per row. remaps[remap_of_span[k]]: code in span k's chunk pool
+  // -> file code.
+  TextPool file_text;
+  auto dictionary = std::make_shared<parquet::ColumnVector>(parquet::PhysicalType::kByteArray);
+  std::vector<std::vector<uint32_t>> remaps;
+  std::vector<uint32_t> remap_of_span(spans.size());
+  for (size_t k = 0; k < spans.size(); ++k) {
+    const TextPool* pool = spans[k].segment->text.get();
+    size_t j = 0;  // spans of one chunk share its pool, and so a remap
+    while (j < k && spans[j].segment->text.get() != pool) ++j;
+    if (j < k) {
+      remap_of_span[k] = remap_of_span[j];
+    } else {
+      remap_of_span[k] = static_cast<uint32_t>(remaps.size());
+      remaps.emplace_back(pool->size(), TextPool::kNull);
+    }
+  }
+  std::vector<parquet::ColumnVector> c;
+  for (const auto& col : SongplaysSchema().columns) c.emplace_back(col.type);
+  // Fixed-width columns and codes written in place, a run at a time; every
+  // nullable column gets a validity byte per row, dropped again when no row
+  // is null.
+  for (int k : {0, 1, 2, 6}) c[k].i64.resize(rows);
+  for (int k : {3, 7, 8}) {
+    c[k].dictionary = dictionary;
+    c[k].codes.resize(rows);
+  }
+  for (int k : {3, 4, 5, 6, 7, 8}) c[k].validity.resize(rows);
+  for (int k : {4, 5}) c[k].offsets.resize(rows + 1);
+  uint8_t all_valid[9];
+  std::fill(std::begin(all_valid), std::end(all_valid), 1);
+  size_t i = 0;  // the file's row
+  for (const Run& run : runs) {
+    const SongplaySegment& s = *spans[run.span].segment;
+    const size_t b = run.begin, n = run.end - run.begin;
+    std::copy_n(s.songplay_id.data() + b, n, c[0].i64.data() + i);
+    std::copy_n(s.start_time_us.data() + b, n, c[1].i64.data() + i);
+    std::copy_n(s.user_id.data() + b, n, c[2].i64.data() + i);
+    std::copy_n(s.session_id.values.data() + b, n, c[6].i64.data() + i);
+    std::copy_n(s.session_id.valid.data() + b, n, c[6].validity.data() + i);
+    std::vector<uint32_t>& remap = remaps[remap_of_span[run.span]];
+    auto put_text = [&](int k, const std::vector<uint32_t>& codes) {
+      uint32_t* out = c[k].codes.data() + i;
+      uint8_t* valid = c[k].validity.data() + i;
+      uint8_t all = 1;
+      for (size_t j = 0; j < n; ++j) {
+        const uint32_t code = codes[b + j];
+        if (code == TextPool::kNull) {
+          out[j] = 0;
+          valid[j] = 0;
+          all = 0;
+          continue;
+        }
+        uint32_t& file_code = remap[code];
+        if (file_code == TextPool::kNull) file_code = file_text.Intern(s.text->Get(code));
+        out[j] = file_code;
+        valid[j] = 1;
+      }
+      all_valid[k] &= all;
+    };
+    put_text(3, s.level);
+    put_text(7, s.location);
+    put_text(8, s.user_agent);
+    // song_id and artist_id: plain strings (most rows match no song: null).
+    for (size_t j = 0; j < n; ++j) {
+      const SongRow* song = s.song[b + j];
+      auto put_string = [&](int k, Text v) {
+        if (v) c[k].bytes.append(*v);
+        c[k].offsets[i + j + 1] = static_cast<uint32_t>(c[k].bytes.size());
+        c[k].validity[i + j] = v.has_value();
+        all_valid[k] &= v.has_value();
+      };
+      put_string(4, song ? Text(song->song_id) : std::nullopt);
+      put_string(5, song ? song->artist_id : std::nullopt);
+    }
+    i += n;
+  }
+  for (int k : {3, 4, 5, 7, 8}) {
+    if (all_valid[k]) c[k].validity.clear();
+  }
+  std::vector<uint8_t>& session_valid = c[6].validity;
+  if (std::find(session_valid.begin(), session_valid.end(), 0) == session_valid.end()) {
+    session_valid.clear();
+  }
+  file_text.Release(&dictionary->bytes, &dictionary->offsets);
+  return c;
+}
+
 }  // namespace
 
 // The ids taken so far: open addressing on the id's own bits (ids are hashes
@@ -73,6 +259,17 @@ class SongplayFiles::IdSet {
     return true;
   }
 
+  // Makes room for `n` ids in all without growing again.
+  void Reserve(size_t n) {
+    size_t slots = slots_.size();
+    int shift = shift_;
+    while ((n + 1) * 2 > slots && shift > 0) {
+      slots *= 2;
+      --shift;
+    }
+    if (slots != slots_.size()) Rehash(slots, shift);
+  }
+
   // Hints that `id` is inserted soon (no effect on the contents).
   void Prefetch(int64_t id) const {
     __builtin_prefetch(&slots_[Home(static_cast<uint64_t>(id), shift_)], 1);
@@ -94,9 +291,10 @@ class SongplayFiles::IdSet {
   static constexpr int kIdBits = 63;
   static constexpr int kInitialBits = 16;
   static size_t Home(uint64_t id, int shift) { return static_cast<size_t>(id >> shift); }
-  void Grow() {
-    std::vector<uint64_t> bigger(slots_.size() * 2, 0);
-    --shift_;
+  void Grow() { Rehash(slots_.size() * 2, shift_ - 1); }
+  void Rehash(size_t slots, int shift) {
+    std::vector<uint64_t> bigger(slots, 0);
+    shift_ = shift;
     for (uint64_t id : slots_) {
       if (id != 0) Place(&bigger, shift_, id);
     }
@@ -115,6 +313,8 @@ SongplayFiles::SongplayFiles(size_t max_rows_per_file, size_t max_buffered_rows)
       ids_(std::make_unique<IdSet>()) {}
 
 SongplayFiles::~SongplayFiles() = default;
+
+void SongplayFiles::ReserveIds(size_t songplays) { ids_->Reserve(songplays); }
 
 void SongplayFiles::Add(ChunkRows rows, std::vector<FileJob>* jobs) {
   // Unique ids, in input order: the later of two events with the same id moves.
@@ -147,33 +347,43 @@ void SongplayFiles::Add(ChunkRows rows, std::vector<FileJob>* jobs) {
 
   // Both lists ascend by user_id: one merge walk (a tree lookup per user and
   // chunk was most of this function). Users not seen before are merged in
-  // afterwards, which after the first chunks is rare.
+  // afterwards, which after the first chunks is rare. Candidates are plain
+  // structs; a replaced user's text is copied only when it changed.
   std::vector<UserCandidate> fresh;
   {
-    // The walk reads user_ids_, not the (much larger) candidates.
+    // The walk reads user_ids_, not the (larger) candidates.
     size_t i = 0;
     const size_t n = user_ids_.size();
     for (UserCandidate& u : rows.users) {
       while (i < n && user_ids_[i] < u.user_id) ++i;
       if (i < n && user_ids_[i] == u.user_id) {
-        if (ReplacesLatest(u, users_[i])) users_[i] = std::move(u);
+        UserCandidate& current = users_[i];
+        if (!ReplacesLatest(u, current)) continue;
+        if (u.valid == current.valid &&
+            std::equal(std::begin(u.length), std::end(u.length), std::begin(current.length)) &&
+            UserTextBytes(rows.user_text, u) == UserTextBytes(user_text_, current)) {
+          current.order = u.order;  // the same text: keep it where it is
+          continue;
+        }
+        user_text_live_ -= UserTextBytes(user_text_, current).size();
+        KeepUserText(rows.user_text, &u);
+        current = u;
       } else {
-        fresh.push_back(std::move(u));
+        KeepUserText(rows.user_text, &u);
+        fresh.push_back(u);
       }
     }
   }
   if (!fresh.empty()) {
-    std::vector<UserCandidate> merged;
-    merged.reserve(users_.size() + fresh.size());
-    std::merge(std::make_move_iterator(users_.begin()), std::make_move_iterator(users_.end()),
-               std::make_move_iterator(fresh.begin()), std::make_move_iterator(fresh.end()),
-               std::back_inserter(merged), [](const UserCandidate& a, const UserCandidate& b) {
-                 return a.user_id < b.user_id;
-               });
+    std::vector<UserCandidate> merged(users_.size() + fresh.size());
+    std::merge(
+        users_.begin(), users_.end(), fresh.begin(), fresh.end(), merged.begin(),
+        [](const UserCandidate& a, const UserCandidate& b) { return a.user_id < b.user_id; });
     users_ = std::move(merged);
     user_ids_.resize(users_.size());
     for (size_t i = 0; i < users_.size(); ++i) user_ids_[i] = users_[i].user_id;
   }
+  CompactUserText();
 
   for (auto& segment : rows.segments) {
     Key key{segment->year, segment->month};
@@ -217,115 +427,10 @@ void SongplayFiles::Cut(const Key& key, Partition* p, size_t rows, std::vector<F
   job.schema = &SongplaysSchema();
   job.rows = rows;
   job.build_columns = [pieces, rows] {
-    // (piece, row) of every row, sorted by (start_time, songplay_id): the
-    // keys are copied beside them so that the sort compares contiguous
-    // memory. Ids are unique, so the order is total.
-    struct Entry {
-      int64_t start_us, id;
-      uint32_t piece, row;
-    };
-    std::vector<Entry> order;
-    order.reserve(rows);
-    for (uint32_t k = 0; k < pieces->size(); ++k) {
-      const SongplaySegment& s = *(*pieces)[k].segment;
-      for (size_t r = (*pieces)[k].begin; r < (*pieces)[k].end; ++r) {
-        order.push_back(Entry{s.start_time_us[r], s.songplay_id[r], k, static_cast<uint32_t>(r)});
-      }
-    }
-    auto seg = [&](const Entry& x) -> const SongplaySegment& {
-      return *(*pieces)[x.piece].segment;
-    };
-    auto by_id = [](const Entry& a, const Entry& b) { return a.id < b.id; };
-    if (std::is_sorted(order.begin(), order.end(),
-                       [](const Entry& a, const Entry& b) { return a.start_us < b.start_us; })) {
-      // Logs are written in time order, so rows usually come sorted by start
-      // time already: only runs of equal start times need sorting, by id.
-      for (auto run = order.begin(); run != order.end();) {
-        auto end = run + 1;
-        while (end != order.end() && end->start_us == run->start_us) ++end;
-        if (end - run > 1) std::sort(run, end, by_id);
-        run = end;
-      }
-    } else {
-      std::sort(order.begin(), order.end(), [](const Entry& a, const Entry& b) {
-        if (a.start_us != b.start_us) return a.start_us < b.start_us;
-        return a.id < b.id;
-      });
-    }
-    // level, location and user_agent in dictionary form over one pool of the
-    // file's distinct strings: each chunk's string is copied once per file,
-    // not once per row. remap[k]: code in piece k's chunk pool -> file code.
-    TextPool file_text;
-    auto dictionary = std::make_shared<parquet::ColumnVector>(parquet::PhysicalType::kByteArray);
-    std::vector<std::vector<uint32_t>> remaps;
-    std::vector<uint32_t> remap_of_piece(pieces->size());
-    for (size_t k = 0; k < pieces->size(); ++k) {
-      const TextPool* pool = (*pieces)[k].segment->text.get();
-      size_t j = 0;  // pieces of one chunk share its pool, and so a remap
-      while (j < k && (*pieces)[j].segment->text.get() != pool) ++j;
-      if (j < k) {
-        remap_of_piece[k] = remap_of_piece[j];
-      } else {
-        remap_of_piece[k] = static_cast<uint32_t>(remaps.size());
-        remaps.emplace_back(pool->size(), TextPool::kNull);
-      }
-    }
-    std::vector<parquet::ColumnVector> c;
-    for (const auto& col : SongplaysSchema().columns) c.emplace_back(col.type);
-    // Fixed-width columns and codes written in place; every nullable column
-    // gets a validity byte per row, dropped again when no row is null.
-    for (int k : {0, 1, 2, 6}) c[k].i64.resize(rows);
-    for (int k : {3, 7, 8}) {
-      c[k].dictionary = dictionary;
-      c[k].codes.resize(rows);
-    }
-    for (int k : {3, 4, 5, 6, 7, 8}) c[k].validity.resize(rows);
-    for (int k : {4, 5}) c[k].offsets.resize(rows + 1);
-    int64_t* const id = c[0].i64.data();
-    int64_t* const start = c[1].i64.data();
-    int64_t* const user = c[2].i64.data();
-    int64_t* const session = c[6].i64.data();
-    uint8_t* const session_valid = c[6].validity.data();
-    for (size_t i = 0; i < rows; ++i) {
-      const Entry& x = order[i];
-      const SongplaySegment& s = seg(x);
-      const size_t r = x.row;
-      std::vector<uint32_t>& remap = remaps[remap_of_piece[x.piece]];
-      auto put_text = [&](parquet::ColumnVector* col, uint32_t code) {
-        if (code == TextPool::kNull) {
-          col->codes[i] = 0;
-          col->validity[i] = 0;
-          return;
-        }
-        uint32_t& file_code = remap[code];
-        if (file_code == TextPool::kNull) file_code = file_text.Intern(s.text->Get(code));
-        col->codes[i] = file_code;
-        col->validity[i] = 1;
-      };
-      id[i] = x.id;
-      start[i] = x.start_us;
-      user[i] = s.user_id[r];
-      put_text(&c[3], s.level[r]);
-      // song_id and artist_id: plain strings (most rows match no song: null).
-      const SongRow* song = s.song[r];
-      auto put_string = [&](parquet::ColumnVector* col, Text v) {
-        if (v) col->bytes.append(*v);
-        col->offsets[i + 1] = static_cast<uint32_t>(col->bytes.size());
-        col->validity[i] = v.has_value();
-      };
-      put_string(&c[4], song ? Text(song->song_id) : std::nullopt);
-      put_string(&c[5], song ? song->artist_id : std::nullopt);
-      session[i] = s.session_id.values[r];
-      session_valid[i] = s.session_id.valid[r];
-      put_text(&c[7], s.location[r]);
-      put_text(&c[8], s.user_agent[r]);
-    }
-    for (int k : {3, 4, 5, 6, 7, 8}) {
-      std::vector<uint8_t>& v = c[k].validity;
-      if (std::find(v.begin(), v.end(), 0) == v.end()) v.clear();
-    }
-    file_text.Release(&dictionary->bytes, &dictionary->offsets);
-    return c;
+    std::vector<Span> spans;
+    spans.reserve(pieces->size());
+    for (const Piece& p : *pieces) spans.push_back(Span{p.segment.get(), p.begin, p.end});
+    return BuildSongplayColumns(spans, rows);
   };
   jobs->push_back(std::move(job));
 }
@@ -371,15 +476,32 @@ void SongplayFiles::Finish(std::vector<FileJob>* jobs) {
   partitions_.clear();
 }
 
+void SongplayFiles::KeepUserText(std::string_view from, UserCandidate* u) {
+  const std::string_view bytes = UserTextBytes(from, *u);
+  u->text = user_text_.size();
+  user_text_.append(bytes);
+  user_text_live_ += bytes.size();
+}
+
+void SongplayFiles::CompactUserText() {
+  if (user_text_.size() <= 2 * user_text_live_ + kMinUserTextToCompact) return;
+  std::string live;
+  live.reserve(user_text_live_);
+  for (UserCandidate& u : users_) {
+    const std::string_view bytes = UserTextBytes(user_text_, u);
+    u.text = live.size();
+    live.append(bytes);
+  }
+  user_text_ = std::move(live);
+}
+
 std::vector<UserRow> SongplayFiles::Users() const {
   std::vector<UserRow> rows;
   rows.reserve(users_.size());
-  auto view = [](const std::optional<std::string>& s) {
-    return s ? Text(std::string_view(*s)) : std::nullopt;
-  };
   for (const UserCandidate& u : users_) {
-    rows.push_back(
-        UserRow{u.user_id, view(u.first_name), view(u.last_name), view(u.gender), view(u.level)});
+    rows.push_back(UserRow{u.user_id, UserText(user_text_, u, kFirstName),
+                           UserText(user_text_, u, kLastName), UserText(user_text_, u, kGender),
+                           UserText(user_text_, u, kLevel)});
   }
   return rows;
 }

@@ -16,6 +16,7 @@
 //
 // How to use:
 //   SongplayFiles files(max_rows_per_file, max_buffered_rows);
+//   files.ReserveIds(expected songplays)   (optional)
 //   for each chunk, in order: files.Add(std::move(rows), &jobs); write jobs
 //   files.Finish(&jobs); write jobs (the last songplay files, then time)
 //   files.Users()  -> the users table rows
@@ -25,6 +26,8 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -33,12 +36,20 @@
 
 namespace sparkify::lake {
 
+// Log bytes per songplay, a little more than in eventsim's logs (~550): an
+// estimate for ReserveIds() from the size of the logs that does not overshoot.
+inline constexpr uint64_t kLogBytesPerSongplay = 600;
+
 class SongplayFiles {
  public:
   SongplayFiles(size_t max_rows_per_file, size_t max_buffered_rows);
   ~SongplayFiles();
   SongplayFiles(const SongplayFiles&) = delete;
   SongplayFiles& operator=(const SongplayFiles&) = delete;
+
+  // Makes room for about `songplays` ids up front (a hint): growing the set
+  // of the ids taken so far rehashes every one of them.
+  void ReserveIds(size_t songplays);
 
   // Adds the next chunk's rows; appends the jobs of files that are now full.
   void Add(ChunkRows rows, std::vector<FileJob>* jobs);
@@ -76,8 +87,15 @@ class SongplayFiles {
   const size_t max_buffered_rows_;
   std::unique_ptr<IdSet> ids_;
   std::map<Key, Partition> partitions_;
-  std::vector<UserCandidate> users_;  // ascending user_id
+  // Copies `u`'s text (in `from`) to the end of user_text_ and points `u` there.
+  void KeepUserText(std::string_view from, UserCandidate* u);
+  // Drops the text of users that have since been replaced, when it is most of user_text_.
+  void CompactUserText();
+
+  std::vector<UserCandidate> users_;  // ascending user_id; their text in user_text_
   std::vector<int64_t> user_ids_;     // users_[i].user_id
+  std::string user_text_;
+  size_t user_text_live_ = 0;  // bytes of user_text_ that users_ point to
   size_t buffered_ = 0;
   uint64_t songplays_ = 0, matched_ = 0, time_rows_ = 0;
 };

@@ -198,5 +198,104 @@ TEST(SongplayFiles, UsersKeepTheirLatestEventAcrossChunks) {
   EXPECT_EQ(files.songplays(), 3u);
 }
 
+TEST(SongplayFiles, StartTimeTiesAcrossManyChunksAreOrderedById) {
+  // One start time shared by rows of five chunks (a tie spanning five pieces
+  // of a file), between rows with times of their own.
+  std::vector<LogBatch> chunks(5);
+  int user = 100;
+  AddEvent(&chunks[0], kNov2018 + 1, user++, 1, 0, "free", true, "U", "Agent A");
+  for (LogBatch& b : chunks) {
+    for (int i = 0; i < 2; ++i) {
+      AddEvent(&b, kNov2018 + 5, user, user, 0, "free", true, "U", "Agent " + std::to_string(user));
+      ++user;
+    }
+  }
+  AddEvent(&chunks[4], kNov2018 + 9, user++, 1, 0, "free", true, "U", "Agent Z");
+  SongplayFiles files(1000, 1000);
+  std::vector<Written> out = RunChunks(chunks, 1000, 1000, &files);
+  ASSERT_EQ(out[0].table, "songplays");
+  const auto& ids = out[0].columns[0].i64;
+  const auto& starts = out[0].columns[1].i64;
+  const auto& users = out[0].columns[2].i64;
+  ASSERT_EQ(starts.size(), 12u);
+  EXPECT_EQ(users.front(), 100);
+  EXPECT_EQ(users.back(), user - 1);
+  for (size_t i = 1; i < starts.size(); ++i) {
+    EXPECT_TRUE(starts[i - 1] < starts[i] || (starts[i - 1] == starts[i] && ids[i - 1] < ids[i]))
+        << i;
+  }
+  std::set<int64_t> tied_users(users.begin() + 1, users.end() - 1);
+  EXPECT_EQ(tied_users.size(), 10u);
+  const auto& agents = out[0].columns[8];
+  for (size_t i = 1; i + 1 < users.size(); ++i) {
+    EXPECT_EQ(agents.StringAt(i), "Agent " + std::to_string(users[i])) << i;
+  }
+}
+
+TEST(SongplayFiles, IdsStayUniqueWhenTheIdSetOutgrowsItsReservation) {
+  // More ids than reserved (the set grows), with duplicate events spread over the chunks.
+  constexpr int kEvents = 40000;
+  std::vector<LogBatch> chunks(4);
+  std::vector<EventIdentity> all;
+  for (int i = 0; i < kEvents; ++i) {
+    const int64_t ts = kNov2018 + (i % 1000 == 7 ? 3 : i);  // every 1000th event the same
+    const int64_t user = i % 1000 == 7 ? 1 : 2 + i;
+    AddEvent(&chunks[i * chunks.size() / kEvents], ts, user, 1, 0, "free");
+    all.push_back(EventIdentity{ts, user, 1, 0});
+  }
+  std::vector<int64_t> expected = AssignSongplayIds(all);
+  SongplayFiles files(kEvents, kEvents);
+  files.ReserveIds(100);
+  std::vector<Written> out = RunChunks(chunks, kEvents, kEvents, &files);
+  std::multiset<int64_t> got;
+  for (const Written& w : out) {
+    if (w.table == "songplays") got.insert(w.columns[0].i64.begin(), w.columns[0].i64.end());
+  }
+  EXPECT_EQ(got, std::multiset<int64_t>(expected.begin(), expected.end()));
+  EXPECT_EQ(std::set<int64_t>(got.begin(), got.end()).size(), static_cast<size_t>(kEvents));
+}
+
+TEST(SongplayFiles, UsersKeepTheirTextWhileReplacedTextIsDropped) {
+  // User 1 changes a long name in every chunk, so that the text of its
+  // replaced rows is dropped along the way; user 2 keeps its text while its
+  // latest event moves; user 3 is only in the first chunk.
+  constexpr int kChunks = 12;
+  const std::string long_name(200000, 'x');
+  std::vector<LogBatch> chunks(kChunks);
+  for (int k = 0; k < kChunks; ++k) {
+    AddEvent(&chunks[k], kNov2018 + 10 * k, 1, 1, k, k % 2 ? "paid" : "free", false,
+             long_name + std::to_string(k));
+    AddEvent(&chunks[k], kNov2018 + 10 * k + 1, 2, 2, k, "free", false, "Bo");
+  }
+  AddEvent(&chunks[0], kNov2018, 3, 3, 0, "paid", false, "Cy");
+  // User 4: no last name nor gender (nulls, not empty text).
+  LogBatch& b = chunks[1];
+  AddEvent(&b, kNov2018, 4, 4, 0, "free", false, "Di");
+  b.last_name = StringColumn();
+  b.gender = StringColumn();
+  for (size_t r = 0; r + 1 < b.size(); ++r) {
+    b.last_name.Append("Lee");
+    b.gender.Append("F");
+  }
+  b.last_name.Append(std::nullopt);
+  b.gender.Append(std::nullopt);
+  SongplayFiles files(100, 1000);
+  RunChunks(chunks, 100, 1000, &files);
+  std::vector<UserRow> users = files.Users();
+  ASSERT_EQ(users.size(), 4u);
+  EXPECT_EQ(users[0].first_name, long_name + std::to_string(kChunks - 1));
+  EXPECT_EQ(users[0].level, "paid");
+  EXPECT_EQ(users[0].last_name, "Lee");
+  EXPECT_EQ(users[0].gender, "F");
+  EXPECT_EQ(users[1].first_name, "Bo");
+  EXPECT_EQ(users[1].level, "free");
+  EXPECT_EQ(users[2].first_name, "Cy");
+  EXPECT_EQ(users[2].level, "paid");
+  EXPECT_EQ(users[3].first_name, "Di");
+  EXPECT_EQ(users[3].last_name, std::nullopt);
+  EXPECT_EQ(users[3].gender, std::nullopt);
+  EXPECT_EQ(users[3].level, "free");
+}
+
 }  // namespace
 }  // namespace sparkify::lake

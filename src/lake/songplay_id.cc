@@ -1,6 +1,7 @@
 #include "lake/songplay_id.h"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <limits>
 #include <numeric>
@@ -28,6 +29,15 @@ uint64_t FnvAdd(uint64_t h, int64_t value) {
 
 uint64_t SplitMix64(uint64_t z) { return Mix64(z + 0x9e3779b97f4a7c15ULL); }
 
+// kFnvPrimePower[k] = kFnvPrime^k (mod 2^64): mixing in k zero bytes,
+// (h ^ 0) * kFnvPrime k times, is one multiplication by it.
+constexpr std::array<uint64_t, 9> kFnvPrimePower = [] {
+  std::array<uint64_t, 9> p{};
+  p[0] = 1;
+  for (size_t k = 1; k < p.size(); ++k) p[k] = p[k - 1] * kFnvPrime;
+  return p;
+}();
+
 }  // namespace
 
 int64_t SongplayId(const EventIdentity& e, uint64_t salt) {
@@ -43,7 +53,9 @@ int64_t SongplayId(const EventIdentity& e, uint64_t salt) {
 namespace {
 
 // Ids of events 0..n-1 whose fields are field(i) (nulls already INT64_MIN);
-// four at a time, each byte mixed in as FnvAdd does.
+// four at a time, each byte mixed in as FnvAdd does. A field's high bytes
+// that are zero in all four (most of them: user ids, sessions and items are
+// small, the salt is 0) are mixed in with one multiplication.
 template <typename Ts, typename User, typename Session, typename Item>
 void IdsOf(size_t n, Ts ts, User user, Session session, Item item, int64_t* out) {
   constexpr size_t kLanes = 4;
@@ -54,13 +66,19 @@ void IdsOf(size_t n, Ts ts, User user, Session session, Item item, int64_t* out)
     // The fields in SongplayId's order, salt 0 last.
     auto add = [&](auto field) {
       uint64_t v[kLanes];
-      for (size_t k = 0; k < kLanes; ++k) v[k] = static_cast<uint64_t>(field(i + k));
-      for (int b = 0; b < 8; ++b) {
+      uint64_t any = 0;
+      for (size_t k = 0; k < kLanes; ++k) {
+        v[k] = static_cast<uint64_t>(field(i + k));
+        any |= v[k];
+      }
+      const int bytes = any == 0 ? 0 : (64 - __builtin_clzll(any) + 7) / 8;
+      for (int b = 0; b < bytes; ++b) {
         for (size_t k = 0; k < kLanes; ++k) {
           h[k] ^= (v[k] >> (8 * b)) & 0xFF;
           h[k] *= kFnvPrime;
         }
       }
+      for (size_t k = 0; k < kLanes; ++k) h[k] *= kFnvPrimePower[8 - bytes];
     };
     add(ts);
     add(user);

@@ -44,5 +44,43 @@ TEST(SongplayId, ManyAtATimeGiveTheSameIds) {
   }
 }
 
+TEST(SongplayId, ManyAtATimeGiveTheSameIdsForFieldsOfAnyLength) {
+  // Fields of 0 to 8 significant bytes, mixed within groups of four, as
+  // identities and as columns.
+  std::vector<EventIdentity> events;
+  uint64_t x = 12345;
+  auto next = [&] {
+    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+    const int bytes = static_cast<int>(x >> 60) % 9;
+    const uint64_t v = x ^ (x << 17);
+    return static_cast<int64_t>(bytes == 0 ? 0 : bytes == 8 ? v : v & ((1ULL << (8 * bytes)) - 1));
+  };
+  for (int i = 0; i < 203; ++i) {
+    events.push_back(EventIdentity{next() / 1000, next(), next(), next()});
+    if (i % 5 == 0) events.back().session_id = std::nullopt;
+    if (i % 7 == 0) events.back().item_in_session = std::nullopt;
+  }
+  std::vector<int64_t> ids(events.size(), -1);
+  SongplayIds(events.data(), events.size(), ids.data());
+  std::vector<int64_t> start_us, user, session, item;
+  std::vector<uint8_t> session_valid, item_valid;
+  for (const EventIdentity& e : events) {
+    start_us.push_back(e.ts * 1000);
+    user.push_back(e.user_id);
+    session.push_back(e.session_id.value_or(0));
+    session_valid.push_back(e.session_id.has_value());
+    item.push_back(e.item_in_session.value_or(0));
+    item_valid.push_back(e.item_in_session.has_value());
+  }
+  std::vector<int64_t> column_ids(events.size(), -1);
+  SongplayIds(EventColumns{start_us.data(), user.data(), session.data(), session_valid.data(),
+                           item.data(), item_valid.data()},
+              events.size(), column_ids.data());
+  for (size_t i = 0; i < events.size(); ++i) {
+    EXPECT_EQ(ids[i], SongplayId(events[i])) << i;
+    EXPECT_EQ(column_ids[i], SongplayId(events[i])) << i;
+  }
+}
+
 }  // namespace
 }  // namespace sparkify::lake

@@ -14,28 +14,11 @@ namespace {
 constexpr int64_t kMicrosPerMilli = 1000;
 constexpr int64_t kMillisPerDay = 86'400'000;
 
-EventOrder OrderOf(const UserCandidate& u) {
-  return EventOrderOf(u.ts, u.session_id, u.item_in_session);
+// The order key of row `r` of a batch.
+EventKey KeyOf(const LogBatch& b, size_t r) {
+  return EventKey{b.ts[r], b.session_id.values[r], b.item_in_session.values[r],
+                  b.session_id.valid[r] != 0, b.item_in_session.valid[r] != 0};
 }
-
-// EventOrderOf(ts, sessionId, itemInSession) as plain fields, compared
-// without building tuples of optionals: a null sorts first.
-struct OrderKey {
-  int64_t ts = 0, session = 0, item = 0;
-  bool has_session = false, has_item = false;
-
-  static OrderKey Of(const LogBatch& b, size_t r) {
-    return OrderKey{b.ts[r], b.session_id.values[r], b.item_in_session.values[r],
-                    b.session_id.valid[r] != 0, b.item_in_session.valid[r] != 0};
-  }
-  bool operator<(const OrderKey& o) const {
-    if (ts != o.ts) return ts < o.ts;
-    if (has_session != o.has_session) return o.has_session;
-    if (has_session && session != o.session) return session < o.session;
-    if (has_item != o.has_item) return o.has_item;
-    return has_item && item < o.item;
-  }
-};
 
 // Equality of short texts without a libc call for the shortest (a level is
 // four bytes); longer ones as parquet::SameBytes compares them.
@@ -50,8 +33,6 @@ inline bool SameText(std::string_view a, std::string_view b) {
   return parquet::SameBytes(a, b);
 }
 
-std::optional<std::string> Own(Text t) { return t ? std::optional<std::string>(*t) : std::nullopt; }
-
 // Each user's latest row in a chunk: open addressing on the user id (a chunk
 // has tens of thousands of events from thousands of users; a node-based map
 // allocated a node per user and chunk). The table holds (user, slot number),
@@ -62,7 +43,7 @@ class LatestRows {
   struct Slot {
     int64_t user = 0;
     uint32_t row = 0;  // the latest event's
-    OrderKey order;    // of `row`
+    EventKey order;    // of `row`
     // The codes of the user's last level, location and user agent in the
     // chunk's TextPool (TextPool::kNull: none yet): a user's text rarely
     // changes, so comparing with these spares hashing it.
@@ -158,8 +139,18 @@ class MonthOf {
 
 }  // namespace
 
-bool ReplacesLatest(const UserCandidate& later, const UserCandidate& current) {
-  return OrderOf(later) >= OrderOf(current);
+std::optional<std::string_view> UserText(std::string_view buffer, const UserCandidate& u,
+                                         UserField field) {
+  if (!(u.valid >> field & 1)) return std::nullopt;
+  size_t begin = u.text;
+  for (int k = 0; k < field; ++k) begin += u.length[k];
+  return buffer.substr(begin, u.length[field]);
+}
+
+std::string_view UserTextBytes(std::string_view buffer, const UserCandidate& u) {
+  size_t size = 0;
+  for (uint32_t n : u.length) size += n;
+  return buffer.substr(u.text, size);
 }
 
 ChunkRows DeriveChunkRows(const LogBatch& b, const SongMatcher& matcher) {
@@ -196,7 +187,7 @@ ChunkRows DeriveChunkRows(const LogBatch& b, const SongMatcher& matcher) {
       if (!b.user_id.valid[r]) continue;
       // users: the latest event of each user in the chunk (rows in input
       // order, so a later row wins a full tie).
-      const OrderKey key = OrderKey::Of(b, r);
+      const EventKey key = KeyOf(b, r);
       bool inserted;
       LatestRows::Slot* slot = latest_row.Find(b.user_id.values[r], &inserted);
       if (inserted || !(key < slot->order)) {
@@ -312,18 +303,26 @@ ChunkRows DeriveChunkRows(const LogBatch& b, const SongMatcher& matcher) {
   for (uint32_t k = 0; k < slots.size(); ++k) latest[k] = {slots[k].user, k};
   std::sort(latest.begin(), latest.end());
   out.users.resize(latest.size());
+  const StringColumn* text_of[kUserFields];
+  text_of[kFirstName] = &b.first_name;
+  text_of[kLastName] = &b.last_name;
+  text_of[kGender] = &b.gender;
+  text_of[kLevel] = &b.level;
   for (size_t k = 0; k < latest.size(); ++k) {
     const LatestRows::Slot& slot = slots[latest[k].second];
     const size_t r = slot.row;
     UserCandidate& u = out.users[k];
     u.user_id = slot.user;
-    u.ts = slot.order.ts;
-    if (slot.order.has_session) u.session_id = slot.order.session;
-    if (slot.order.has_item) u.item_in_session = slot.order.item;
-    u.first_name = Own(b.first_name.Get(r));
-    u.last_name = Own(b.last_name.Get(r));
-    u.gender = Own(b.gender.Get(r));
-    u.level = Own(b.level.Get(r));
+    u.order = slot.order;
+    u.text = out.user_text.size();
+    for (int f = 0; f < kUserFields; ++f) {
+      const StringColumn& c = *text_of[f];
+      if (!c.valid(r)) continue;
+      const std::string_view v = c.view(r);
+      out.user_text.append(v);
+      u.length[f] = static_cast<uint32_t>(v.size());
+      u.valid |= static_cast<uint8_t>(1u << f);
+    }
   }
   return out;
 }

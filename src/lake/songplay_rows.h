@@ -7,7 +7,8 @@
 //     TextPool, each distinct string copied once (the batch is freed right
 //     after; a user's agent, place and level repeat with every event);
 //     the distinct start times of each partition (for the time table);
-//     each user's latest event in the chunk (for the users table).
+//     each user's latest event in the chunk (for the users table), its text
+//     copied into one buffer (UserText), so that users move as plain structs.
 //
 // Same rules as the in-memory transform (transform.h): every NextSong event
 // with a user is a songplay, matched with SongMatcher; users keep their
@@ -19,6 +20,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "lake/records.h"
@@ -43,23 +45,55 @@ struct SongplaySegment {
   size_t size() const { return start_time_us.size(); }
 };
 
-// A user's latest event within some set of events, with its text owned.
+// The order of a user's events, EventOrderOf(ts, sessionId, itemInSession),
+// as plain fields, compared without building tuples of optionals: a null
+// sorts first.
+struct EventKey {
+  int64_t ts = 0, session = 0, item = 0;
+  bool has_session = false, has_item = false;
+
+  bool operator<(const EventKey& o) const {
+    if (ts != o.ts) return ts < o.ts;
+    if (has_session != o.has_session) return o.has_session;
+    if (has_session && session != o.session) return session < o.session;
+    if (has_item != o.has_item) return o.has_item;
+    return has_item && item < o.item;
+  }
+};
+
+// The text fields of a users row, in the table's order.
+enum UserField { kFirstName, kLastName, kGender, kLevel, kUserFields };
+
+// A user's latest event within some set of events. Its text lives in a
+// buffer kept beside it: the fields one after the other from `text`, field
+// k `length[k]` bytes long (0 for a null), present when bit k of `valid` is set.
 struct UserCandidate {
   int64_t user_id = 0;
-  int64_t ts = 0;
-  std::optional<int64_t> session_id, item_in_session;
-  std::optional<std::string> first_name, last_name, gender, level;
+  EventKey order;
+  size_t text = 0;
+  uint32_t length[kUserFields] = {};
+  uint8_t valid = 0;
 };
+
+// Field `field` of `u`, whose text is in `buffer`; nullopt for a null.
+std::optional<std::string_view> UserText(std::string_view buffer, const UserCandidate& u,
+                                         UserField field);
+
+// The bytes of all of `u`'s fields, in `buffer`.
+std::string_view UserTextBytes(std::string_view buffer, const UserCandidate& u);
 
 // True when `later` replaces `current` as a user's latest event, `later`
 // coming after `current` in input order: its (ts, sessionId, itemInSession)
 // key is greater or equal (a null sorts first).
-bool ReplacesLatest(const UserCandidate& later, const UserCandidate& current);
+inline bool ReplacesLatest(const UserCandidate& later, const UserCandidate& current) {
+  return !(later.order < current.order);
+}
 
 struct ChunkRows {
   std::vector<std::shared_ptr<SongplaySegment>> segments;  // ascending (year, month)
   std::vector<uint32_t> segment_of_row;  // the chunk's songplays in input order -> segment
   std::vector<UserCandidate> users;      // one per user_id, ascending user_id
+  std::string user_text;                 // the users' text (UserCandidate)
   uint64_t matched = 0;                  // songplays matched to a song
 };
 

@@ -144,31 +144,47 @@ class SongMatcher::Index {
       size_t i = h & mask_;
       while (slots_[i].count != 0) i = (i + 1) & mask_;
       tags_[i] = Tag(h);
-      slots_[i] = Slot{h, key.first, key.second, static_cast<uint32_t>(songs_.size()),
-                       static_cast<uint32_t>(group.size())};
+      Slot& slot = slots_[i];
+      slot.hash = h;
+      slot.min_duration = slot.max_duration = *group.front()->duration;
+      for (const SongRow* s : group) {
+        slot.min_duration = std::min(slot.min_duration, *s->duration);
+        slot.max_duration = std::max(slot.max_duration, *s->duration);
+      }
+      slot.begin = static_cast<uint32_t>(songs_.size());
+      slot.count = static_cast<uint32_t>(group.size());
+      slot.title = key.first;
+      slot.artist = key.second;
       songs_.insert(songs_.end(), group.begin(), group.end());
     }
   }
 
-  // The songs of (title, artist), empty when none.
-  std::span<const SongRow* const> Find(std::string_view title, std::string_view artist) const {
+  // The songs of (title, artist); empty when none, or when none has a
+  // duration within `tolerance` of `length` (so Match need not read them).
+  std::span<const SongRow* const> Find(std::string_view title, std::string_view artist,
+                                       double length, double tolerance) const {
     uint64_t h = Hash(title, artist);
     const uint8_t tag = Tag(h);
     for (size_t i = h & mask_; tags_[i] != 0; i = (i + 1) & mask_) {
       if (tags_[i] != tag) continue;
       const Slot& s = slots_[i];
-      if (s.hash == h && s.title == title && s.artist == artist) {
-        return {songs_.data() + s.begin, s.count};
-      }
+      if (s.hash != h) continue;
+      // Every song is at least as far from `length` as the nearest bound
+      // (rounding is monotone); a NaN compares false and reads the songs.
+      if (s.min_duration - length > tolerance || length - s.max_duration > tolerance) return {};
+      if (s.title == title && s.artist == artist) return {songs_.data() + s.begin, s.count};
     }
     return {};
   }
 
  private:
-  struct Slot {
+  // One cache line: what a lookup reads first (the hash, the durations'
+  // range), then the key's text, compared last.
+  struct alignas(64) Slot {
     uint64_t hash = 0;
+    double min_duration = 0, max_duration = 0;  // of the key's songs
+    uint32_t begin = 0, count = 0;              // count 0: an empty slot
     std::string_view title, artist;
-    uint32_t begin = 0, count = 0;  // count 0: an empty slot
   };
   // Any hash will do (it only places keys in slots); this one reads at most
   // 16 bytes of each string, with no call: std::hash went over all their
@@ -201,7 +217,7 @@ class SongMatcher::Index {
   static uint8_t Tag(uint64_t h) { return static_cast<uint8_t>(h >> 56) | 1; }
 
   std::vector<Slot> slots_;
-  // One byte per slot, probed before the slot: the slots (56 bytes each) do
+  // One byte per slot, probed before the slot: the slots (64 bytes each) do
   // not stay in the caches, the tags (32 KB for 15,000 songs) do, and a miss
   // usually ends at an empty tag without reading any slot.
   std::vector<uint8_t> tags_;
@@ -221,9 +237,10 @@ const SongRow* SongMatcher::Match(Text title, Text artist, std::optional<double>
 
 const SongRow* SongMatcher::Match(std::string_view title, std::string_view artist,
                                   double length) const {
+  constexpr double kTolerance = kDurationTolerance + kToleranceSlack;
   const SongRow* best = nullptr;
-  for (const SongRow* s : index_->Find(title, artist)) {
-    if (std::fabs(*s->duration - length) > kDurationTolerance + kToleranceSlack) continue;
+  for (const SongRow* s : index_->Find(title, artist, length, kTolerance)) {
+    if (std::fabs(*s->duration - length) > kTolerance) continue;
     if (!best || s->song_id < best->song_id) best = s;
   }
   return best;
