@@ -324,30 +324,41 @@ SongplayFiles::~SongplayFiles() = default;
 void SongplayFiles::ReserveIds(size_t songplays) { ids_->Reserve(songplays); }
 
 void SongplayFiles::Add(ChunkRows rows, std::vector<FileJob>* jobs) {
-  // Unique ids, in input order: the later of two events with the same id moves.
-  std::vector<size_t> cursor(rows.segments.size(), 0);
-  std::vector<int64_t*> in_order;  // each row's id, in input order
-  in_order.reserve(rows.segment_of_row.size());
-  for (uint32_t seg : rows.segment_of_row) {
-    in_order.push_back(&rows.segments[seg]->songplay_id[cursor[seg]++]);
-  }
-  std::fill(cursor.begin(), cursor.end(), 0);
-  for (size_t i = 0; i < in_order.size(); ++i) {
-    if (i + kIdPrefetchDistance < in_order.size()) {
-      ids_->Prefetch(*in_order[i + kIdPrefetchDistance]);
-    }
-    const uint32_t seg = rows.segment_of_row[i];
-    SongplaySegment& s = *rows.segments[seg];
-    size_t r = cursor[seg]++;
-    if (ids_->Insert(s.songplay_id[r])) continue;
-    EventIdentity identity{s.start_time_us[r] / kMicrosPerMilli, s.user_id[r], s.session_id.Get(r),
-                           s.item_in_session.Get(r)};
+  // Unique ids, in input order: the later of two events with the same id
+  // moves. A chunk's songplays are usually in one segment, in input order.
+  auto unique_id = [this](SongplaySegment* s, size_t r) {
+    if (ids_->Insert(s->songplay_id[r])) return;
+    EventIdentity identity{s->start_time_us[r] / kMicrosPerMilli, s->user_id[r],
+                           s->session_id.Get(r), s->item_in_session.Get(r)};
     for (uint64_t salt = 1;; ++salt) {
       int64_t id = SongplayId(identity, salt);
       if (ids_->Insert(id)) {
-        s.songplay_id[r] = id;
+        s->songplay_id[r] = id;
         break;
       }
+    }
+  };
+  if (rows.segments.size() == 1) {
+    SongplaySegment* s = rows.segments[0].get();
+    const size_t n = s->size();
+    for (size_t r = 0; r < n; ++r) {
+      if (r + kIdPrefetchDistance < n) ids_->Prefetch(s->songplay_id[r + kIdPrefetchDistance]);
+      unique_id(s, r);
+    }
+  } else {
+    std::vector<size_t> cursor(rows.segments.size(), 0);
+    std::vector<const int64_t*> in_order;  // each row's id, in input order
+    in_order.reserve(rows.segment_of_row.size());
+    for (uint32_t seg : rows.segment_of_row) {
+      in_order.push_back(&rows.segments[seg]->songplay_id[cursor[seg]++]);
+    }
+    std::fill(cursor.begin(), cursor.end(), 0);
+    for (size_t i = 0; i < in_order.size(); ++i) {
+      if (i + kIdPrefetchDistance < in_order.size()) {
+        ids_->Prefetch(*in_order[i + kIdPrefetchDistance]);
+      }
+      const uint32_t seg = rows.segment_of_row[i];
+      unique_id(rows.segments[seg].get(), cursor[seg]++);
     }
   }
   matched_ += rows.matched;
@@ -382,13 +393,19 @@ void SongplayFiles::Add(ChunkRows rows, std::vector<FileJob>* jobs) {
     }
   }
   if (!fresh.empty()) {
-    std::vector<UserCandidate> merged(users_.size() + fresh.size());
-    std::merge(
-        users_.begin(), users_.end(), fresh.begin(), fresh.end(), merged.begin(),
-        [](const UserCandidate& a, const UserCandidate& b) { return a.user_id < b.user_id; });
-    users_ = std::move(merged);
-    user_ids_.resize(users_.size());
-    for (size_t i = 0; i < users_.size(); ++i) user_ids_[i] = users_[i].user_id;
+    // Merged in place from the back: no second table of users.
+    size_t i = users_.size(), j = fresh.size(), k = users_.size() + fresh.size();
+    users_.resize(k);
+    user_ids_.resize(k);
+    while (j > 0) {
+      --k;
+      if (i > 0 && user_ids_[i - 1] > fresh[j - 1].user_id) {
+        users_[k] = users_[--i];
+      } else {
+        users_[k] = fresh[--j];
+      }
+      user_ids_[k] = users_[k].user_id;
+    }
   }
   CompactUserText();
 

@@ -356,5 +356,33 @@ TEST(SongplayFiles, UsersKeepTheirTextWhileReplacedTextIsDropped) {
   EXPECT_EQ(users[3].level, "free");
 }
 
+TEST(SongplayFiles, UsersNewInLaterChunksJoinInUserIdOrder) {
+  std::vector<LogBatch> chunks(3);
+  auto add = [&](int chunk, int64_t user) {
+    AddEvent(&chunks[chunk], kNov2018 + chunk, user, 1, 0, "free", false,
+             "N" + std::to_string(user) + "c" + std::to_string(chunk));
+  };
+  add(0, 10);
+  add(0, 30);
+  add(1, 20);  // between
+  add(1, 5);   // first
+  add(1, 40);  // last
+  add(1, 30);  // seen before
+  add(2, 25);
+  add(2, 1);
+  SongplayFiles files(100, 1000);
+  RunChunks(chunks, 100, 1000, &files);
+  std::vector<UserRow> users = files.Users();
+  std::vector<int64_t> ids;
+  std::vector<std::string> names;
+  for (const UserRow& u : users) {
+    ids.push_back(u.user_id);
+    names.emplace_back(*u.first_name);
+  }
+  EXPECT_EQ(ids, (std::vector<int64_t>{1, 5, 10, 20, 25, 30, 40}));
+  EXPECT_EQ(names, (std::vector<std::string>{"N1c2", "N5c1", "N10c0", "N20c1", "N25c2", "N30c1",
+                                             "N40c1"}));
+}
+
 }  // namespace
 }  // namespace sparkify::lake

@@ -316,14 +316,25 @@ ChunkRows DeriveChunkRows(const LogBatch& b, const SongMatcher& matcher) {
   for (uint32_t& s : out.segment_of_row) s = new_index[s];
 
   for (auto& s : segments) {
-    s->distinct_start_us = s->start_time_us;
-    // Logs are written in time order, so this is usually sorted already.
-    if (!std::is_sorted(s->distinct_start_us.begin(), s->distinct_start_us.end())) {
-      std::sort(s->distinct_start_us.begin(), s->distinct_start_us.end());
+    // Logs are written in time order, so one pass usually finds the distinct
+    // times in order: each is greater than the one before.
+    const std::vector<int64_t>& start = s->start_time_us;
+    std::vector<int64_t>& distinct = s->distinct_start_us;
+    distinct.resize(start.size());
+    size_t n = 0;
+    bool sorted = true;
+    for (size_t i = 0; i < start.size(); ++i) {
+      if (n > 0 && start[i] <= distinct[n - 1]) {
+        sorted &= start[i] == distinct[n - 1];
+        if (sorted) continue;
+      }
+      distinct[n++] = start[i];
     }
-    s->distinct_start_us.erase(
-        std::unique(s->distinct_start_us.begin(), s->distinct_start_us.end()),
-        s->distinct_start_us.end());
+    distinct.resize(n);
+    if (!sorted) {
+      std::sort(distinct.begin(), distinct.end());
+      distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+    }
   }
   // Users in ascending user_id: sort (user, slot) pairs, not the candidates.
   const std::vector<LatestRows::Slot>& slots = latest_row.slots();
