@@ -5,7 +5,7 @@
 // passes over all the files.
 //
 //   parse_bench [--dir DIR] [--events N] [--songs N] [--bad-lines N] [--reps R]
-//               [--only logs|songs] [--keep DIR]
+//               [--only logs|songs] [--keep DIR] [--clear]
 //   parse_bench --read DIR [--reps R]
 //
 // Without --dir it generates a data set with the project's generator
@@ -13,6 +13,11 @@
 // --keep DIR, which is left in place for a later `--dir DIR` run, e.g. under
 // callgrind) and reads it back. With --dir it reads DIR/log_data and
 // DIR/song_data (the layout of the sample and of `sparkify generate`).
+//
+// --clear empties the log batch before each file, the way the log stream
+// reuses one batch per 16 MB range (log_stream.h): no column growth once the
+// batch has held the largest file. Without it, one batch takes every file,
+// as the parse stage's tasks do.
 //
 // --read DIR measures reading instead (the log stage's I/O, no parsing): every
 // file under DIR/log_data in 16 MB ranges through LocalFileSystem, once with
@@ -24,7 +29,7 @@
 // For instruction counts (repeatable while the machine is busy):
 //   parse_bench --keep /tmp/pb --events 20000 --songs 2000 --reps 0
 //   valgrind --tool=callgrind --toggle-collect="*Pass<*"
-//            parse_bench --dir /tmp/pb --reps 1 --only logs
+//            parse_bench --dir /tmp/pb --reps 1 --only logs --clear
 // and divide the instructions by the log bytes printed.
 #include <sys/resource.h>
 #include <time.h>
@@ -39,6 +44,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "fs/local_file_system.h"
@@ -53,6 +59,8 @@ using sparkify::lake::ParseStats;
 using sparkify::lake::RecordParser;
 using sparkify::lake::Reject;
 using sparkify::lake::SongBatch;
+
+bool g_clear = false;  // --clear
 
 struct File {
   std::string path;  // relative to its input root
@@ -102,7 +110,12 @@ Seconds Pass(const std::vector<File>& files, Parse parse, ParseStats* stats) {
   *stats = ParseStats();
   const double cpu = ThreadCpuSeconds();
   const auto start = std::chrono::steady_clock::now();
-  for (const File& f : files) parse(parser, f, &batch, &rejects, stats);
+  for (const File& f : files) {
+    if constexpr (std::is_same_v<Batch, LogBatch>) {
+      if (g_clear) batch.Clear();
+    }
+    parse(parser, f, &batch, &rejects, stats);
+  }
   Seconds s;
   s.wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   s.cpu = ThreadCpuSeconds() - cpu;
@@ -151,7 +164,7 @@ void Report(const char* what, const std::vector<File>& files, int reps, bool son
 [[noreturn]] void Usage() {
   std::fprintf(stderr,
                "usage: parse_bench [--dir DIR] [--events N] [--songs N] [--bad-lines N] "
-               "[--reps R] [--only logs|songs] [--keep DIR]\n"
+               "[--reps R] [--only logs|songs] [--keep DIR] [--clear]\n"
                "       parse_bench --read DIR [--reps R]\n");
   std::exit(2);
 }
@@ -225,6 +238,8 @@ int main(int argc, char** argv) {
     };
     if (a == "--dir") {
       dir = value();
+    } else if (a == "--clear") {
+      g_clear = true;
     } else if (a == "--keep") {
       keep = value();
     } else if (a == "--events") {

@@ -84,7 +84,7 @@ class FlatObjectReader {
   // `doc` starts with '{' and ends with '}' (no surrounding whitespace).
   template <typename F>
   bool Read(std::string_view doc, F&& on_field) {
-    return ReadObject<false>(doc, std::forward<F>(on_field), nullptr);
+    return ReadObject<false, NoKeyIds>(doc, WithoutId<F>{on_field}, nullptr);
   }
 
   // Reads the object that starts `text` (text[0] == '{') and ends on the
@@ -98,12 +98,48 @@ class FlatObjectReader {
   // end before reading it.
   template <typename F>
   bool ReadLine(std::string_view text, F&& on_field, size_t* length) {
-    return ReadObject<true>(text, std::forward<F>(on_field), length);
+    return ReadObject<true, NoKeyIds>(text, WithoutId<F>{on_field}, length);
+  }
+
+  // Read and ReadLine with key ids: `KeyIds::Id(key)` (a static function,
+  // std::string_view -> uint32_t) names the caller's field for a key, and
+  // on_field(id, key, value) receives it. The reader remembers the id with
+  // the key it predicts for each field (see "Key prediction" below), so a
+  // record of the usual shape costs no key lookup at all: Id() runs only for
+  // keys the reader did not predict. Ids are per KeyIds type: reading with
+  // another type first forgets what was learnt.
+  //
+  // A field whose id is `KeyIds::kSkip` (a static constexpr uint32_t) is not
+  // reported: its value is only checked as strictly as any other (same
+  // documents accepted), without decoding it (no number conversion). Same
+  // contract otherwise: when these return true, every other field was
+  // reported, in document order.
+  template <typename KeyIds, typename F>
+  bool ReadWithIds(std::string_view doc, F&& on_field) {
+    return ReadObject<false, KeyIds>(doc, std::forward<F>(on_field), nullptr);
+  }
+  template <typename KeyIds, typename F>
+  bool ReadLineWithIds(std::string_view text, F&& on_field, size_t* length) {
+    return ReadObject<true, KeyIds>(text, std::forward<F>(on_field), length);
   }
 
  private:
+  // The key ids of Read and ReadLine: none.
+  struct NoKeyIds {
+    static constexpr uint32_t kSkip = UINT32_MAX;  // never an id
+    static uint32_t Id(std::string_view) { return 0; }
+  };
+  template <typename F>
+  struct WithoutId {
+    F& on_field;
+    bool operator()(uint32_t, std::string_view key, const FlatValue& v) { return on_field(key, v); }
+  };
+  // A distinct address per KeyIds type: what the predicted ids belong to.
+  template <typename KeyIds>
+  static inline char kKeyIdsTag = 0;  // not const: never merged with another
+
   // Read (kLine false: `text` is the document) or ReadLine (kLine true).
-  template <bool kLine, typename F>
+  template <bool kLine, typename KeyIds, typename F>
   bool ReadObject(std::string_view text, F&& on_field, size_t* length);
 
   // Reads the string whose opening quote is at p[-1]; on success *p is past
@@ -113,6 +149,11 @@ class FlatObjectReader {
   // cache below when the same raw text was read before, else UnescapeString.
   bool ReadSpecialString(const char*& p, const char* end, FlatValue* out);
   bool UnescapeString(const char*& p, const char* end, FlatValue* out);
+  // true, false or null at p (a 't', 'f' or 'n').
+  static bool ReadLiteral(const char*& p, const char* end, FlatValue* out);
+  // kValue false: only checks the number (same numbers accepted) and sets
+  // nothing in `out`.
+  template <bool kValue = true>
   bool ReadNumber(const char*& p, const char* end, FlatValue* out);
 
   // Room for the unescaped strings of an n-byte document, plus CopyPlain's
@@ -139,13 +180,23 @@ class FlatObjectReader {
     char bytes[kPredictedKeyBytes] = {};
     uint32_t mask = 0;    // the low `length` bits
     uint32_t length = 0;  // of `"key":`; 0: no prediction
+    uint32_t id = 0;      // KeyIds::Id of the key
   };
   // True when the field at *p has the key predicted for field `field`: then
-  // *key is set and *p is past the ':'.
-  bool MatchPredictedKey(size_t field, const char** p, const char* end, std::string_view* key);
-  // Remembers `text` (`"key":`, a key already checked to be plain) for field `field`.
-  void PredictKey(size_t field, const char* text, size_t length);
+  // *key and *id are set and *p is past the ':'.
+  bool MatchPredictedKey(size_t field, const char** p, const char* end, std::string_view* key,
+                         uint32_t* id);
+  // Remembers `text` (`"key":`, a key already checked to be plain) with its
+  // id for field `field`.
+  void PredictKey(size_t field, const char* text, size_t length, uint32_t id);
+  // Forgets the predictions when their ids belong to another KeyIds type.
+  void UseKeyIds(const void* tag) {
+    if (tag == key_ids_) return;
+    for (PredictedKey& k : predicted_) k = PredictedKey();
+    key_ids_ = tag;
+  }
   PredictedKey predicted_[kPredictedKeys];
+  const void* key_ids_ = nullptr;  // the kKeyIdsTag the ids of predicted_ belong to
 
   // Strings that needed unescaping, by their raw text: in log records the
   // same few values recur (eventsim's user agents, "\"Mozilla\/5.0 ...\"",
@@ -199,6 +250,8 @@ inline uint64_t EightDigits(uint64_t w) {
 
 // Reads digits from p on, adding them to *value; returns the end of the digits.
 // Past kMaxDigits the value wraps, but the caller rejects those numbers anyway.
+// With kValue false, only finds the end of the digits (`value` untouched).
+template <bool kValue = true>
 inline __attribute__((always_inline)) const char* ReadDigits(const char* p, const char* end,
                                                              uint64_t* value) {
   static constexpr uint64_t kPow10[] = {1,      10,      100,      1000,     10000,
@@ -214,11 +267,12 @@ inline __attribute__((always_inline)) const char* ReadDigits(const char* p, cons
     uint64_t non_digit =
         (((t & 0x7F7F7F7F7F7F7F7FULL) + 0x7F7F7F7F7F7F7F7FULL) | t) & 0x8080808080808080ULL;
     if (non_digit == 0) {
-      v = v * 100000000 + EightDigits(w);
+      if constexpr (kValue) v = v * 100000000 + EightDigits(w);
       p += 8;
       continue;
     }
     const int k = __builtin_ctzll(non_digit) >> 3;  // digits before the first non-digit
+    if constexpr (!kValue) return p + k;
     if (k > 0) {
       // The k digits moved to the end of the word, behind '0's.
       uint64_t padded = (w << (64 - 8 * k)) | (0x3030303030303030ULL >> (8 * k));
@@ -456,6 +510,26 @@ inline __attribute__((noinline)) bool FlatObjectReader::UnescapeString(const cha
   return true;
 }
 
+inline __attribute__((always_inline)) bool FlatObjectReader::ReadLiteral(const char*& p,
+                                                                         const char* end,
+                                                                         FlatValue* out) {
+  if (*p == 't') {
+    if (end - p < 4 || std::memcmp(p, "true", 4) != 0) return false;
+    out->kind = FlatValue::kTrue;
+    p += 4;
+  } else if (*p == 'f') {
+    if (end - p < 5 || std::memcmp(p, "false", 5) != 0) return false;
+    out->kind = FlatValue::kFalse;
+    p += 5;
+  } else {
+    if (end - p < 4 || std::memcmp(p, "null", 4) != 0) return false;
+    out->kind = FlatValue::kNull;
+    p += 4;
+  }
+  return true;
+}
+
+template <bool kValue>
 inline __attribute__((always_inline)) bool FlatObjectReader::ReadNumber(const char*& p,
                                                                         const char* end,
                                                                         FlatValue* out) {
@@ -468,7 +542,7 @@ inline __attribute__((always_inline)) bool FlatObjectReader::ReadNumber(const ch
   }
   const char* digits = q;
   uint64_t value = 0;
-  q = flat_detail::ReadDigits(q, end, &value);
+  q = flat_detail::ReadDigits<kValue>(q, end, &value);
   size_t int_digits = static_cast<size_t>(q - digits);
   if (int_digits == 0 || int_digits > kMaxDigits) return false;
   if (*digits == '0' && int_digits > 1) return false;  // leading zero: invalid
@@ -478,12 +552,18 @@ inline __attribute__((always_inline)) bool FlatObjectReader::ReadNumber(const ch
     decimal = true;
     ++q;
     const char* frac = q;
-    q = flat_detail::ReadDigits(q, end, &value);
+    q = flat_detail::ReadDigits<kValue>(q, end, &value);
     frac_digits = static_cast<size_t>(q - frac);
     if (frac_digits == 0 || int_digits + frac_digits > kMaxDigits) return false;
   }
   if (q < end && (*q == 'e' || *q == 'E')) return false;
-  if (!decimal && negative && value == 0) return false;  // "-0": the full parser's call
+  // "-0" is the full parser's call (no leading zeros: 0 is the only integer
+  // that starts with '0').
+  if (!decimal && negative && *digits == '0') return false;
+  if constexpr (!kValue) {
+    p = q;
+    return true;
+  }
   out->text = std::string_view(start, static_cast<size_t>(q - start));
   out->negative = negative;
   out->digits = value;
@@ -499,7 +579,7 @@ inline __attribute__((always_inline)) bool FlatObjectReader::ReadNumber(const ch
 }
 
 inline __attribute__((always_inline)) bool FlatObjectReader::MatchPredictedKey(
-    size_t field, const char** p, const char* end, std::string_view* key) {
+    size_t field, const char** p, const char* end, std::string_view* key, uint32_t* id) {
 #if defined(__SSE2__)
   if (field >= kPredictedKeys || end - *p < static_cast<ptrdiff_t>(kPredictedKeyBytes)) {
     return false;
@@ -510,6 +590,7 @@ inline __attribute__((always_inline)) bool FlatObjectReader::MatchPredictedKey(
   const auto equal = static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, y)));
   if (k.length == 0 || (equal & k.mask) != k.mask) return false;
   *key = std::string_view(*p + 1, k.length - 3);
+  *id = k.id;
   *p += k.length;
   return true;
 #else
@@ -517,23 +598,26 @@ inline __attribute__((always_inline)) bool FlatObjectReader::MatchPredictedKey(
   (void)p;
   (void)end;
   (void)key;
+  (void)id;
   return false;
 #endif
 }
 
-inline void FlatObjectReader::PredictKey(size_t field, const char* text, size_t length) {
+inline void FlatObjectReader::PredictKey(size_t field, const char* text, size_t length,
+                                         uint32_t id) {
   if (field >= kPredictedKeys || length > kPredictedKeyBytes) return;
   PredictedKey& k = predicted_[field];
-  if (k.length == length && std::memcmp(k.bytes, text, length) == 0) return;
   std::memset(k.bytes, 0, kPredictedKeyBytes);
   std::memcpy(k.bytes, text, length);
   k.length = static_cast<uint32_t>(length);
   k.mask = (1u << length) - 1;
+  k.id = id;
 }
 
-template <bool kLine, typename F>
+template <bool kLine, typename KeyIds, typename F>
 bool FlatObjectReader::ReadObject(std::string_view text, F&& on_field, size_t* length) {
   using namespace flat_detail;
+  UseKeyIds(&kKeyIdsTag<KeyIds>);
   const char* const begin = text.data();
   const char* p = begin;
   const char* const end = p + text.size();
@@ -563,7 +647,8 @@ bool FlatObjectReader::ReadObject(std::string_view text, F&& on_field, size_t* l
   FlatValue value;
   for (size_t field = 0;; ++field) {
     std::string_view key;
-    if (!MatchPredictedKey(field, &p, end, &key)) {
+    uint32_t id;
+    if (!MatchPredictedKey(field, &p, end, &key, &id)) {
       // Key: plain ASCII, no escapes (anything else goes to the full parser).
       if (*p != '"') return false;
       const char* const key_quote = p;
@@ -574,7 +659,8 @@ bool FlatObjectReader::ReadObject(std::string_view text, F&& on_field, size_t* l
       // Whitespace is rare between tokens: test for it before skipping it. The
       // document's last byte is '}', so p stays inside it throughout.
       p = key_end + 1;
-      if (*p == ':') PredictKey(field, key_quote, static_cast<size_t>(p + 1 - key_quote));
+      id = KeyIds::Id(key);
+      if (*p == ':') PredictKey(field, key_quote, static_cast<size_t>(p + 1 - key_quote), id);
       if (static_cast<uint8_t>(*p) <= ' ') p = SkipSpace<kLine>(p);
       if (*p != ':') return false;
       ++p;
@@ -582,29 +668,39 @@ bool FlatObjectReader::ReadObject(std::string_view text, F&& on_field, size_t* l
     if (static_cast<uint8_t>(*p) <= ' ') p = SkipSpace<kLine>(p);
 
     const char c = *p;
-    if (c == '"') {
-      ++p;
-      if (!ReadString(p, strings_end, &value)) return false;
-    } else if (c == '-' || (c >= '0' && c <= '9')) {
-      if (!ReadNumber(p, end, &value)) return false;
-    } else if (c == 't') {
-      if (end - p < 4 || std::memcmp(p, "true", 4) != 0) return false;
-      value.kind = FlatValue::kTrue;
-      p += 4;
-    } else if (c == 'f') {
-      if (end - p < 5 || std::memcmp(p, "false", 5) != 0) return false;
-      value.kind = FlatValue::kFalse;
-      p += 5;
-    } else if (c == 'n') {
-      if (end - p < 4 || std::memcmp(p, "null", 4) != 0) return false;
-      value.kind = FlatValue::kNull;
-      p += 4;
+    if (id == KeyIds::kSkip) {
+      // Checked like any value, but not decoded nor reported.
+      if (c == '"') {
+        ++p;
+        const char* q = FindSpecial(p, strings_end);
+        if (q < strings_end && *q == '"') {
+          p = q + 1;
+        } else if (!ReadSpecialString(p, strings_end, &value)) {
+          return false;
+        }
+      } else if (c == '-' || (c >= '0' && c <= '9')) {
+        if (!ReadNumber<false>(p, end, &value)) return false;
+      } else if (c == 't' || c == 'f' || c == 'n') {
+        if (!ReadLiteral(p, end, &value)) return false;
+      } else {
+        return false;  // nested container or invalid
+      }
+      if (static_cast<uint8_t>(*p) <= ' ') p = SkipSpace<kLine>(p);
     } else {
-      return false;  // nested container or invalid
+      if (c == '"') {
+        ++p;
+        if (!ReadString(p, strings_end, &value)) return false;
+      } else if (c == '-' || (c >= '0' && c <= '9')) {
+        if (!ReadNumber(p, end, &value)) return false;
+      } else if (c == 't' || c == 'f' || c == 'n') {
+        if (!ReadLiteral(p, end, &value)) return false;
+      } else {
+        return false;  // nested container or invalid
+      }
+      // A value ends at a separator: "1x", "nullx" and "truex" are not ours.
+      if (static_cast<uint8_t>(*p) <= ' ') p = SkipSpace<kLine>(p);
+      if (!on_field(id, key, static_cast<const FlatValue&>(value))) return false;
     }
-    // A value ends at a separator: "1x", "nullx" and "truex" are not ours.
-    if (static_cast<uint8_t>(*p) <= ' ') p = SkipSpace<kLine>(p);
-    if (!on_field(key, static_cast<const FlatValue&>(value))) return false;
     if (*p == ',') {
       ++p;
       if (static_cast<uint8_t>(*p) <= ' ') p = SkipSpace<kLine>(p);

@@ -44,7 +44,9 @@ void ExpectSameAsFreshReader(FlatObjectReader& warm, const std::vector<std::stri
         EXPECT_EQ(got[i].key, want[i].key) << doc;
         EXPECT_EQ(got[i].kind, want[i].kind) << doc;
         EXPECT_EQ(got[i].text, want[i].text) << doc;
-        if (want[i].kind == FlatValue::kString) EXPECT_EQ(got[i].ascii, want[i].ascii) << doc;
+        if (want[i].kind == FlatValue::kString) {
+          EXPECT_EQ(got[i].ascii, want[i].ascii) << doc;
+        }
       }
     }
   }
@@ -210,9 +212,17 @@ void ExpectSameFields(const std::vector<Field>& got, const std::vector<Field>& w
   for (size_t i = 0; i < got.size(); ++i) {
     EXPECT_EQ(got[i].key, want[i].key) << doc;
     EXPECT_EQ(got[i].kind, want[i].kind) << doc;
-    EXPECT_EQ(got[i].text, want[i].text) << doc;
-    EXPECT_EQ(got[i].integer, want[i].integer) << doc;
-    if (want[i].kind == FlatValue::kString) EXPECT_EQ(got[i].ascii, want[i].ascii) << doc;
+    // What the kind defines (FlatValue's contract).
+    const FlatValue::Kind kind = want[i].kind;
+    if (kind == FlatValue::kString || kind == FlatValue::kInteger || kind == FlatValue::kDecimal) {
+      EXPECT_EQ(got[i].text, want[i].text) << doc;
+    }
+    if (kind == FlatValue::kInteger) {
+      EXPECT_EQ(got[i].integer, want[i].integer) << doc;
+    }
+    if (kind == FlatValue::kString) {
+      EXPECT_EQ(got[i].ascii, want[i].ascii) << doc;
+    }
   }
 }
 
@@ -293,6 +303,152 @@ TEST(FlatObjectReader, ReadLineGivesWhatReadGives) {
   EXPECT_FALSE(ReadLineAll(warm, escaped, &f, &length));
   EXPECT_TRUE(ReadLineAll(warm, R"({"a":"x"} {"b":1})", &f, &length));
   EXPECT_EQ(length, 9u);
+}
+
+// Key ids for the tests below: a few keys with ids, "skip*" keys skipped,
+// every other key id 1.
+struct TestKeyIds {
+  static constexpr uint32_t kSkip = 99;
+  static uint32_t Id(std::string_view key) {
+    if (key == "artist") return 10;
+    if (key == "art") return 11;
+    if (key == "ts") return 12;
+    if (key == "itemInSession") return 13;
+    if (key.starts_with("skip")) return kSkip;
+    return 1;
+  }
+};
+// The same keys, other ids: a reader must not keep TestKeyIds' ids for them.
+struct OtherKeyIds {
+  static constexpr uint32_t kSkip = 0;
+  static uint32_t Id(std::string_view key) { return key == "skipme" ? 0 : 100 + key.size(); }
+};
+
+struct IdField {
+  uint32_t id;
+  Field field;
+};
+
+template <typename KeyIds>
+bool ReadWithIdsAll(FlatObjectReader& reader, std::string_view text, bool line,
+                    std::vector<IdField>* out, size_t* length) {
+  out->clear();
+  auto on_field = [&](uint32_t id, std::string_view key, const FlatValue& v) {
+    out->push_back({id, {std::string(key), v.kind, std::string(v.text), v.ascii, v.integer}});
+    return true;
+  };
+  if (line) return reader.ReadLineWithIds<KeyIds>(text, on_field, length);
+  *length = text.size();
+  return reader.ReadWithIds<KeyIds>(text, on_field);
+}
+
+// With key ids, a warm reader accepts exactly the documents a fresh plain
+// Read accepts, reports the same fields but the skipped ones, each with the
+// id of its key, whatever it learnt from earlier documents: keys that change
+// order mid-file, missing and extra fields, keys sharing a prefix, escaped
+// keys, and bad values in skipped fields.
+template <typename KeyIds>
+void ExpectIdsGiveWhatReadGives(FlatObjectReader& warm, const std::vector<std::string>& docs) {
+  for (int round = 0; round < 2; ++round) {
+    for (const std::string& doc : docs) {
+      for (bool line : {false, true}) {
+        FlatObjectReader fresh;
+        std::vector<Field> want;
+        const bool want_ok = ReadAll(fresh, doc, &want);
+        std::vector<IdField> got;
+        size_t length = 0;
+        const bool got_ok = ReadWithIdsAll<KeyIds>(warm, doc, line, &got, &length);
+        if (line && doc.find('\n') != std::string::npos) continue;  // ReadLine's to refuse
+        ASSERT_EQ(got_ok, want_ok) << doc << (line ? " (line)" : "");
+        if (!want_ok) continue;
+        EXPECT_EQ(length, doc.size()) << doc;
+        std::vector<Field> kept;
+        for (const Field& f : want) {
+          if (KeyIds::Id(f.key) != KeyIds::kSkip) kept.push_back(f);
+        }
+        ASSERT_EQ(got.size(), kept.size()) << doc;
+        for (size_t i = 0; i < got.size(); ++i) {
+          EXPECT_EQ(got[i].id, KeyIds::Id(kept[i].key)) << doc;
+        }
+        std::vector<Field> got_fields;
+        for (const IdField& f : got) got_fields.push_back(f.field);
+        ExpectSameFields(got_fields, kept, doc);
+      }
+    }
+  }
+}
+
+const std::vector<std::string>& KeyIdDocs() {
+  static const std::vector<std::string> docs = {
+      R"({"artist":"A","skipAuth":"Logged In","itemInSession":3,"skipReg":1533607625837.0,"ts":1})",
+      R"({"artist":"B","skipAuth":"Logged Out","itemInSession":4,"skipReg":null,"ts":2})",
+      // The keys change order mid-file, then change back.
+      R"({"ts":3,"artist":"C","itemInSession":5,"skipAuth":"Guest","skipReg":12})",
+      R"({"artist":"A","skipAuth":"Logged In","itemInSession":3,"skipReg":1533607625837.0,"ts":1})",
+      // Missing and extra fields.
+      R"({"artist":"A","ts":1})",
+      R"({"artist":"A","skipAuth":"x","extra":true,"itemInSession":3,"skipReg":1,"ts":1,"z":0})",
+      R"({"ts":1})",
+      R"({})",
+      // Keys that share a prefix with a predicted key, or are a prefix of it.
+      R"({"art":"A","skipAuth":"x","itemInSessionX":3,"skipReg":1,"t":1})",
+      R"({"artist":"A","skip":"x","itemInSession":3,"skipRe":1,"ts":1})",
+      R"({"artistartist":"A","skipAuthX":"x","itemInSessio":3,"skipReg":1,"tss":1})",
+      R"({"artist":"A","skipAuth":"Logged In","itemInSession":3,"skipReg":1533607625837.0,"ts":1})",
+      // Escaped keys and spaces where a key is predicted: not the predicted key.
+      R"({"art\u0069st":"A","skipAuth":"x","itemInSession":3,"skipReg":1,"ts":1})",
+      R"({"artist":"A","skip\u0041uth":"x","itemInSession":3,"skipReg":1,"ts":1})",
+      R"({"artist" :"A", "skipAuth" : "x","itemInSession":3,"skipReg":1,"ts":1})",
+      R"({"artist":"A","skipAuth":"Logged In","itemInSession":3,"skipReg":1533607625837.0,"ts":1})",
+      // Skipped values are checked as strictly as reported ones.
+      R"({"artist":"A","skipAuth":"a\"b\\c\/d\u00e9\t","itemInSession":3,"skipReg":-0.5,"ts":1})",
+      R"({"artist":"A","skipAuth":"caf\u00c3\u00a9 \xc3\xa9","skipReg":true,"skipX":false})",
+      R"({"artist":"A","skipReg":01,"ts":1})",
+      R"({"artist":"A","skipReg":-0,"ts":1})",
+      R"({"artist":"A","skipReg":-00,"ts":1})",
+      R"({"artist":"A","skipReg":-0.0,"ts":1})",
+      R"({"artist":"A","skipReg":0,"ts":1})",
+      R"({"artist":"A","skipReg":1e5,"ts":1})",
+      R"({"artist":"A","skipReg":1.,"ts":1})",
+      R"({"artist":"A","skipReg":-,"ts":1})",
+      R"({"artist":"A","skipReg":1234567890123456789,"ts":1})",
+      R"({"artist":"A","skipReg":123456789012345678,"ts":1})",
+      R"({"artist":"A","skipReg":12345678901234567.8,"ts":1})",
+      R"({"artist":"A","skipReg":123456789012345678.9,"ts":1})",
+      R"({"artist":"A","skipReg":1x,"ts":1})",
+      R"({"artist":"A","skipReg":tru,"ts":1})",
+      R"({"artist":"A","skipReg":nullx,"ts":1})",
+      R"({"artist":"A","skipReg":[1],"ts":1})",
+      R"({"artist":"A","skipReg":{},"ts":1})",
+      R"({"artist":"A","skipAuth":"bad\q","ts":1})",
+      R"({"artist":"A","skipAuth":"bad\ud800","ts":1})",
+      "{\"artist\":\"A\",\"skipAuth\":\"ctl\x01\",\"ts\":1}",
+      "{\"artist\":\"A\",\"skipAuth\":\"utf8\xc3\",\"ts\":1}",
+      R"({"artist":"A","skipAuth":"open,"ts":1})",
+      R"({"artist":"A","skipAuth":"x","ts":1,})",
+      R"({"artist":"A","skipAuth":"x"  ,  "ts":1})",
+      "{\"artist\":\"A\",\"skipAuth\":\n\"x\",\"ts\":1}",
+      R"({"artist":"A","skipAuth":"Logged In","itemInSession":3,"skipReg":1533607625837.0,"ts":1})",
+  };
+  return docs;
+}
+
+TEST(FlatObjectReader, KeyIdsGiveWhatReadGives) {
+  FlatObjectReader warm;
+  ExpectIdsGiveWhatReadGives<TestKeyIds>(warm, KeyIdDocs());
+}
+
+// The predicted keys' ids belong to one KeyIds type: switching types (and
+// back, and to plain Read) gives each type's own ids.
+TEST(FlatObjectReader, KeyIdsAreNotSharedBetweenTypes) {
+  FlatObjectReader warm;
+  const std::vector<std::string>& docs = KeyIdDocs();
+  for (size_t i = 0; i < docs.size(); ++i) {
+    const std::vector<std::string> one = {docs[i], docs[0]};
+    ExpectIdsGiveWhatReadGives<TestKeyIds>(warm, one);
+    ExpectIdsGiveWhatReadGives<OtherKeyIds>(warm, one);
+    ExpectSameAsFreshReader(warm, one);
+  }
 }
 
 TEST(FlatValue, ExactDouble) {

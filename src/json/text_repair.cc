@@ -93,6 +93,30 @@ bool RepairDoubleEncoding(std::string_view text, std::string* out) {
   return true;
 }
 
+std::string_view RepairMemo::Repair(std::string_view text) {
+  const size_t n = text.size();
+  if (n > kMaxMemoBytes) {
+    return RepairDoubleEncoding(text, &scratch_) ? std::string_view(scratch_) : text;
+  }
+  // A hash of the length and the first and last 8 bytes (all of a short text).
+  uint64_t h = n * 0x9E3779B97F4A7C15ULL;
+  if (n >= 8) {
+    uint64_t a, b;
+    std::memcpy(&a, text.data(), 8);
+    std::memcpy(&b, text.data() + n - 8, 8);
+    h ^= (a * 0xC2B2AE3D27D4EB4FULL) ^ (b * 0x165667B19E3779F9ULL);
+  } else {
+    for (char c : text) h = (h ^ static_cast<uint8_t>(c)) * 0xD6E8FEB86659FD93ULL;
+  }
+  if (!entries_) entries_.reset(new Entry[size_t{1} << kSlotBits]);
+  Entry& e = entries_[h >> (64 - kSlotBits)];
+  if (e.text != text) {
+    e.text.assign(text);
+    e.changed = RepairDoubleEncoding(text, &e.repaired);
+  }
+  return e.changed ? std::string_view(e.repaired) : text;
+}
+
 std::string SanitizeUtf8(std::string_view bytes) {
   std::string out;
   out.reserve(bytes.size());

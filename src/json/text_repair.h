@@ -9,6 +9,7 @@
 // are not valid UTF-8 ("Björk" itself: F6 alone is invalid), is left as it is.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -21,6 +22,34 @@ bool IsValidUtf8(std::string_view text);
 // when there is nothing to repair (the common case, decided without allocating);
 // returns true with the repaired text in `*out` otherwise.
 bool RepairDoubleEncoding(std::string_view text, std::string* out);
+
+// RepairDoubleEncoding with a memo of recent texts: the same non-ASCII names
+// (artists, songs, places) recur record after record in eventsim logs, and a
+// repair costs about a thousand instructions, a lookup a few dozen.
+//
+//   RepairMemo memo;
+//   std::string_view fixed = memo.Repair(text);  // valid until the next Repair
+class RepairMemo {
+ public:
+  RepairMemo() = default;
+  RepairMemo(const RepairMemo&) = delete;
+  RepairMemo& operator=(const RepairMemo&) = delete;
+
+  // The repaired text (RepairDoubleEncoding's), or `text` itself when there
+  // is nothing to repair.
+  std::string_view Repair(std::string_view text);
+
+ private:
+  static constexpr int kSlotBits = 8;           // direct-mapped: 256 texts
+  static constexpr size_t kMaxMemoBytes = 256;  // longer texts are repaired each time
+  struct Entry {
+    std::string text;
+    std::string repaired;  // when `changed`
+    bool changed = false;
+  };
+  std::unique_ptr<Entry[]> entries_;
+  std::string scratch_;  // the repair of a text too long for the memo
+};
 
 // Replaces every invalid UTF-8 sequence with U+FFFD, so arbitrary bytes can go
 // into a JSON document (reject records quote raw input).

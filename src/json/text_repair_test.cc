@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 namespace sparkify::json {
 namespace {
 
@@ -50,6 +53,29 @@ TEST(TextRepair, TruncateKeepsWholeSequences) {
   EXPECT_EQ(TruncateUtf8("ab\xC3\xA9", 3), "ab");
   EXPECT_EQ(TruncateUtf8("ab\xC3\xA9", 4), "ab\xC3\xA9");
   EXPECT_EQ(TruncateUtf8("abcdef", 2), "ab");
+}
+
+// The memo gives what RepairDoubleEncoding gives, for texts seen again,
+// texts that share a slot or their first and last bytes, and texts too long
+// for it, however they are interleaved.
+TEST(RepairMemo, GivesWhatTheRepairGives) {
+  std::vector<std::string> texts = {
+      "", "a", "Bj\xC3\xB6rk", "Bj\xC3\x83\xC2\xB6rk", "Bj\xC3\x83\xC2\x83\xC3\x82\xC2\xB6rk",
+      "Beyonc\xC3\x83\xC2\xA9", "Beyonc\xC3\xA9", "Bj\xF6rk", "plain ascii text",
+      // Same length, first and last 8 bytes: the same hash, different texts.
+      "Bj\xC3\x83\xC2\xB6rk and Bj\xC3\x83\xC2\xB6rk",
+      "Bj\xC3\x83\xC2\xB6rk und Bj\xC3\x83\xC2\xB6rk", std::string(300, 'x') + "\xC3\x83\xC2\xA9",
+      std::string(300, 'y')};
+  for (int i = 0; i < 600; ++i) {  // more texts than slots: entries get replaced
+    texts.push_back("Caf\xC3\x83\xC2\xA9 " + std::to_string(i));
+  }
+  RepairMemo memo;
+  for (int round = 0; round < 3; ++round) {
+    for (size_t i = 0; i < texts.size(); ++i) {
+      const std::string& t = texts[(i * 7 + round) % texts.size()];
+      EXPECT_EQ(memo.Repair(t), Repair(t)) << t;
+    }
+  }
 }
 
 }  // namespace

@@ -41,12 +41,13 @@ std::string InvalidJson(simdjson::error_code code) {
 }
 
 // Appends `value` to `column` after the text repair (SPEC: before storing).
-void AppendRepaired(StringColumn* column, std::optional<std::string_view> value,
-                    std::string* scratch) {
-  if (value && json::RepairDoubleEncoding(*value, scratch)) {
-    column->Append(std::string_view(*scratch));
+__attribute__((noinline)) void AppendRepaired(StringColumn* column,
+                                              std::optional<std::string_view> value,
+                                              json::RepairMemo* memo) {
+  if (value) {
+    column->AppendValue(memo->Repair(*value));
   } else {
-    column->Append(value);
+    column->AppendNull();
   }
 }
 
@@ -300,11 +301,11 @@ bool FastDouble(const FlatValue& v, std::optional<double>* out) {
 
 // Appends a text value, repairing it unless it is known to be ASCII.
 void AppendText(StringColumn* column, std::optional<std::string_view> value, bool ascii,
-                std::string* scratch) {
+                json::RepairMemo* memo) {
   if (ascii) {
     column->Append(value);
   } else {
-    AppendRepaired(column, value, scratch);
+    AppendRepaired(column, value, memo);
   }
 }
 
@@ -318,13 +319,13 @@ struct SongRow {
 };
 
 void AppendSong(const SongRow& row, uint32_t object_index, uint64_t ordinal, SongBatch* batch,
-                std::string* scratch) {
+                json::RepairMemo* memo) {
   batch->object.push_back(object_index);
   batch->position.push_back(static_cast<uint32_t>(ordinal));
   StringColumn* columns[SongRow::kTextFields] = {&batch->song_id, &batch->title, &batch->artist_id,
                                                  &batch->artist_name, &batch->artist_location};
   for (int i = 0; i < SongRow::kTextFields; ++i) {
-    AppendText(columns[i], row.texts[i], row.ascii[i], scratch);
+    AppendText(columns[i], row.texts[i], row.ascii[i], memo);
   }
   batch->duration.Append(row.duration);
   batch->artist_latitude.Append(row.latitude);
@@ -332,25 +333,58 @@ void AppendSong(const SongRow& row, uint32_t object_index, uint64_t ordinal, Son
   batch->year.Append(row.year);
 }
 
-bool FastSongField(std::string_view key, const FlatValue& v, SongRow* row) {
-  auto text = [&](SongRow::TextIndex i) { return FastText(v, &row->texts[i], &row->ascii[i]); };
-  if (KeyIs(key, "song_id")) return text(SongRow::kSongId);
-  if (KeyIs(key, "title")) return text(SongRow::kTitle);
-  if (KeyIs(key, "artist_id")) return text(SongRow::kArtistId);
-  if (KeyIs(key, "artist_name")) return text(SongRow::kArtistName);
-  if (KeyIs(key, "artist_location")) return text(SongRow::kArtistLocation);
-  if (KeyIs(key, "duration")) return FastDouble(v, &row->duration);
-  if (KeyIs(key, "artist_latitude")) return FastDouble(v, &row->latitude);
-  if (KeyIs(key, "artist_longitude")) return FastDouble(v, &row->longitude);
-  if (KeyIs(key, "year")) {
-    std::optional<int64_t> year;
-    if (!FastId(v, &year)) return false;
-    if (year && (*year < INT32_MIN || *year > INT32_MAX)) return false;
-    // Year 0 means unknown (SPEC): stored as null.
-    row->year = year && *year != 0 ? std::optional(static_cast<int32_t>(*year)) : std::nullopt;
-    return true;
+// The fields of a song record the fast path reads, as FlatObjectReader key
+// ids: text fields are kSongText + SongRow::TextIndex.
+enum SongField : uint32_t {
+  kSongOther,  // not used: the reader checks it, nothing more
+  kSongDuration,
+  kSongLatitude,
+  kSongLongitude,
+  kSongYear,
+  kSongText,
+};
+
+constexpr uint32_t SongText(SongRow::TextIndex i) { return kSongText + static_cast<uint32_t>(i); }
+
+struct SongKeys {
+  static constexpr uint32_t kSkip = kSongOther;
+  static uint32_t Id(std::string_view key) {
+    if (KeyIs(key, "song_id")) return SongText(SongRow::kSongId);
+    if (KeyIs(key, "title")) return SongText(SongRow::kTitle);
+    if (KeyIs(key, "artist_id")) return SongText(SongRow::kArtistId);
+    if (KeyIs(key, "artist_name")) return SongText(SongRow::kArtistName);
+    if (KeyIs(key, "artist_location")) return SongText(SongRow::kArtistLocation);
+    if (KeyIs(key, "duration")) return kSongDuration;
+    if (KeyIs(key, "artist_latitude")) return kSongLatitude;
+    if (KeyIs(key, "artist_longitude")) return kSongLongitude;
+    if (KeyIs(key, "year")) return kSongYear;
+    return kSongOther;
   }
-  return true;  // unused field: FlatObjectReader has checked that it is valid
+};
+
+bool FastSongField(uint32_t id, const FlatValue& v, SongRow* row) {
+  if (id >= kSongText) {
+    const auto i = static_cast<SongRow::TextIndex>(id - kSongText);
+    return FastText(v, &row->texts[i], &row->ascii[i]);
+  }
+  switch (id) {
+    case kSongDuration:
+      return FastDouble(v, &row->duration);
+    case kSongLatitude:
+      return FastDouble(v, &row->latitude);
+    case kSongLongitude:
+      return FastDouble(v, &row->longitude);
+    case kSongYear: {
+      std::optional<int64_t> year;
+      if (!FastId(v, &year)) return false;
+      if (year && (*year < INT32_MIN || *year > INT32_MAX)) return false;
+      // Year 0 means unknown (SPEC): stored as null.
+      row->year = year && *year != 0 ? std::optional(static_cast<int32_t>(*year)) : std::nullopt;
+      return true;
+    }
+    default:
+      return true;  // unused field: FlatObjectReader has checked that it is valid
+  }
 }
 
 // One log event's fields, as either path reads them.
@@ -366,11 +400,25 @@ struct LogRow {
     kUserAgent,
     kTextFields
   };
-  std::optional<std::string_view> texts[kTextFields];
-  bool ascii[kTextFields] = {};  // true: no repair needed
+  // Text i is texts[i] when bit i of `present` is set, else null; bit i of
+  // `repair` says it may need the repair (not known to be ASCII).
+  std::string_view texts[kTextFields];
+  uint32_t present = 0;
+  uint32_t repair = 0;
   std::optional<int64_t> ts, user_id, session_id, item_in_session;
   std::optional<double> length;
   bool next_song = false;
+
+  void SetText(TextIndex i, std::optional<std::string_view> value, bool ascii) {
+    const uint32_t bit = 1u << i;
+    present &= ~bit;
+    repair &= ~bit;
+    if (value) {
+      texts[i] = *value;
+      present |= bit;
+      if (!ascii) repair |= bit;
+    }
+  }
 };
 
 // Records are at least this long in practice (eventsim lines are 250-500
@@ -418,8 +466,8 @@ void ReserveSongs(SongBatch* batch, size_t rows) {
   }
 }
 
-void AppendLog(const LogRow& row, uint32_t object_index, uint64_t ordinal, LogBatch* batch,
-               std::string* scratch) {
+__attribute__((flatten)) void AppendLog(const LogRow& row, uint32_t object_index, uint64_t ordinal,
+                                        LogBatch* batch, json::RepairMemo* memo) {
   batch->object.push_back(object_index);
   batch->position.push_back(static_cast<uint32_t>(ordinal));
   batch->ts.push_back(*row.ts);
@@ -428,57 +476,114 @@ void AppendLog(const LogRow& row, uint32_t object_index, uint64_t ordinal, LogBa
   batch->item_in_session.Append(row.item_in_session);
   batch->length.Append(row.length);
   batch->next_song.push_back(row.next_song ? 1 : 0);
-  StringColumn* columns[LogRow::kTextFields] = {
-      &batch->artist, &batch->song,  &batch->first_name, &batch->last_name,
-      &batch->gender, &batch->level, &batch->location,   &batch->user_agent};
-  for (int i = 0; i < LogRow::kTextFields; ++i) {
-    AppendText(columns[i], row.texts[i], row.ascii[i], scratch);
-  }
+  // One call site per column (no loop): each has its own branch history
+  // (gender is always 1 byte, user agents ~130) and its value's copy is inlined.
+  auto text = [&](StringColumn * column, LogRow::TextIndex i) __attribute__((always_inline)) {
+    const uint32_t bit = 1u << i;
+    if (!(row.present & bit)) {
+      column->AppendNull();
+    } else if (!(row.repair & bit)) {
+      column->AppendValue(row.texts[i]);
+    } else {
+      AppendRepaired(column, row.texts[i], memo);
+    }
+  };
+  text(&batch->artist, LogRow::kArtist);
+  text(&batch->song, LogRow::kSong);
+  text(&batch->first_name, LogRow::kFirstName);
+  text(&batch->last_name, LogRow::kLastName);
+  text(&batch->gender, LogRow::kGender);
+  text(&batch->level, LogRow::kLevel);
+  text(&batch->location, LogRow::kLocation);
+  text(&batch->user_agent, LogRow::kUserAgent);
 }
 
-inline __attribute__((always_inline)) bool FastLogField(std::string_view key, const FlatValue& v,
+// The fields of a log record the fast path reads, as FlatObjectReader key
+// ids: text fields are kLogText + LogRow::TextIndex.
+enum LogField : uint32_t {
+  kLogOther,  // not used (auth, method, status, ...): the reader checks it, nothing more
+  kLogTs,
+  kLogPage,
+  kLogLength,
+  kLogUserId,
+  kLogSessionId,
+  kLogItemInSession,
+  kLogText,
+};
+
+constexpr uint32_t LogText(LogRow::TextIndex i) { return kLogText + static_cast<uint32_t>(i); }
+
+struct LogKeys {
+  static constexpr uint32_t kSkip = kLogOther;
+  static uint32_t Id(std::string_view key) {
+    switch (key.size()) {
+      case 2:
+        if (KeyIs(key, "ts")) return kLogTs;
+        break;
+      case 4:
+        if (KeyIs(key, "song")) return LogText(LogRow::kSong);
+        if (KeyIs(key, "page")) return kLogPage;
+        break;
+      case 5:
+        if (KeyIs(key, "level")) return LogText(LogRow::kLevel);
+        break;
+      case 6:
+        if (KeyIs(key, "artist")) return LogText(LogRow::kArtist);
+        if (KeyIs(key, "gender")) return LogText(LogRow::kGender);
+        if (KeyIs(key, "length")) return kLogLength;
+        if (KeyIs(key, "userId")) return kLogUserId;
+        break;
+      case 8:
+        if (KeyIs(key, "lastName")) return LogText(LogRow::kLastName);
+        if (KeyIs(key, "location")) return LogText(LogRow::kLocation);
+        break;
+      case 9:
+        if (KeyIs(key, "firstName")) return LogText(LogRow::kFirstName);
+        if (KeyIs(key, "sessionId")) return kLogSessionId;
+        if (KeyIs(key, "userAgent")) return LogText(LogRow::kUserAgent);
+        break;
+      case 13:
+        if (KeyIs(key, "itemInSession")) return kLogItemInSession;
+        break;
+      default:
+        break;
+    }
+    return kLogOther;
+  }
+};
+
+inline __attribute__((always_inline)) bool FastLogField(uint32_t id, const FlatValue& v,
                                                         LogRow* row) {
-  auto text = [&](LogRow::TextIndex i) { return FastText(v, &row->texts[i], &row->ascii[i]); };
-  switch (key.size()) {
-    case 2:
-      if (KeyIs(key, "ts")) {
-        if (v.kind != FlatValue::kInteger || v.integer > kMaxAbsTsMillis ||
-            v.integer < -kMaxAbsTsMillis) {
-          return false;
-        }
-        row->ts = v.integer;
+  if (id >= kLogText) {
+    std::optional<std::string_view> text;
+    bool ascii;
+    if (!FastText(v, &text, &ascii)) return false;
+    row->SetText(static_cast<LogRow::TextIndex>(id - kLogText), text, ascii);
+    return true;
+  }
+  switch (id) {
+    case kLogTs:
+      if (v.kind != FlatValue::kInteger || v.integer > kMaxAbsTsMillis ||
+          v.integer < -kMaxAbsTsMillis) {
+        return false;
       }
+      row->ts = v.integer;
       return true;
-    case 4:
-      if (KeyIs(key, "song")) return text(LogRow::kSong);
-      if (KeyIs(key, "page")) {
-        std::optional<std::string_view> page;
-        bool ascii;
-        if (!FastText(v, &page, &ascii)) return false;
-        row->next_song = page && *page == kNextSongPage;
-      }
+    case kLogPage: {
+      std::optional<std::string_view> page;
+      bool ascii;
+      if (!FastText(v, &page, &ascii)) return false;
+      row->next_song = page && *page == kNextSongPage;
       return true;
-    case 5:
-      if (KeyIs(key, "level")) return text(LogRow::kLevel);
-      return true;
-    case 6:
-      if (KeyIs(key, "artist")) return text(LogRow::kArtist);
-      if (KeyIs(key, "gender")) return text(LogRow::kGender);
-      if (KeyIs(key, "length")) return FastDouble(v, &row->length);
-      if (KeyIs(key, "userId")) return FastId(v, &row->user_id);
-      return true;
-    case 8:
-      if (KeyIs(key, "lastName")) return text(LogRow::kLastName);
-      if (KeyIs(key, "location")) return text(LogRow::kLocation);
-      return true;
-    case 9:
-      if (KeyIs(key, "firstName")) return text(LogRow::kFirstName);
-      if (KeyIs(key, "sessionId")) return FastId(v, &row->session_id);
-      if (KeyIs(key, "userAgent")) return text(LogRow::kUserAgent);
-      return true;
-    case 13:
-      if (KeyIs(key, "itemInSession")) return FastId(v, &row->item_in_session);
-      return true;
+    }
+    case kLogLength:
+      return FastDouble(v, &row->length);
+    case kLogUserId:
+      return FastId(v, &row->user_id);
+    case kLogSessionId:
+      return FastId(v, &row->session_id);
+    case kLogItemInSession:
+      return FastId(v, &row->item_in_session);
     default:
       return true;  // unused field: FlatObjectReader has checked that it is valid
   }
@@ -507,13 +612,14 @@ void RecordParser::ParseSongs(std::string_view object_path, std::string_view tex
   auto fast = [&](const json::Document& doc) {
     if (!fast_path_) return false;
     SongRow row;
-    if (!flat_.Read(doc.text, [&](std::string_view key, const FlatValue& v) {
-          return FastSongField(key, v, &row);
-        })) {
+    if (!flat_songs_.ReadWithIds<SongKeys>(doc.text,
+                                           [&](uint32_t id, std::string_view, const FlatValue& v) {
+                                             return FastSongField(id, v, &row);
+                                           })) {
       return false;
     }
     if (!row.texts[SongRow::kSongId]) return false;  // a reject: the full path says why
-    AppendSong(row, object_index, doc.ordinal, batch, &repaired_);
+    AppendSong(row, object_index, doc.ordinal, batch, &repair_memo_);
     ++fast_path_records_;
     return true;
   };
@@ -563,7 +669,7 @@ void RecordParser::ParseSongs(std::string_view object_path, std::string_view tex
             });
         if (!reason.empty()) return reason;
         if (!row.texts[SongRow::kSongId]) return "missing required field 'song_id'";
-        AppendSong(row, object_index, doc.ordinal, batch, &repaired_);
+        AppendSong(row, object_index, doc.ordinal, batch, &repair_memo_);
         return "";
       });
 }
@@ -576,14 +682,15 @@ void RecordParser::ParseLogs(std::string_view object_path, std::string_view text
   auto fast = [&](const json::Document& doc) {
     if (!fast_path_) return false;
     LogRow row;
-    if (!flat_.Read(doc.text, [&](std::string_view key, const FlatValue& v) {
-          return FastLogField(key, v, &row);
-        })) {
+    if (!flat_logs_.ReadWithIds<LogKeys>(doc.text,
+                                         [&](uint32_t id, std::string_view, const FlatValue& v) {
+                                           return FastLogField(id, v, &row);
+                                         })) {
       return false;
     }
     // Rejects: the full path says why.
     if (!row.ts || (row.next_song && !row.user_id)) return false;
-    AppendLog(row, object_index, doc.ordinal, batch, &repaired_);
+    AppendLog(row, object_index, doc.ordinal, batch, &repair_memo_);
     ++fast_path_records_;
     return true;
   };
@@ -595,9 +702,11 @@ void RecordParser::ParseLogs(std::string_view object_path, std::string_view text
     if (!fast_path_ || last_brace == kNot || pos >= last_brace) return kNot;
     LogRow row;
     size_t length;
-    if (!flat_.ReadLine(
+    if (!flat_logs_.ReadLineWithIds<LogKeys>(
             text.substr(pos, last_brace + 1 - pos),
-            [&](std::string_view key, const FlatValue& v) { return FastLogField(key, v, &row); },
+            [&](uint32_t id, std::string_view, const FlatValue& v) {
+              return FastLogField(id, v, &row);
+            },
             &length)) {
       return kNot;
     }
@@ -606,7 +715,7 @@ void RecordParser::ParseLogs(std::string_view object_path, std::string_view text
     while (e < text.size() && text[e] != '\n' && IsSpace(text[e])) ++e;
     if (e < text.size() && text[e] != '\n') return kNot;
     if (!row.ts || (row.next_song && !row.user_id)) return kNot;  // rejects: the full path
-    AppendLog(row, object_index, ordinal, batch, &repaired_);
+    AppendLog(row, object_index, ordinal, batch, &repair_memo_);
     ++fast_path_records_;
     return e;
   };
@@ -620,7 +729,7 @@ void RecordParser::ParseLogs(std::string_view object_path, std::string_view text
               auto text_field = [&](LogRow::TextIndex i) {
                 std::string_view v;
                 ReadStatus st = json::ReadText(value, &v);
-                row.texts[i] = st == ReadStatus::kValue ? std::optional(v) : std::nullopt;
+                row.SetText(i, st == ReadStatus::kValue ? std::optional(v) : std::nullopt, false);
                 return FieldProblem(st, key, "text");
               };
               auto id_field = [&](std::optional<int64_t>* out) {
@@ -697,7 +806,7 @@ void RecordParser::ParseLogs(std::string_view object_path, std::string_view text
         if (!reason.empty()) return reason;
         if (!row.ts) return "missing required field 'ts'";
         if (row.next_song && !row.user_id) return "NextSong event without a userId";
-        AppendLog(row, object_index, doc.ordinal, batch, &repaired_);
+        AppendLog(row, object_index, doc.ordinal, batch, &repair_memo_);
         return "";
       });
   if (newlines) *newlines = lines;

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "json/flat_object_reader.h"
+#include "json/text_repair.h"
 #include "lake/records.h"
 
 namespace sparkify::lake {
@@ -42,11 +43,14 @@ class RecordParser {
  private:
   bool fast_path_ = true;
   uint64_t fast_path_records_ = 0;
-  json::FlatObjectReader flat_;  // the fast path for records of the usual shape
+  // The fast path for records of the usual shape: one reader per input kind,
+  // each keeping the key ids of its own records' shape.
+  json::FlatObjectReader flat_songs_;
+  json::FlatObjectReader flat_logs_;
   simdjson::ondemand::parser parser_;
   simdjson::dom::parser dom_parser_;  // only to tell "not an object" from "not JSON"
 
-  std::string repaired_;  // scratch for text repair
+  json::RepairMemo repair_memo_;  // text repair (SPEC), of recurring texts once
   std::string padded_;    // scratch: a padded copy of a document at the end of the text
 };
 

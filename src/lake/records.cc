@@ -4,8 +4,10 @@
 // build for); the format is for shipping between tasks of one run, not storage.
 #include "lake/records.h"
 
+#include <algorithm>
 #include <cstring>
 #include <type_traits>
+#include <utility>
 
 namespace sparkify::lake {
 
@@ -125,19 +127,63 @@ bool GetMagic(std::string_view* in, std::string_view magic) {
 
 }  // namespace
 
+StringColumn& StringColumn::operator=(const StringColumn& o) {
+  if (this == &o) return *this;
+  size_ = 0;
+  if (capacity_ < o.size_) Grow(o.size_);
+  if (o.size_ > 0) std::memcpy(bytes_.get(), o.bytes_.get(), o.size_);
+  size_ = o.size_;
+  offsets_ = o.offsets_;
+  valid_ = o.valid_;
+  return *this;
+}
+
+StringColumn& StringColumn::operator=(StringColumn&& o) noexcept {
+  bytes_ = std::move(o.bytes_);
+  size_ = std::exchange(o.size_, 0);
+  capacity_ = std::exchange(o.capacity_, 0);
+  offsets_ = std::exchange(o.offsets_, {0});
+  valid_ = std::move(o.valid_);
+  o.valid_.clear();
+  return *this;
+}
+
+bool StringColumn::operator==(const StringColumn& o) const {
+  return size_ == o.size_ &&
+         (size_ == 0 || std::memcmp(bytes_.get(), o.bytes_.get(), size_) == 0) &&
+         offsets_ == o.offsets_ && valid_ == o.valid_;
+}
+
+void StringColumn::Grow(size_t more) {
+  const size_t need = size_ + more;
+  if (capacity_ >= need) return;
+  const size_t capacity = std::max(need, 2 * capacity_);
+  std::unique_ptr<char[]> bytes(new char[capacity]);
+  if (size_ > 0) std::memcpy(bytes.get(), bytes_.get(), size_);
+  bytes_ = std::move(bytes);
+  capacity_ = capacity;
+}
+
 void StringColumn::Serialize(std::string* out) const {
-  PutBytes(out, bytes_);
+  PutBytes(out, std::string_view(bytes_.get(), size_));
   PutVector(out, offsets_);
   PutVector(out, valid_);
 }
 
 bool StringColumn::Deserialize(std::string_view* in) {
-  if (!GetBytes(in, &bytes_) || !GetVector(in, &offsets_) || !GetVector(in, &valid_)) return false;
+  uint64_t n;
+  if (!GetU64(in, &n) || in->size() < n) return false;
+  size_ = 0;
+  Grow(n);
+  if (n > 0) std::memcpy(bytes_.get(), in->data(), n);
+  size_ = n;
+  in->remove_prefix(n);
+  if (!GetVector(in, &offsets_) || !GetVector(in, &valid_)) return false;
   if (offsets_.size() != valid_.size() + 1 || offsets_.front() != 0) return false;
   for (size_t i = 1; i < offsets_.size(); ++i) {
     if (offsets_[i] < offsets_[i - 1]) return false;
   }
-  return offsets_.back() == bytes_.size();
+  return offsets_.back() == size_;
 }
 
 void SongBatch::Serialize(std::string* out) const {

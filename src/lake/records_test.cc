@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
+#include <string>
+#include <vector>
+
 #include "lake/record_parser.h"
 
 namespace sparkify::lake {
@@ -65,6 +69,71 @@ TEST(Records, MalformedBytesAreCorruption) {
   EXPECT_TRUE(LogShardOutput::Deserialize("garbage", &out).IsCorruption());
   SongShardOutput s;
   EXPECT_TRUE(SongShardOutput::Deserialize(bytes, &s).IsCorruption());
+}
+
+// StringColumn copies values of every size class (inline moves up to 32
+// bytes, memcpy beyond) exactly, keeps nulls apart from empty values, and
+// survives growth, copies, moves, Clear and a serialisation round trip.
+TEST(Records, StringColumnKeepsEveryValue) {
+  std::vector<std::optional<std::string>> values;
+  for (size_t n = 0; n <= 70; ++n) {
+    std::string v;
+    for (size_t i = 0; i < n; ++i) v += static_cast<char>('a' + (n * 7 + i) % 26);
+    values.push_back(v);
+    if (n % 5 == 0) values.push_back(std::nullopt);
+  }
+  auto expect_values = [&](const StringColumn& c, const std::string& what) {
+    ASSERT_EQ(c.size(), values.size()) << what;
+    size_t bytes = 0;
+    for (size_t r = 0; r < values.size(); ++r) {
+      ASSERT_EQ(c.valid(r), values[r].has_value()) << what << " row " << r;
+      if (values[r]) {
+        EXPECT_EQ(c.view(r), *values[r]) << what << " row " << r;
+        EXPECT_EQ(c.Get(r), std::optional<std::string_view>(*values[r])) << what;
+        bytes += values[r]->size();
+      } else {
+        EXPECT_EQ(c.Get(r), std::nullopt) << what;
+      }
+    }
+    EXPECT_EQ(c.byte_size(), bytes) << what;
+    EXPECT_EQ(c.bytes_between(0, values.size()), bytes) << what;
+  };
+  StringColumn c;
+  for (int round = 0; round < 2; ++round) {  // the second after Clear, on kept memory
+    for (const auto& v : values) {
+      if (v) {
+        c.AppendValue(*v);
+      } else {
+        c.AppendNull();
+      }
+    }
+    expect_values(c, "appended");
+    StringColumn copy = c;
+    expect_values(copy, "copy");
+    EXPECT_TRUE(copy == c);
+    StringColumn assigned;
+    assigned.Append(std::string_view("x"));
+    assigned = c;
+    EXPECT_TRUE(assigned == c);
+    StringColumn moved = std::move(copy);
+    expect_values(moved, "moved");
+    EXPECT_EQ(copy.size(), 0u);  // a moved-from column is empty and usable
+    copy.Append(std::string_view("y"));
+    EXPECT_EQ(copy.view(0), "y");
+    std::string bytes;
+    c.Serialize(&bytes);
+    std::string_view in = bytes;
+    StringColumn back;
+    ASSERT_TRUE(back.Deserialize(&in));
+    EXPECT_TRUE(in.empty());
+    expect_values(back, "deserialized");
+    EXPECT_TRUE(back == c);
+    assigned.AppendNull();
+    EXPECT_FALSE(assigned == c);
+    c.Clear();
+    EXPECT_EQ(c.size(), 0u);
+    EXPECT_EQ(c.byte_size(), 0u);
+  }
 }
 
 }  // namespace
