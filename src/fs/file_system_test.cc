@@ -245,6 +245,25 @@ TEST_P(FileSystemContractTest, ListOfAWideTreeIsCompleteAndSorted) {
   EXPECT_EQ(files[0].size, 6u);
 }
 
+// A folder's files sort with its name followed by '/': "d/a-1" and
+// "d/a.json" come before "d/a/x", and "d/a0" after it (bytes '-' '.' < '/' < '0').
+TEST_P(FileSystemContractTest, ListOrdersFoldersAmongFilesByPath) {
+  std::vector<std::string> want = {"d/a/x",   "d/a-1", "d/a.json", "d/a0",
+                                   "d/a/b/y", "d/ab",  "d/a/b-c",  "e/f"};
+  for (const std::string& p : want) ASSERT_TRUE(fs_->Write(p, p).ok());
+  std::sort(want.begin(), want.end());
+  for (const std::string prefix : {"", "d/", "d/a"}) {
+    std::vector<FileInfo> files;
+    ASSERT_TRUE(fs_->List(prefix, &files).ok());
+    std::vector<std::string> got, expected;
+    for (const FileInfo& f : files) got.push_back(f.path);
+    for (const std::string& p : want) {
+      if (p.starts_with(prefix)) expected.push_back(p);
+    }
+    EXPECT_EQ(got, expected) << "prefix '" << prefix << "'";
+  }
+}
+
 TEST_P(FileSystemContractTest, ReadManyVisitsEveryPath) {
   std::vector<std::string> paths;
   for (int i = 0; i < 20; ++i) {

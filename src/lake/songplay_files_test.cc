@@ -232,6 +232,65 @@ TEST(SongplayFiles, StartTimeTiesAcrossManyChunksAreOrderedById) {
   }
 }
 
+TEST(SongplayFiles, AFileMayStartWithTiedRows) {
+  // The first rows of the file share a start time, one per chunk; then a later one.
+  std::vector<LogBatch> chunks(3);
+  for (int k = 0; k < 3; ++k) {
+    AddEvent(&chunks[k], kNov2018 + 5, 100 + k, k, 0, "free", true, "U",
+             "Agent " + std::to_string(100 + k));
+  }
+  AddEvent(&chunks[2], kNov2018 + 6, 103, 3, 0, "free", true, "U", "Agent 103");
+  SongplayFiles files(1000, 1000);
+  std::vector<Written> out = RunChunks(chunks, 1000, 1000, &files);
+  ASSERT_EQ(out[0].table, "songplays");
+  const auto& ids = out[0].columns[0].i64;
+  const auto& users = out[0].columns[2].i64;
+  ASSERT_EQ(ids.size(), 4u);
+  EXPECT_TRUE(ids[0] < ids[1] && ids[1] < ids[2]);
+  EXPECT_EQ(users[3], 103);
+  EXPECT_EQ(std::set<int64_t>(users.begin(), users.begin() + 3),
+            (std::set<int64_t>{100, 101, 102}));
+  for (size_t i = 0; i < users.size(); ++i) {
+    EXPECT_EQ(out[0].columns[8].StringAt(i), "Agent " + std::to_string(users[i])) << i;
+  }
+}
+
+TEST(SongplayFiles, NullTextStaysNullInItsRow) {
+  // Every third row has no location; one chunk has none at all.
+  std::vector<LogBatch> chunks(3);
+  for (int i = 0; i < 12; ++i) AddEvent(&chunks[i / 5], kNov2018 + i, 100 + i, i, 0, "free");
+  for (int k : {0, 1}) {
+    LogBatch& b = chunks[k];
+    b.location = StringColumn();
+    for (size_t r = 0; r < b.size(); ++r) {
+      const int user = static_cast<int>(*b.user_id.Get(r));
+      if (user % 3 == 0) {
+        b.location.Append(std::nullopt);
+      } else {
+        b.location.Append("Place " + std::to_string(user));
+      }
+    }
+  }
+  SongplayFiles files(1000, 1000);
+  std::vector<Written> out = RunChunks(chunks, 1000, 1000, &files);
+  ASSERT_EQ(out[0].table, "songplays");
+  const auto& users = out[0].columns[2].i64;
+  const auto& location = out[0].columns[7];
+  ASSERT_EQ(users.size(), 12u);
+  ASSERT_EQ(location.validity.size(), 12u);
+  for (size_t i = 0; i < users.size(); ++i) {
+    if (users[i] >= 110) {
+      EXPECT_EQ(location.StringAt(i), "Here") << i;
+    } else if (users[i] % 3 == 0) {
+      EXPECT_TRUE(location.IsNull(i)) << i;
+    } else {
+      EXPECT_FALSE(location.IsNull(i)) << i;
+      EXPECT_EQ(location.StringAt(i), "Place " + std::to_string(users[i])) << i;
+    }
+  }
+  EXPECT_TRUE(out[0].columns[3].validity.empty());  // level: never null
+}
+
 TEST(SongplayFiles, IdsStayUniqueWhenTheIdSetOutgrowsItsReservation) {
   // More ids than reserved (the set grows), with duplicate events spread over the chunks.
   constexpr int kEvents = 40000;
@@ -295,6 +354,34 @@ TEST(SongplayFiles, UsersKeepTheirTextWhileReplacedTextIsDropped) {
   EXPECT_EQ(users[3].last_name, std::nullopt);
   EXPECT_EQ(users[3].gender, std::nullopt);
   EXPECT_EQ(users[3].level, "free");
+}
+
+TEST(SongplayFiles, UsersNewInLaterChunksJoinInUserIdOrder) {
+  std::vector<LogBatch> chunks(3);
+  auto add = [&](int chunk, int64_t user) {
+    AddEvent(&chunks[chunk], kNov2018 + chunk, user, 1, 0, "free", false,
+             "N" + std::to_string(user) + "c" + std::to_string(chunk));
+  };
+  add(0, 10);
+  add(0, 30);
+  add(1, 20);  // between
+  add(1, 5);   // first
+  add(1, 40);  // last
+  add(1, 30);  // seen before
+  add(2, 25);
+  add(2, 1);
+  SongplayFiles files(100, 1000);
+  RunChunks(chunks, 100, 1000, &files);
+  std::vector<UserRow> users = files.Users();
+  std::vector<int64_t> ids;
+  std::vector<std::string> names;
+  for (const UserRow& u : users) {
+    ids.push_back(u.user_id);
+    names.emplace_back(*u.first_name);
+  }
+  EXPECT_EQ(ids, (std::vector<int64_t>{1, 5, 10, 20, 25, 30, 40}));
+  EXPECT_EQ(names, (std::vector<std::string>{"N1c2", "N5c1", "N10c0", "N20c1", "N25c2", "N30c1",
+                                             "N40c1"}));
 }
 
 }  // namespace

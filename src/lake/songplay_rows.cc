@@ -20,17 +20,36 @@ EventKey KeyOf(const LogBatch& b, size_t r) {
                   b.session_id.valid[r] != 0, b.item_in_session.valid[r] != 0};
 }
 
-// Equality of short texts without a libc call for the shortest (a level is
-// four bytes); longer ones as parquet::SameBytes compares them.
+uint64_t Load64(const char* p) {
+  uint64_t v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+uint32_t Load32(const char* p) {
+  uint32_t v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+
+// Equality of texts, inline up to kInlineCompareBytes (a level is four
+// bytes, a place ~30): words, the last one overlapping, instead of a libc call.
+constexpr size_t kInlineCompareBytes = 64;
 inline bool SameText(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  if (a.size() <= 8) {
-    uint64_t x = 0, y = 0;
-    std::memcpy(&x, a.data(), a.size());
-    std::memcpy(&y, b.data(), b.size());
-    return x == y;
+  const size_t n = a.size();
+  if (n != b.size()) return false;
+  const char* p = a.data();
+  const char* q = b.data();
+  if (n >= 8) {
+    if (n > kInlineCompareBytes) return std::memcmp(p, q, n) == 0;
+    uint64_t diff = Load64(p + n - 8) ^ Load64(q + n - 8);
+    for (size_t i = 0; i + 8 <= n; i += 8) diff |= Load64(p + i) ^ Load64(q + i);
+    return diff == 0;
   }
-  return parquet::SameBytes(a, b);
+  if (n >= 4) return ((Load32(p) ^ Load32(q)) | (Load32(p + n - 4) ^ Load32(q + n - 4))) == 0;
+  for (size_t i = 0; i < n; ++i) {
+    if (p[i] != q[i]) return false;
+  }
+  return true;
 }
 
 // Each user's latest row in a chunk: open addressing on the user id (a chunk
@@ -44,10 +63,6 @@ class LatestRows {
     int64_t user = 0;
     uint32_t row = 0;  // the latest event's
     EventKey order;    // of `row`
-    // The codes of the user's last level, location and user agent in the
-    // chunk's TextPool (TextPool::kNull: none yet): a user's text rarely
-    // changes, so comparing with these spares hashing it.
-    uint32_t text[3];
   };
 
   // Forgets the previous chunk's users.
@@ -58,7 +73,7 @@ class LatestRows {
   }
 
   // The slot of `user`; *inserted tells whether the user is new (its row and
-  // order are then to be set by the caller; its text codes are kNull).
+  // order are then to be set by the caller).
   Slot* Find(int64_t user, bool* inserted) {
     // At most half full: the table grows with the users, not with the rows,
     // so that it stays small enough for the caches.
@@ -70,7 +85,6 @@ class LatestRows {
         e = Entry{user, static_cast<uint32_t>(slots_.size())};
         Slot& s = slots_.emplace_back();
         s.user = user;
-        for (uint32_t& t : s.text) t = TextPool::kNull;
         *inserted = true;
         return &s;
       }
@@ -160,25 +174,18 @@ ChunkRows DeriveChunkRows(const LogBatch& b, const SongMatcher& matcher) {
   latest_row.Reset();
   auto text = std::make_shared<TextPool>();
 
-  // Pass 1: the users; the songplays' rows, segments and text codes, so that
-  // the segments' columns are allocated once at their final size (growing
-  // them row by row copied them over and over into fresh memory).
+  // Pass 1: the users; the songplays' rows and segments, so that the
+  // segments' columns are allocated once at their final size (growing them
+  // row by row copied them over and over into fresh memory).
   std::vector<size_t> sizes;  // rows per segment
-  // Per songplay, in input order: its batch row and level, location and
-  // user_agent codes. Reused by a worker chunk after chunk.
-  // Sized for every row being one (no growth checks in the loop), trimmed after it.
-  thread_local std::vector<uint32_t> play_rows, text_codes;
+  // Per songplay, in input order: its batch row, its user's slot and its
+  // level, location and user_agent codes. Reused by a worker chunk after
+  // chunk; sized for every row being one (no growth checks in the loop).
+  thread_local std::vector<uint32_t> play_rows, play_user, text_codes[3];
   play_rows.resize(b.size());
-  text_codes.resize(3 * b.size());
+  play_user.resize(b.size());
   out.segment_of_row.resize(b.size());
   size_t plays = 0;
-  // The code of column `c`'s text in row `r`, `cached` the user's last one.
-  auto code_of = [&](uint32_t* cached, const StringColumn& c, size_t r) {
-    if (!c.valid(r)) return TextPool::kNull;
-    const std::string_view v = c.view(r);
-    if (*cached == TextPool::kNull || !SameText(text->Get(*cached), v)) *cached = text->Intern(v);
-    return *cached;
-  };
   {
     MonthOf month_of;
     SongplaySegment* current = nullptr;
@@ -196,9 +203,7 @@ ChunkRows DeriveChunkRows(const LogBatch& b, const SongMatcher& matcher) {
       }
       if (!b.next_song[r]) continue;
       play_rows[plays] = static_cast<uint32_t>(r);
-      text_codes[3 * plays] = code_of(&slot->text[0], b.level, r);
-      text_codes[3 * plays + 1] = code_of(&slot->text[1], b.location, r);
-      text_codes[3 * plays + 2] = code_of(&slot->text[2], b.user_agent, r);
+      play_user[plays] = static_cast<uint32_t>(slot - latest_row.slots().data());
       // Plain variables, not a structured binding: clang 14 cannot capture
       // those in the lambda below.
       const auto ym = month_of(b.ts[r]);
@@ -219,6 +224,29 @@ ChunkRows DeriveChunkRows(const LogBatch& b, const SongMatcher& matcher) {
       }
       ++sizes[current_index];
       out.segment_of_row[plays++] = current_index;
+    }
+  }
+  // The songplays' text as codes, a column at a time. A user's text rarely
+  // changes, so it is compared with the user's last code before it is hashed.
+  {
+    thread_local std::vector<uint32_t> last_code;  // by user slot
+    const StringColumn* columns[3] = {&b.level, &b.location, &b.user_agent};
+    for (int k = 0; k < 3; ++k) {
+      const StringColumn& c = *columns[k];
+      last_code.assign(latest_row.slots().size(), TextPool::kNull);
+      std::vector<uint32_t>& codes = text_codes[k];
+      codes.resize(plays);
+      for (size_t p = 0; p < plays; ++p) {
+        const size_t r = play_rows[p];
+        if (!c.valid(r)) {
+          codes[p] = TextPool::kNull;
+          continue;
+        }
+        const std::string_view v = c.view(r);
+        uint32_t& last = last_code[play_user[p]];
+        if (last == TextPool::kNull || !SameText(text->Get(last), v)) last = text->Intern(v);
+        codes[p] = last;
+      }
     }
   }
   out.segment_of_row.resize(plays);
@@ -252,9 +280,9 @@ ChunkRows DeriveChunkRows(const LogBatch& b, const SongMatcher& matcher) {
     s.session_id.valid[i] = b.session_id.valid[r];
     s.item_in_session.values[i] = b.item_in_session.values[r];
     s.item_in_session.valid[i] = b.item_in_session.valid[r];
-    s.level[i] = text_codes[3 * k];
-    s.location[i] = text_codes[3 * k + 1];
-    s.user_agent[i] = text_codes[3 * k + 2];
+    s.level[i] = text_codes[0][k];
+    s.location[i] = text_codes[1][k];
+    s.user_agent[i] = text_codes[2][k];
     const SongRow* song = nullptr;
     if (b.song.valid(r) && b.artist.valid(r) && b.length.valid[r]) {
       song = matcher.Match(b.song.view(r), b.artist.view(r), b.length.values[r]);
@@ -288,14 +316,25 @@ ChunkRows DeriveChunkRows(const LogBatch& b, const SongMatcher& matcher) {
   for (uint32_t& s : out.segment_of_row) s = new_index[s];
 
   for (auto& s : segments) {
-    s->distinct_start_us = s->start_time_us;
-    // Logs are written in time order, so this is usually sorted already.
-    if (!std::is_sorted(s->distinct_start_us.begin(), s->distinct_start_us.end())) {
-      std::sort(s->distinct_start_us.begin(), s->distinct_start_us.end());
+    // Logs are written in time order, so one pass usually finds the distinct
+    // times in order: each is greater than the one before.
+    const std::vector<int64_t>& start = s->start_time_us;
+    std::vector<int64_t>& distinct = s->distinct_start_us;
+    distinct.resize(start.size());
+    size_t n = 0;
+    bool sorted = true;
+    for (size_t i = 0; i < start.size(); ++i) {
+      if (n > 0 && start[i] <= distinct[n - 1]) {
+        sorted &= start[i] == distinct[n - 1];
+        if (sorted) continue;
+      }
+      distinct[n++] = start[i];
     }
-    s->distinct_start_us.erase(
-        std::unique(s->distinct_start_us.begin(), s->distinct_start_us.end()),
-        s->distinct_start_us.end());
+    distinct.resize(n);
+    if (!sorted) {
+      std::sort(distinct.begin(), distinct.end());
+      distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+    }
   }
   // Users in ascending user_id: sort (user, slot) pairs, not the candidates.
   const std::vector<LatestRows::Slot>& slots = latest_row.slots();

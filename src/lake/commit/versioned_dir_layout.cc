@@ -105,7 +105,9 @@ class VersionedDirLayout : public TableLayout {
           old = &it->second;
         }
       }
-      for (const std::string& f : new_version ? state.files : std::vector<std::string>()) {
+      // (A reference: `new_version ? state.files : {}` would copy the list.)
+      static const std::vector<std::string> kNoFiles;
+      for (const std::string& f : new_version ? state.files : kNoFiles) {
         // The run's own files are there: the transaction lists only those
         // whose Close() succeeded. No stat each (a catalogue has 150,000).
         size_t slash = f.rfind('/');
