@@ -176,9 +176,12 @@ class FlatObjectReader {
   // prediction costs one 16-byte compare, then the field is read as usual.
   static constexpr size_t kPredictedKeys = 32;
   static constexpr size_t kPredictedKeyBytes = 16;  // `"key":` of keys up to 13 bytes
+  static constexpr uint32_t kNoPrediction = 1u << kPredictedKeyBytes;
   struct alignas(16) PredictedKey {
     char bytes[kPredictedKeyBytes] = {};
-    uint32_t mask = 0;    // the low `length` bits
+    // The low `length` bits; without a prediction a bit that no 16-byte
+    // compare sets, so that one test rejects both.
+    uint32_t mask = kNoPrediction;
     uint32_t length = 0;  // of `"key":`; 0: no prediction
     uint32_t id = 0;      // KeyIds::Id of the key
   };
@@ -588,7 +591,7 @@ inline __attribute__((always_inline)) bool FlatObjectReader::MatchPredictedKey(
   const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(*p));
   const __m128i y = _mm_load_si128(reinterpret_cast<const __m128i*>(k.bytes));
   const auto equal = static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, y)));
-  if (k.length == 0 || (equal & k.mask) != k.mask) return false;
+  if ((equal & k.mask) != k.mask) return false;
   *key = std::string_view(*p + 1, k.length - 3);
   *id = k.id;
   *p += k.length;

@@ -129,61 +129,90 @@ bool GetMagic(std::string_view* in, std::string_view magic) {
 
 StringColumn& StringColumn::operator=(const StringColumn& o) {
   if (this == &o) return *this;
-  size_ = 0;
-  if (capacity_ < o.size_) Grow(o.size_);
+  Clear();
+  Grow(o.rows_, o.size_);
   if (o.size_ > 0) std::memcpy(bytes_.get(), o.bytes_.get(), o.size_);
+  if (o.rows_ > 0) {
+    std::memcpy(offsets_.get(), o.offsets_.get(), (o.rows_ + 1) * sizeof(uint32_t));
+    std::memcpy(valid_.get(), o.valid_.get(), o.rows_);
+  }
   size_ = o.size_;
-  offsets_ = o.offsets_;
-  valid_ = o.valid_;
+  rows_ = o.rows_;
   return *this;
 }
 
 StringColumn& StringColumn::operator=(StringColumn&& o) noexcept {
+  if (this == &o) return *this;
   bytes_ = std::move(o.bytes_);
+  offsets_ = std::move(o.offsets_);
+  valid_ = std::move(o.valid_);
   size_ = std::exchange(o.size_, 0);
   capacity_ = std::exchange(o.capacity_, 0);
-  offsets_ = std::exchange(o.offsets_, {0});
-  valid_ = std::move(o.valid_);
-  o.valid_.clear();
+  rows_ = std::exchange(o.rows_, 0);
+  row_capacity_ = std::exchange(o.row_capacity_, 0);
   return *this;
 }
 
 bool StringColumn::operator==(const StringColumn& o) const {
-  return size_ == o.size_ &&
-         (size_ == 0 || std::memcmp(bytes_.get(), o.bytes_.get(), size_) == 0) &&
-         offsets_ == o.offsets_ && valid_ == o.valid_;
+  if (rows_ != o.rows_ || size_ != o.size_) return false;
+  if (size_ > 0 && std::memcmp(bytes_.get(), o.bytes_.get(), size_) != 0) return false;
+  return rows_ == 0 ||
+         (std::memcmp(offsets_.get(), o.offsets_.get(), (rows_ + 1) * sizeof(uint32_t)) == 0 &&
+          std::memcmp(valid_.get(), o.valid_.get(), rows_) == 0);
 }
 
-void StringColumn::Grow(size_t more) {
-  const size_t need = size_ + more;
-  if (capacity_ >= need) return;
-  const size_t capacity = std::max(need, 2 * capacity_);
-  std::unique_ptr<char[]> bytes(new char[capacity]);
-  if (size_ > 0) std::memcpy(bytes.get(), bytes_.get(), size_);
-  bytes_ = std::move(bytes);
-  capacity_ = capacity;
+void StringColumn::Grow(size_t rows, size_t bytes) {
+  if (capacity_ - size_ < bytes) {
+    const size_t capacity = std::max(size_ + bytes, 2 * capacity_);
+    std::unique_ptr<char[]> grown(new char[capacity]);
+    if (size_ > 0) std::memcpy(grown.get(), bytes_.get(), size_);
+    bytes_ = std::move(grown);
+    capacity_ = capacity;
+  }
+  if (row_capacity_ - rows_ < rows || !offsets_) {
+    const size_t capacity = std::max({rows_ + rows, 2 * row_capacity_, size_t{1}});
+    std::unique_ptr<uint32_t[]> offsets(new uint32_t[capacity + 1]);
+    std::unique_ptr<uint8_t[]> valid(new uint8_t[capacity]);
+    offsets[0] = 0;
+    if (rows_ > 0) {
+      std::memcpy(offsets.get(), offsets_.get(), (rows_ + 1) * sizeof(uint32_t));
+      std::memcpy(valid.get(), valid_.get(), rows_);
+    }
+    offsets_ = std::move(offsets);
+    valid_ = std::move(valid);
+    row_capacity_ = capacity;
+  }
 }
 
 void StringColumn::Serialize(std::string* out) const {
+  // The layout of a byte string and two vectors (offsets, valid).
   PutBytes(out, std::string_view(bytes_.get(), size_));
-  PutVector(out, offsets_);
-  PutVector(out, valid_);
+  PutU64(out, rows_ + 1);
+  const uint32_t zero = 0;
+  out->append(reinterpret_cast<const char*>(rows_ > 0 ? offsets_.get() : &zero),
+              (rows_ + 1) * sizeof(uint32_t));
+  PutU64(out, rows_);
+  if (rows_ > 0) out->append(reinterpret_cast<const char*>(valid_.get()), rows_);
 }
 
 bool StringColumn::Deserialize(std::string_view* in) {
-  uint64_t n;
-  if (!GetU64(in, &n) || in->size() < n) return false;
-  size_ = 0;
-  Grow(n);
-  if (n > 0) std::memcpy(bytes_.get(), in->data(), n);
-  size_ = n;
-  in->remove_prefix(n);
-  if (!GetVector(in, &offsets_) || !GetVector(in, &valid_)) return false;
-  if (offsets_.size() != valid_.size() + 1 || offsets_.front() != 0) return false;
-  for (size_t i = 1; i < offsets_.size(); ++i) {
-    if (offsets_[i] < offsets_[i - 1]) return false;
+  std::string bytes;
+  std::vector<uint32_t> offsets;
+  std::vector<uint8_t> valid;
+  if (!GetBytes(in, &bytes) || !GetVector(in, &offsets) || !GetVector(in, &valid)) return false;
+  if (offsets.size() != valid.size() + 1 || offsets.front() != 0) return false;
+  for (size_t i = 1; i < offsets.size(); ++i) {
+    if (offsets[i] < offsets[i - 1]) return false;
   }
-  return offsets_.back() == size_;
+  if (offsets.back() != bytes.size()) return false;
+  Clear();
+  Grow(valid.size(), bytes.size());
+  if (!bytes.empty()) std::memcpy(bytes_.get(), bytes.data(), bytes.size());
+  std::memcpy(offsets_.get(), offsets.data(), offsets.size() * sizeof(uint32_t));
+  if (!valid.empty()) std::memcpy(valid_.get(), valid.data(), valid.size());
+  size_ = bytes.size();
+  rows_ = valid.size();
+  return true;
 }
 
 void SongBatch::Serialize(std::string* out) const {

@@ -44,9 +44,10 @@ void ReserveMore(Container* c, size_t more) {
 
 // Nullable text column: row i is bytes[offsets[i], offsets[i+1]) when valid[i].
 //
-// Appending a value copies it with a few fixed-size moves, inline, rather
-// than a std::string append and a memcpy call (log values are mostly under
-// 16 bytes, and the parse stage appends eight per record).
+// The parse stage appends eight values per log record, mostly under 16
+// bytes: the column keeps its bytes, offsets and validity in its own arrays,
+// so an append is one capacity test and a few stores, its value copied with
+// inline moves (no std::string::append, memcpy or vector::push_back call).
 class StringColumn {
  public:
   StringColumn() = default;
@@ -57,9 +58,7 @@ class StringColumn {
 
   // Room for `rows` more rows holding `bytes` more bytes (a hint; Append grows as needed).
   void Reserve(size_t rows, size_t bytes) {
-    if (capacity_ - size_ < bytes) Grow(bytes);
-    ReserveMore(&offsets_, rows);
-    ReserveMore(&valid_, rows);
+    if (row_capacity_ - rows_ < rows || capacity_ - size_ < bytes) Grow(rows, bytes);
   }
   void Append(std::optional<std::string_view> value) {
     if (value) {
@@ -69,16 +68,23 @@ class StringColumn {
     }
   }
   void AppendNull() {
-    offsets_.push_back(static_cast<uint32_t>(size_));
-    valid_.push_back(0);
+    if (rows_ == row_capacity_) Grow(1, 0);
+    const size_t row = rows_++;
+    offsets_[row + 1] = static_cast<uint32_t>(size_);
+    valid_[row] = 0;
   }
   __attribute__((always_inline)) void AppendValue(std::string_view value) {
     const size_t n = value.size();
-    if (capacity_ - size_ < n) Grow(n);
-    CopySmall(bytes_.get() + size_, value.data(), n);
-    size_ += n;
-    offsets_.push_back(static_cast<uint32_t>(size_));
-    valid_.push_back(1);
+    if (rows_ == row_capacity_ || capacity_ - size_ < n) Grow(1, n);
+    // Members into locals first: the byte stores below may alias them.
+    const size_t row = rows_++;
+    const size_t at = size_;
+    size_ = at + n;
+    char* const bytes = bytes_.get();
+    uint8_t* const valid = valid_.get();
+    offsets_[row + 1] = static_cast<uint32_t>(at + n);
+    valid[row] = 1;
+    CopySmall(bytes + at, value.data(), n);
   }
   std::optional<std::string_view> Get(size_t row) const {
     if (!valid_[row]) return std::nullopt;
@@ -89,15 +95,16 @@ class StringColumn {
   std::string_view view(size_t row) const {  // a valid row's text
     return std::string_view(bytes_.get() + offsets_[row], offsets_[row + 1] - offsets_[row]);
   }
-  size_t size() const { return valid_.size(); }
+  size_t size() const { return rows_; }
   size_t byte_size() const { return size_; }
   // Bytes of rows [begin, end).
-  size_t bytes_between(size_t begin, size_t end) const { return offsets_[end] - offsets_[begin]; }
+  size_t bytes_between(size_t begin, size_t end) const {
+    return begin == end ? 0 : offsets_[end] - offsets_[begin];
+  }
   // Empties the column, keeping its memory for the next rows.
   void Clear() {
     size_ = 0;
-    offsets_.assign(1, 0);
-    valid_.clear();
+    rows_ = 0;
   }
 
   void Serialize(std::string* out) const;
@@ -136,14 +143,18 @@ class StringColumn {
       std::memcpy(to, from, n);
     }
   }
-  // Makes room for `more` bytes, at least doubling the buffer.
-  void Grow(size_t more);
+  // Makes room for `rows` more rows and `bytes` more bytes, at least
+  // doubling what grows.
+  void Grow(size_t rows, size_t bytes);
 
   std::unique_ptr<char[]> bytes_;
   size_t size_ = 0;      // bytes of text
   size_t capacity_ = 0;  // of bytes_
-  std::vector<uint32_t> offsets_ = {0};
-  std::vector<uint8_t> valid_;
+  // offsets_[0..rows_] (offsets_[0] is 0 once allocated) and valid_[0..rows_).
+  std::unique_ptr<uint32_t[]> offsets_;
+  std::unique_ptr<uint8_t[]> valid_;
+  size_t rows_ = 0;
+  size_t row_capacity_ = 0;  // of valid_; offsets_ has one more
 };
 
 // Nullable fixed-width column.
