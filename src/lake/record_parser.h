@@ -51,7 +51,7 @@ class RecordParser {
   simdjson::dom::parser dom_parser_;  // only to tell "not an object" from "not JSON"
 
   json::RepairMemo repair_memo_;  // text repair (SPEC), of recurring texts once
-  std::string padded_;    // scratch: a padded copy of a document at the end of the text
+  std::string padded_;            // scratch: a padded copy of a document at the end of the text
 };
 
 // Makes a reject record: the raw text is cut to kMaxRejectRawBytes.
