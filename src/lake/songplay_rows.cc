@@ -6,6 +6,7 @@
 
 #include "lake/calendar.h"
 #include "lake/songplay_id.h"
+#include "parquet/dictionary_encoder.h"
 
 namespace sparkify::lake {
 
@@ -20,19 +21,13 @@ EventKey KeyOf(const LogBatch& b, size_t r) {
                   b.session_id.valid[r] != 0, b.item_in_session.valid[r] != 0};
 }
 
-uint64_t Load64(const char* p) {
-  uint64_t v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
-uint32_t Load32(const char* p) {
-  uint32_t v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
+using parquet::Load32;
+using parquet::Load64;
 
 // Equality of texts, inline up to kInlineCompareBytes (a level is four
 // bytes, a place ~30): words, the last one overlapping, instead of a libc call.
+// parquet::SameBytes (the dictionary probes' equality) goes inline only up to
+// 24 bytes, which would send most places to memcmp.
 constexpr size_t kInlineCompareBytes = 64;
 inline bool SameText(std::string_view a, std::string_view b) {
   const size_t n = a.size();
