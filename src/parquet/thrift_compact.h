@@ -89,6 +89,19 @@ class CompactWriter {
     FieldHeader(id, CType::kStruct);
     BeginStruct();
   }
+  // A nested struct serialized before (by another writer, from its
+  // BeginStruct() to its EndStruct()): its fields and stop byte, as they are.
+  SPARKIFY_THRIFT_INLINE void FieldStructSerialized(int16_t id, std::string_view body) {
+    Room(kMaxFieldHeaderBytes);
+    FieldHeader(id, CType::kStruct);
+    if (body.size() > kBufferSize - used_) {
+      Flush();
+      out_->append(body);
+    } else {
+      std::memcpy(buf_ + used_, body.data(), body.size());
+      used_ += body.size();
+    }
+  }
   // A list: FieldList(id, type, n) then n elements written with the
   // element methods below (structs: BeginStruct() ... EndStruct()).
   SPARKIFY_THRIFT_INLINE void FieldList(int16_t id, CType elem, uint32_t size) {

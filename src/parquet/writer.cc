@@ -1,6 +1,8 @@
 #include "parquet/writer.h"
 
 #include <cstring>
+#include <memory>
+#include <string_view>
 
 #include "parquet/column_writer.h"
 #include "parquet/compression.h"
@@ -193,6 +195,45 @@ std::vector<format::ColumnChunk>& SpareColumnChunks() {
   thread_local std::vector<format::ColumnChunk> spare;
   return spare;
 }
+
+// A writer's serialized chunk metadata until its footer is written: the
+// ColumnMetaData structs, then the page index (ColumnIndexes, OffsetIndexes)
+// in the order the chunks were written, which is the order they go out in.
+struct MetadataBuffers {
+  std::string meta_data, column_index, offset_index;
+  std::vector<uint32_t> meta_data_ends, column_index_ends, offset_index_ends;
+  void Clear() {
+    meta_data.clear();
+    column_index.clear();
+    offset_index.clear();
+    meta_data_ends.clear();
+    column_index_ends.clear();
+    offset_index_ends.clear();
+  }
+};
+
+// Buffers of finished writers, for the thread's next ones (a few: writers of
+// one thread may be open at the same time).
+constexpr size_t kSpareMetadataBuffers = 4;
+std::vector<std::unique_ptr<MetadataBuffers>>& SpareMetadataBuffers() {
+  thread_local std::vector<std::unique_ptr<MetadataBuffers>> spare;
+  return spare;
+}
+
+std::unique_ptr<MetadataBuffers> TakeMetadataBuffers() {
+  std::vector<std::unique_ptr<MetadataBuffers>>& spare = SpareMetadataBuffers();
+  if (spare.empty()) return std::make_unique<MetadataBuffers>();
+  std::unique_ptr<MetadataBuffers> b = std::move(spare.back());
+  spare.pop_back();
+  return b;
+}
+
+void ReturnMetadataBuffers(std::unique_ptr<MetadataBuffers> b) {
+  std::vector<std::unique_ptr<MetadataBuffers>>& spare = SpareMetadataBuffers();
+  if (spare.size() >= kSpareMetadataBuffers) return;
+  b->Clear();
+  spare.push_back(std::move(b));
+}
 }  // namespace
 
 class FileWriter::Impl {
@@ -202,7 +243,8 @@ class FileWriter::Impl {
         options_(std::move(options)),
         sink_(sink),
         compressor_(ToFormat(options_.codec), LevelOf(options_)),
-        chunk_writer_(options_, &compressor_) {
+        chunk_writer_(options_, &compressor_),
+        buffers_(TakeMetadataBuffers()) {
     status_ = CheckSchema(schema_);
     if (status_.ok() && options_.data_page_version != 1 && options_.data_page_version != 2) {
       status_ = Status::InvalidArgument("data_page_version must be 1 or 2");
@@ -218,6 +260,7 @@ class FileWriter::Impl {
       meta_.row_groups.front().columns.clear();
       spare.swap(meta_.row_groups.front().columns);
     }
+    ReturnMetadataBuffers(std::move(buffers_));
   }
 
   Status WriteBatch(const std::vector<ColumnVector>& columns) {
@@ -348,27 +391,26 @@ class FileWriter::Impl {
     if (meta_.row_groups.empty())
       rg.columns.swap(SpareColumnChunks());  // empty, or empty with room
     int64_t compressed = 0, uncompressed = 0;
-    std::vector<format::ColumnIndex> cis;
-    std::vector<format::OffsetIndex> ois;
     rg.columns.reserve(schema_.columns.size());
-    cis.reserve(schema_.columns.size());
-    ois.reserve(schema_.columns.size());
+    MetadataBuffers& b = *buffers_;
     for (size_t c = 0; c < schema_.columns.size(); ++c) {
       EncodedChunk enc;
+      enc.meta_data = &b.meta_data;
+      enc.column_index = &b.column_index;
+      enc.offset_index = &b.offset_index;
       SPARKIFY_RETURN_IF_ERROR(
           chunk_writer_.Write(schema_.columns[c], columns[c], begin, end, sink_, &offset_, &enc));
-      compressed += enc.chunk.meta_data->total_compressed_size;
-      uncompressed += enc.chunk.meta_data->total_uncompressed_size;
-      rg.columns.push_back(std::move(enc.chunk));
-      cis.push_back(std::move(enc.column_index));
-      ois.push_back(std::move(enc.offset_index));
+      compressed += enc.total_compressed_size;
+      uncompressed += enc.total_uncompressed_size;
+      b.meta_data_ends.push_back(static_cast<uint32_t>(b.meta_data.size()));
+      b.column_index_ends.push_back(static_cast<uint32_t>(b.column_index.size()));
+      b.offset_index_ends.push_back(static_cast<uint32_t>(b.offset_index.size()));
+      rg.columns.emplace_back().file_offset = enc.file_offset;
     }
     rg.total_byte_size = uncompressed;
     rg.total_compressed_size = compressed;
     meta_.num_rows += rg.num_rows;
     meta_.row_groups.push_back(std::move(rg));
-    column_indexes_.push_back(std::move(cis));
-    offset_indexes_.push_back(std::move(ois));
     return Status::OK();
   }
 
@@ -379,28 +421,29 @@ class FileWriter::Impl {
     // this thread that later files reuse (the ETL writes many small files).
     thread_local std::string tail;
     tail.clear();
-    // Page index: all ColumnIndexes, then all OffsetIndexes, after the data.
+    // Page index: all ColumnIndexes, then all OffsetIndexes, after the data,
+    // each serialized when its chunk was written, in this order.
+    MetadataBuffers& b = *buffers_;
+    size_t chunk = 0;
+    for (format::RowGroup& rg : meta_.row_groups) {
+      for (format::ColumnChunk& cc : rg.columns) {
+        const uint32_t begin = chunk == 0 ? 0 : b.meta_data_ends[chunk - 1];
+        cc.meta_data_serialized =
+            std::string_view(b.meta_data).substr(begin, b.meta_data_ends[chunk] - begin);
+        if (options_.write_page_index) {
+          const uint32_t ci = chunk == 0 ? 0 : b.column_index_ends[chunk - 1];
+          const uint32_t oi = chunk == 0 ? 0 : b.offset_index_ends[chunk - 1];
+          cc.column_index_offset = static_cast<int64_t>(offset_ + ci);
+          cc.column_index_length = static_cast<int32_t>(b.column_index_ends[chunk] - ci);
+          cc.offset_index_offset = static_cast<int64_t>(offset_ + b.column_index.size() + oi);
+          cc.offset_index_length = static_cast<int32_t>(b.offset_index_ends[chunk] - oi);
+        }
+        ++chunk;
+      }
+    }
     if (options_.write_page_index) {
-      for (size_t g = 0; g < meta_.row_groups.size(); ++g) {
-        for (size_t c = 0; c < schema_.columns.size(); ++c) {
-          const size_t start = tail.size();
-          format::Serialize(column_indexes_[g][c], &tail);
-          meta_.row_groups[g].columns[c].column_index_offset =
-              static_cast<int64_t>(offset_ + start);
-          meta_.row_groups[g].columns[c].column_index_length =
-              static_cast<int32_t>(tail.size() - start);
-        }
-      }
-      for (size_t g = 0; g < meta_.row_groups.size(); ++g) {
-        for (size_t c = 0; c < schema_.columns.size(); ++c) {
-          const size_t start = tail.size();
-          format::Serialize(offset_indexes_[g][c], &tail);
-          meta_.row_groups[g].columns[c].offset_index_offset =
-              static_cast<int64_t>(offset_ + start);
-          meta_.row_groups[g].columns[c].offset_index_length =
-              static_cast<int32_t>(tail.size() - start);
-        }
-      }
+      tail.append(b.column_index);
+      tail.append(b.offset_index);
     }
     meta_.version = 1;
     meta_.schema.reserve(schema_.columns.size() + 1);
@@ -436,8 +479,7 @@ class FileWriter::Impl {
   size_t buffered_rows_ = 0;
   size_t buffered_bytes_ = 0;
   format::FileMetaData meta_;
-  std::vector<std::vector<format::ColumnIndex>> column_indexes_;
-  std::vector<std::vector<format::OffsetIndex>> offset_indexes_;
+  std::unique_ptr<MetadataBuffers> buffers_;  // the thread's, returned by ~Impl
 };
 
 FileWriter::FileWriter(Schema schema, WriterOptions options, Sink* sink)
