@@ -107,9 +107,7 @@ void Serialize(const FileMetaData& v, std::string* out) {
       w.BeginStruct();
       if (cc.file_path) w.FieldBinary(1, *cc.file_path);
       w.FieldI64(2, cc.file_offset);
-      if (!cc.meta_data_serialized.empty()) {
-        w.FieldStructSerialized(3, cc.meta_data_serialized);
-      } else if (cc.meta_data) {
+      if (cc.meta_data) {
         w.FieldStruct(3);
         WriteColumnMetaData(w, *cc.meta_data);
         w.EndStruct();
@@ -156,6 +154,11 @@ void SerializeColumnMetaData(const ColumnMetaData& v, std::string* out) {
   w.BeginStruct();
   WriteColumnMetaData(w, v);
   w.EndStruct();
+}
+
+void SerializeSchemaElement(const SchemaElement& v, std::string* out) {
+  CompactWriter w(out);
+  WriteSchemaElement(w, v);
 }
 
 void Serialize(const PageHeader& v, std::string* out) {

@@ -9,7 +9,6 @@
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "common/status.h"
@@ -117,12 +116,6 @@ struct ColumnChunk {
   std::optional<std::string> file_path;
   int64_t file_offset = 0;
   std::optional<ColumnMetaData> meta_data;
-  // Written instead of meta_data when not empty (writing only): the chunk's
-  // ColumnMetaData struct as SerializeColumnMetaData() made it when the chunk
-  // was written. A writer of many small files keeps no ColumnMetaData (its
-  // vectors and strings were most of a one-row file's allocations). The
-  // bytes are not owned.
-  std::string_view meta_data_serialized;
   std::optional<int64_t> offset_index_offset;
   std::optional<int32_t> offset_index_length;
   std::optional<int64_t> column_index_offset;
@@ -208,6 +201,8 @@ void Serialize(const OffsetIndex& v, std::string* out);
 // Appends the compact encoding of the struct's fields and its stop byte: what
 // follows the field header of a ColumnChunk's meta_data (field 3).
 void SerializeColumnMetaData(const ColumnMetaData& v, std::string* out);
+// Appends the compact encoding of one element of FileMetaData's schema list.
+void SerializeSchemaElement(const SchemaElement& v, std::string* out);
 
 // Parses a struct from data[0, size). *consumed (if given) receives the bytes
 // used, which matters for page headers that are followed by page data.

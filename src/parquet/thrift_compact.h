@@ -94,12 +94,17 @@ class CompactWriter {
   SPARKIFY_THRIFT_INLINE void FieldStructSerialized(int16_t id, std::string_view body) {
     Room(kMaxFieldHeaderBytes);
     FieldHeader(id, CType::kStruct);
-    if (body.size() > kBufferSize - used_) {
+    Serialized(body);
+  }
+  // Bytes serialized before, as they are: list elements made by another
+  // writer (each from its BeginStruct() to its EndStruct()).
+  SPARKIFY_THRIFT_INLINE void Serialized(std::string_view bytes) {
+    if (bytes.size() > kBufferSize - used_) {
       Flush();
-      out_->append(body);
+      out_->append(bytes);
     } else {
-      std::memcpy(buf_ + used_, body.data(), body.size());
-      used_ += body.size();
+      std::memcpy(buf_ + used_, bytes.data(), bytes.size());
+      used_ += bytes.size();
     }
   }
   // A list: FieldList(id, type, n) then n elements written with the
