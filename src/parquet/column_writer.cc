@@ -426,8 +426,14 @@ Status ColumnChunkWriter::Validate(const ColumnSchema& schema, const ColumnVecto
   }
   if (schema.type == PhysicalType::kByteArray && column.dictionary_form()) {
     const size_t values = column.dictionary->size();
+    const uint32_t* codes = column.codes.data();
     bool bad = false;  // a code out of range in a non-null row
-    for (size_t i = 0; i < n; ++i) bad |= !column.IsNull(i) && column.codes[i] >= values;
+    if (column.validity.empty()) {
+      for (size_t i = 0; i < n; ++i) bad |= codes[i] >= values;
+    } else {
+      const uint8_t* valid = column.validity.data();
+      for (size_t i = 0; i < n; ++i) bad |= valid[i] != 0 && codes[i] >= values;
+    }
     if (bad) return Status::InvalidArgument("column " + schema.name + ": code out of range");
   }
   return Status::OK();

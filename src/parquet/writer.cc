@@ -46,8 +46,19 @@ size_t ValueBytes(const ColumnVector& c, size_t begin, size_t end) {
       return 4 * (end - begin);
     case PhysicalType::kByteArray: {
       if (!c.dictionary_form()) return 4 * (end - begin) + (c.offsets[end] - c.offsets[begin]);
+      // Dictionary form: each non-null row's text length, by its code (a
+      // null row's code is not looked at: it need not be in range).
+      const uint32_t* off = c.dictionary->offsets.data();
+      const uint32_t* codes = c.codes.data();
       size_t bytes = 4 * (end - begin);
-      for (size_t i = begin; i < end; ++i) bytes += c.IsNull(i) ? 0 : c.StringAt(i).size();
+      if (c.validity.empty()) {
+        for (size_t i = begin; i < end; ++i) bytes += off[codes[i] + 1] - off[codes[i]];
+      } else {
+        const uint8_t* valid = c.validity.data();
+        for (size_t i = begin; i < end; ++i) {
+          if (valid[i]) bytes += off[codes[i] + 1] - off[codes[i]];
+        }
+      }
       return bytes;
     }
     default:
