@@ -162,13 +162,35 @@ struct Ops<Bool> {
 template <typename T>
 [[gnu::noinline]] bool MinMaxInt(const T* v, size_t n, std::string* mn, std::string* mx) {
   if (n == 0) return false;
-  T lo = v[0], hi = v[0];
-  for (size_t i = 1; i < n; ++i) {
-    lo = std::min(lo, v[i]);
-    hi = std::max(hi, v[i]);
+  if constexpr (sizeof(T) == 4) {  // vectorized by the compiler as it is
+    T lo = v[0], hi = v[0];
+    for (size_t i = 1; i < n; ++i) {
+      lo = std::min(lo, v[i]);
+      hi = std::max(hi, v[i]);
+    }
+    *mn = EncodeStat(lo);
+    *mx = EncodeStat(hi);
+    return true;
   }
-  *mn = EncodeStat(lo);
-  *mx = EncodeStat(hi);
+  // Four sets of bounds for 64-bit values: without 64-bit vector compares
+  // (SSE2) each bound is a compare and a conditional move that the next
+  // value waits for; four chains halved the time per value.
+  T lo[4] = {v[0], v[0], v[0], v[0]}, hi[4] = {v[0], v[0], v[0], v[0]};
+  size_t i = 1;
+  for (; i + 4 <= n; i += 4) {
+    for (size_t k = 0; k < 4; ++k) {
+      lo[k] = std::min(lo[k], v[i + k]);
+      hi[k] = std::max(hi[k], v[i + k]);
+    }
+  }
+  for (; i < n; ++i) {
+    lo[0] = std::min(lo[0], v[i]);
+    hi[0] = std::max(hi[0], v[i]);
+  }
+  const T lo_all = std::min(std::min(lo[0], lo[1]), std::min(lo[2], lo[3]));
+  const T hi_all = std::max(std::max(hi[0], hi[1]), std::max(hi[2], hi[3]));
+  *mn = EncodeStat(lo_all);
+  *mx = EncodeStat(hi_all);
   return true;
 }
 bool MinMax(const int32_t* v, size_t n, std::string* mn, std::string* mx) {
