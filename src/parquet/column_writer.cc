@@ -526,29 +526,69 @@ Status ColumnChunkWriter::WriteTyped(const ColumnSchema& schema, const uint8_t* 
       indices_.resize(num_values);
       use_dict = true;
       size_t plain_bits = 0;
-      for (size_t i = 0; i < num_values; ++i) {
-        if constexpr (kCoded) {
-          indices_[i] = dict.Insert(values.codes[i], values[i]);
-        } else {
-          indices_[i] = dict.Insert(values[i]);
-        }
-        if (dict.plain_bytes() > options_.dictionary_page_size_limit) {
-          use_dict = false;
-          break;
-        }
-        if (i + 1 == kDictionaryFirstLookValues && dict.size() == i + 1 && i + 1 < num_values) {
-          use_dict = false;
-          break;
-        }
-        if (i + 1 == kDictionaryProbeValues || i + 1 == num_values) {
-          // Would dictionary + indices beat PLAIN for what we have seen? (Also
-          // asked at the end of chunks shorter than the probe: a small file's
-          // unique ids are smaller PLAIN.)
-          for (size_t k = 0; k <= i; ++k) plain_bits += O::PlainBits(values[k]);
-          size_t idx_bits = (i + 1) * std::max(1, BitWidth(dict.size() - 1));
-          if (dict.plain_bytes() * 8 + idx_bits >= plain_bits) {
+      if constexpr (std::is_arithmetic_v<V>) {
+        // The decisions of the loop below, with the checks that can only fire
+        // at the first-look and probe positions taken out of the per-value
+        // loop (the time table's hours, days, weeks and the songplays' ids
+        // are millions of values). A number dictionary grows by sizeof(V) per
+        // new value, and a new value's index is the old size: it is past the
+        // limit exactly when its index reaches `entries`.
+        const size_t entries = options_.dictionary_page_size_limit / sizeof(V);
+        size_t i = 0;
+        while (i < num_values) {
+          size_t end = num_values;  // the next position whose checks may fire
+          if (i < kDictionaryFirstLookValues) {
+            end = std::min(end, kDictionaryFirstLookValues);
+          } else if (i < kDictionaryProbeValues) {
+            end = std::min(end, kDictionaryProbeValues);
+          }
+          for (; i < end; ++i) {
+            const uint32_t index = dict.Insert(values[i]);
+            indices_[i] = index;
+            if (index >= entries) break;
+          }
+          if (i < end) {  // past dictionary_page_size_limit
             use_dict = false;
             break;
+          }
+          if (end == kDictionaryFirstLookValues && dict.size() == end && end < num_values) {
+            use_dict = false;
+            break;
+          }
+          if (end == kDictionaryProbeValues || end == num_values) {
+            plain_bits += end * O::PlainBits(V{});
+            const size_t idx_bits = end * std::max(1, BitWidth(dict.size() - 1));
+            if (dict.plain_bytes() * 8 + idx_bits >= plain_bits) {
+              use_dict = false;
+              break;
+            }
+          }
+        }
+      } else {
+        for (size_t i = 0; i < num_values; ++i) {
+          if constexpr (kCoded) {
+            indices_[i] = dict.Insert(values.codes[i], values[i]);
+          } else {
+            indices_[i] = dict.Insert(values[i]);
+          }
+          if (dict.plain_bytes() > options_.dictionary_page_size_limit) {
+            use_dict = false;
+            break;
+          }
+          if (i + 1 == kDictionaryFirstLookValues && dict.size() == i + 1 && i + 1 < num_values) {
+            use_dict = false;
+            break;
+          }
+          if (i + 1 == kDictionaryProbeValues || i + 1 == num_values) {
+            // Would dictionary + indices beat PLAIN for what we have seen? (Also
+            // asked at the end of chunks shorter than the probe: a small file's
+            // unique ids are smaller PLAIN.)
+            for (size_t k = 0; k <= i; ++k) plain_bits += O::PlainBits(values[k]);
+            size_t idx_bits = (i + 1) * std::max(1, BitWidth(dict.size() - 1));
+            if (dict.plain_bytes() * 8 + idx_bits >= plain_bits) {
+              use_dict = false;
+              break;
+            }
           }
         }
       }
