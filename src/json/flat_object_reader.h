@@ -207,14 +207,27 @@ class FlatObjectReader {
   // raw text's first 32 bytes; an entry is used only when the document has
   // exactly its raw bytes, up to and including the closing quote, so reading
   // them again would give the same text.
+  //
+  // A hit hands out the entry's own text (no copy into buffer_): an entry
+  // served in the current document is therefore never replaced before the
+  // next document (a later string of the same document that misses on its
+  // slot is simply not cached), so the view stays valid until the next Read.
   static constexpr int kCacheBits = 8;
   static constexpr size_t kMaxCachedBytes = 512;
   struct CachedString {
     std::string raw;   // the raw text after the opening quote, closing quote included
     std::string text;  // unescaped
     bool ascii = true;
+    // raw's first min(16, size) bytes, zero padded, and one bit per such
+    // byte: the first compare of a lookup, with no call and no length test.
+    alignas(16) char head[16] = {};
+    uint32_t head_mask = 0;
+    uint64_t document = 0;  // the last document (documents_) it was served in
   };
+  // True when the n >= 1 bytes at p (with at least 32 readable) are c.raw.
+  static bool SameRaw(const char* p, const CachedString& c);
   std::unique_ptr<CachedString[]> cache_;
+  uint64_t documents_ = 0;  // ReadObject calls so far: names the current document
 
   std::unique_ptr<char[]> buffer_;  // unescaped strings of the current document
   size_t capacity_ = 0;
@@ -394,6 +407,33 @@ inline __attribute__((always_inline)) bool FlatObjectReader::ReadString(const ch
   return ReadSpecialString(p, end, out);
 }
 
+inline __attribute__((always_inline)) bool FlatObjectReader::SameRaw(const char* p,
+                                                                     const CachedString& c) {
+  const size_t n = c.raw.size();
+#if defined(__SSE2__)
+  auto equal16 = [](const char* a, const char* b) {
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(a));
+    const __m128i y = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b));
+    return static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, y)));
+  };
+  // The head decides short texts and rejects most others.
+  if ((equal16(p, c.head) & c.head_mask) != c.head_mask) return false;
+  if (n <= 16) return true;
+  // The rest (a hit, nearly always): the differences of all its 16-byte
+  // blocks, the last one overlapping, are or-ed and tested once.
+  auto diff16 = [](const char* a, const char* b) {
+    return _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(a)),
+                         _mm_loadu_si128(reinterpret_cast<const __m128i*>(b)));
+  };
+  const char* r = c.raw.data();
+  __m128i diff = diff16(p + n - 16, r + n - 16);
+  for (size_t i = 16; n - i > 16; i += 16) diff = _mm_or_si128(diff, diff16(p + i, r + i));
+  return _mm_movemask_epi8(_mm_cmpeq_epi8(diff, _mm_setzero_si128())) == 0xFFFF;
+#else
+  return std::memcmp(p, c.raw.data(), n) == 0;
+#endif
+}
+
 inline __attribute__((noinline)) bool FlatObjectReader::ReadSpecialString(const char*& p,
                                                                           const char* end,
                                                                           FlatValue* out) {
@@ -407,22 +447,24 @@ inline __attribute__((noinline)) bool FlatObjectReader::ReadSpecialString(const 
   if (!cache_) cache_.reset(new CachedString[size_t{1} << kCacheBits]);
   CachedString& c = cache_[slot];
   const size_t n = c.raw.size();
-  if (n > 0 && n <= static_cast<size_t>(end - p) && std::memcmp(p, c.raw.data(), n) == 0) {
-    // Never longer than its raw text, so it fits where UnescapeString would write.
-    std::memcpy(out_, c.text.data(), c.text.size());
-    out->text = std::string_view(out_, c.text.size());
+  if (n > 0 && n <= static_cast<size_t>(end - p) && SameRaw(p, c)) {
+    out->text = c.text;  // stays valid: see CachedString
     out->ascii = c.ascii;
-    out_ += c.text.size();
+    c.document = documents_;
     p += n;
     return true;
   }
   const char* const start = p;
   if (!UnescapeString(p, end, out)) return false;
   const size_t raw = static_cast<size_t>(p - start);
-  if (raw <= kMaxCachedBytes) {
+  if (raw <= kMaxCachedBytes && c.document != documents_) {
     c.raw.assign(start, raw);
     c.text.assign(out->text);
     c.ascii = out->ascii;
+    const size_t head = std::min(raw, sizeof(c.head));
+    std::memset(c.head, 0, sizeof(c.head));
+    std::memcpy(c.head, start, head);
+    c.head_mask = (1u << head) - 1;
   }
   return true;
 }
@@ -621,6 +663,7 @@ template <bool kLine, typename KeyIds, typename F>
 bool FlatObjectReader::ReadObject(std::string_view text, F&& on_field, size_t* length) {
   using namespace flat_detail;
   UseKeyIds(&kKeyIdsTag<KeyIds>);
+  ++documents_;  // views of cached strings handed out before are no longer used
   const char* const begin = text.data();
   const char* p = begin;
   const char* const end = p + text.size();
@@ -648,10 +691,15 @@ bool FlatObjectReader::ReadObject(std::string_view text, F&& on_field, size_t* l
   // One value for every field: each branch below sets what its kind defines
   // (FlatValue's contract), which costs less than a fresh value per field.
   FlatValue value;
+  // Whitespace is rare between tokens: each place tests for it only where
+  // the common token was not found (a space never matches a predicted key,
+  // nor starts a value, nor is a separator), so records without spaces pay
+  // nothing for it. The document's last byte is '}', so p stays inside it.
   for (size_t field = 0;; ++field) {
     std::string_view key;
     uint32_t id;
     if (!MatchPredictedKey(field, &p, end, &key, &id)) {
+      if (static_cast<uint8_t>(*p) <= ' ') p = SkipSpace<kLine>(p);
       // Key: plain ASCII, no escapes (anything else goes to the full parser).
       if (*p != '"') return false;
       const char* const key_quote = p;
@@ -659,8 +707,6 @@ bool FlatObjectReader::ReadObject(std::string_view text, F&& on_field, size_t* l
       const char* key_end = FindSpecial(p, end);
       if (key_end >= end || *key_end != '"') return false;
       key = std::string_view(key_start, static_cast<size_t>(key_end - key_start));
-      // Whitespace is rare between tokens: test for it before skipping it. The
-      // document's last byte is '}', so p stays inside it throughout.
       p = key_end + 1;
       id = KeyIds::Id(key);
       if (*p == ':') PredictKey(field, key_quote, static_cast<size_t>(p + 1 - key_quote), id);
@@ -668,48 +714,54 @@ bool FlatObjectReader::ReadObject(std::string_view text, F&& on_field, size_t* l
       if (*p != ':') return false;
       ++p;
     }
-    if (static_cast<uint8_t>(*p) <= ' ') p = SkipSpace<kLine>(p);
 
-    const char c = *p;
-    if (id == KeyIds::kSkip) {
-      // Checked like any value, but not decoded nor reported.
-      if (c == '"') {
-        ++p;
-        const char* q = FindSpecial(p, strings_end);
-        if (q < strings_end && *q == '"') {
-          p = q + 1;
-        } else if (!ReadSpecialString(p, strings_end, &value)) {
-          return false;
+    // The value; a space before it is skipped where no value starts.
+    for (bool spaced = false;; spaced = true) {
+      const char c = *p;
+      if (id == KeyIds::kSkip) {
+        // Checked like any value, but not decoded nor reported.
+        if (c == '"') {
+          ++p;
+          const char* q = FindSpecial(p, strings_end);
+          if (q < strings_end && *q == '"') {
+            p = q + 1;
+          } else if (!ReadSpecialString(p, strings_end, &value)) {
+            return false;
+          }
+          break;
         }
-      } else if (c == '-' || (c >= '0' && c <= '9')) {
-        if (!ReadNumber<false>(p, end, &value)) return false;
-      } else if (c == 't' || c == 'f' || c == 'n') {
-        if (!ReadLiteral(p, end, &value)) return false;
+        if (c == '-' || (c >= '0' && c <= '9')) {
+          if (!ReadNumber<false>(p, end, &value)) return false;
+          break;
+        }
       } else {
-        return false;  // nested container or invalid
+        if (c == '"') {
+          ++p;
+          if (!ReadString(p, strings_end, &value)) return false;
+          break;
+        }
+        if (c == '-' || (c >= '0' && c <= '9')) {
+          if (!ReadNumber(p, end, &value)) return false;
+          break;
+        }
       }
-      if (static_cast<uint8_t>(*p) <= ' ') p = SkipSpace<kLine>(p);
-    } else {
-      if (c == '"') {
-        ++p;
-        if (!ReadString(p, strings_end, &value)) return false;
-      } else if (c == '-' || (c >= '0' && c <= '9')) {
-        if (!ReadNumber(p, end, &value)) return false;
-      } else if (c == 't' || c == 'f' || c == 'n') {
+      if (c == 't' || c == 'f' || c == 'n') {
         if (!ReadLiteral(p, end, &value)) return false;
-      } else {
-        return false;  // nested container or invalid
+        break;
       }
-      // A value ends at a separator: "1x", "nullx" and "truex" are not ours.
-      if (static_cast<uint8_t>(*p) <= ' ') p = SkipSpace<kLine>(p);
-      if (!on_field(id, key, static_cast<const FlatValue&>(value))) return false;
+      if (spaced || static_cast<uint8_t>(c) > ' ') return false;  // nested container or invalid
+      p = SkipSpace<kLine>(p);
     }
-    if (*p == ',') {
-      ++p;
-      if (static_cast<uint8_t>(*p) <= ' ') p = SkipSpace<kLine>(p);
-      continue;
+    // A value ends at a separator: "1x", "nullx" and "truex" are not ours
+    // (on_field may see such a value first: the document is dropped anyway).
+    if (id != KeyIds::kSkip && !on_field(id, key, static_cast<const FlatValue&>(value))) {
+      return false;
     }
-    return *p == '}' && finish(p);
+    if (*p != ',') {
+      if (static_cast<uint8_t>(*p) <= ' ') p = SkipSpace<kLine>(p);
+      if (*p != ',') return *p == '}' && finish(p);
+    }
+    ++p;
   }
 }
 

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -191,6 +193,91 @@ TEST(FlatObjectReader, CachedStringsGiveWhatAFreshReaderGives) {
   ASSERT_TRUE(ReadAll(warm, docs[1], &f));
   EXPECT_EQ(f[0].text, R"("Mozilla/5.0 (Windows NT 6.1; WOW64) AppleWebKit/537.36")");
   EXPECT_EQ(f[1].text, f[0].text);
+}
+
+// Cached strings are handed out as views of the cache: every view of one
+// document stays valid until the next Read, even when a later string of the
+// same document falls in the slot it came from (same first 32 bytes, so the
+// same slot, but a different tail: a miss that must not replace the entry).
+TEST(FlatObjectReader, CachedStringViewsStayValidForTheDocument) {
+  // Same length and first 32 bytes (one slot), different last digits.
+  const std::string agent = R"(\"Mozilla\/5.0 (Windows NT 6.1; WOW64) AppleWebKit\/537.36\")";
+  const std::string other = R"(\"Mozilla\/5.0 (Windows NT 6.1; WOW64) AppleWebKit\/537.99\")";
+  const std::string want = R"("Mozilla/5.0 (Windows NT 6.1; WOW64) AppleWebKit/537.36")";
+  const std::string want_other = R"("Mozilla/5.0 (Windows NT 6.1; WOW64) AppleWebKit/537.99")";
+  FlatObjectReader reader;
+  std::vector<std::string_view> views;
+  auto read = [&](const std::string& doc) {
+    views.clear();
+    return reader.Read(doc, [&](std::string_view, const FlatValue& v) {
+      views.push_back(v.text);
+      return true;
+    });
+  };
+  const std::string just_agent = "{\"a\":\"" + agent + "\"}";
+  const std::string just_other = "{\"a\":\"" + other + "\"}";
+  const std::string both = "{\"a\":\"" + agent + "\",\"b\":\"" + other + "\",\"c\":\"" + agent +
+                           "\",\"d\":\"" + other + "\"}";
+  for (const std::string* first : {&just_agent, &just_other}) {
+    ASSERT_TRUE(read(*first));  // cached: `both` starts with a hit or a miss
+    for (int round = 0; round < 2; ++round) {
+      ASSERT_TRUE(read(both));
+      ASSERT_EQ(views.size(), 4u);
+      EXPECT_EQ(views[0], want);
+      EXPECT_EQ(views[1], want_other);
+      EXPECT_EQ(views[2], want);
+      EXPECT_EQ(views[3], want_other);
+    }
+  }
+}
+
+// Short special strings (non-ASCII names, under the 16 bytes the lookup
+// compares first) and strings that are a prefix or an extension of a cached
+// one, with at least 32 bytes after them (so they are looked up) or fewer
+// (read directly); each document in a buffer of its own size, so that a read
+// past its end shows under ASan.
+TEST(FlatObjectReader, ShortAndPrefixCachedStrings) {
+  const std::string pad = R"(,"z":"0123456789012345678901234567890123456789"})";
+  const std::vector<std::string> names = {"Bj\xc3\xb6rk",
+                                          "Bj\xc3\xb6r",
+                                          "Bj\xc3\xb6rkX",
+                                          "\xc3\xa9",
+                                          "\\n",
+                                          "0123456789abcd\xc3\xa9",
+                                          "0123456789abc\xc3\xa9",
+                                          "0123456789abcde\xc3\xa9",
+                                          R"(\"a\/b\")"};
+  std::vector<std::string> docs;
+  for (const std::string& n : names) {
+    docs.push_back("{\"a\":\"" + n + "\"" + pad);
+    docs.push_back("{\"a\":\"" + n + "\"}");
+    docs.push_back("{\"a\":\"" + n + "\",\"b\":\"" + n + "\"" + pad);
+  }
+  // Cut documents: the cached raw text is longer than what is left.
+  docs.push_back("{\"a\":\"Bj\xc3\xb6rk");
+  docs.push_back("{\"a\":\"Bj\xc3\xb6rk\"");
+  FlatObjectReader warm;
+  for (int round = 0; round < 2; ++round) {
+    for (const std::string& doc : docs) {
+      std::unique_ptr<char[]> exact(new char[doc.size()]);
+      std::memcpy(exact.get(), doc.data(), doc.size());
+      const std::string_view text(exact.get(), doc.size());
+      FlatObjectReader fresh;
+      std::vector<Field> want, got;
+      const bool want_ok = ReadAll(fresh, doc, &want);
+      EXPECT_EQ(ReadAll(warm, text, &got), want_ok) << doc;
+      if (!want_ok) continue;
+      ASSERT_EQ(got.size(), want.size()) << doc;
+      for (size_t i = 0; i < got.size(); ++i) {
+        EXPECT_EQ(got[i].text, want[i].text) << doc;
+        EXPECT_EQ(got[i].ascii, want[i].ascii) << doc;
+      }
+    }
+  }
+  std::vector<Field> f;
+  ASSERT_TRUE(ReadAll(warm, "{\"a\":\"Bj\xc3\xb6rk\"" + pad, &f));
+  EXPECT_EQ(f[0].text, "Bj\xc3\xb6rk");
+  EXPECT_FALSE(f[0].ascii);
 }
 
 // ReadLine(text) with L as length.

@@ -18,6 +18,8 @@ inline constexpr std::string_view kHiveDefaultPartition = "__HIVE_DEFAULT_PARTIT
 // '?', '\\', DEL, '{', '[', ']' and '^' become %XX (uppercase hex). Other bytes,
 // including UTF-8 sequences, are kept as they are.
 std::string EscapePartitionValue(std::string_view value);
+// Appends EscapePartitionValue(value) to *out.
+void AppendPartitionValue(std::string_view value, std::string* out);
 
 // "k1=v1/k2=v2" with escaped values; a null or empty value is kHiveDefaultPartition.
 std::string PartitionPath(

@@ -15,6 +15,16 @@ TEST(PartitionPath, EscapesLikeHive) {
   EXPECT_EQ(EscapePartitionValue("Bj\xC3\xB6rk & co}+"), "Bj\xC3\xB6rk & co}+");
 }
 
+TEST(PartitionPath, AppendsEscapedValuesAfterWhatIsThere) {
+  std::string out = "artist_id=";
+  AppendPartitionValue("AR/1:x%", &out);
+  EXPECT_EQ(out, "artist_id=AR%2F1%3Ax%25");
+  AppendPartitionValue("", &out);
+  AppendPartitionValue("/", &out);
+  AppendPartitionValue("plain", &out);
+  EXPECT_EQ(out, "artist_id=AR%2F1%3Ax%25%2Fplain");
+}
+
 TEST(PartitionPath, NullAndEmptyAreTheDefaultPartition) {
   EXPECT_EQ(PartitionPath({{"year", "1969"}, {"artist_id", "AR1"}}), "year=1969/artist_id=AR1");
   EXPECT_EQ(PartitionPath({{"year", std::nullopt}, {"artist_id", ""}}),

@@ -79,7 +79,7 @@ void TableFileWriter::SubmitGroups(std::vector<std::vector<FileJob>> groups) {
 
 void TableFileWriter::QueueGroup(std::vector<FileJob> jobs, uint64_t first) {
   auto shared = std::make_shared<std::vector<FileJob>>(std::move(jobs));
-  pool_->Submit([this, shared, first] {
+  pool_->SubmitBackground([this, shared, first] {
     for (size_t i = 0; i < shared->size(); ++i) {
       Write((*shared)[i], first + i);
       (*shared)[i] = FileJob();  // its rows' columns are not needed any more

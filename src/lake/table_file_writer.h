@@ -49,7 +49,10 @@ class TableFileWriter {
   // many Submit() calls would number them. For many small files under the
   // same folder (a year's song partitions): one thread creates them all, so
   // threads do not take turns on that folder's lock in the kernel for each
-  // new subfolder. Never waits for room.
+  // new subfolder. Never waits for room. Groups are the pool's background
+  // tasks (ThreadPool::SubmitBackground): their rows are in memory anyway, so
+  // they run whenever no other task waits (log chunks and songplay files go
+  // first) and fill the cores' idle time up to Finish().
   void SubmitGroup(std::vector<FileJob> jobs);
 
   // Queues each of `groups` as SubmitGroup() does, numbered as that many

@@ -25,10 +25,11 @@ void ThreadPool::WorkerLoop() {
     std::function<void()> task;
     {
       std::unique_lock<std::mutex> lock(mu_);
-      work_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;
-      task = std::move(queue_.front());
-      queue_.pop_front();
+      work_cv_.wait(lock, [this] { return stopping_ || !queue_.empty() || !background_.empty(); });
+      std::deque<std::function<void()>>& from = queue_.empty() ? background_ : queue_;
+      if (from.empty()) return;  // stopping, nothing left
+      task = std::move(from.front());
+      from.pop_front();
     }
     task();
   }
@@ -38,6 +39,14 @@ void ThreadPool::Submit(std::function<void()> task) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     queue_.push_back(std::move(task));
+  }
+  work_cv_.notify_one();
+}
+
+void ThreadPool::SubmitBackground(std::function<void()> task) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    background_.push_back(std::move(task));
   }
   work_cv_.notify_one();
 }

@@ -5,6 +5,7 @@
 //   ThreadPool pool(threads);
 //   pool.ParallelFor(tasks.size(), [&](size_t i) { Run(tasks[i]); });  // waits
 //   pool.Submit([&] { Run(task); });                                  // does not wait
+//   pool.SubmitBackground([&] { Run(filler); });  // runs when nothing else waits
 #pragma once
 
 #include <condition_variable>
@@ -36,12 +37,21 @@ class ThreadPool {
   // Tasks run in the order they were queued, as workers become free.
   void Submit(std::function<void()> task);
 
+  // Queues `task` behind every task of Submit() and ParallelFor(), also those
+  // queued later: a worker takes it only when no such task waits. For work
+  // that may run at any time before the caller waits for it (files of rows
+  // already in memory): it fills the time the streamed stages leave the cores
+  // idle (a chunk that is late, the last chunks) instead of delaying them.
+  // Background tasks run in the order they were queued.
+  void SubmitBackground(std::function<void()> task);
+
  private:
   void WorkerLoop();
 
   std::mutex mu_;
   std::condition_variable work_cv_;
   std::deque<std::function<void()>> queue_;
+  std::deque<std::function<void()>> background_;
   bool stopping_ = false;
   std::vector<std::thread> workers_;
 };

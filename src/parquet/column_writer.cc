@@ -282,6 +282,24 @@ format::Type FormatType(PhysicalType t) {
   return format::BYTE_ARRAY;
 }
 
+// (*bounds)[i] = v, keeping the room of a string left by an earlier chunk.
+void SetBound(std::vector<std::string>* bounds, size_t i, std::string_view v) {
+  if (i < bounds->size()) {
+    (*bounds)[i].assign(v);
+  } else {
+    bounds->emplace_back(v);
+  }
+}
+
+// *stat = v, keeping the room of the string if it holds one.
+void SetStat(std::optional<std::string>* stat, std::string_view v) {
+  if (*stat) {
+    (*stat)->assign(v);
+  } else {
+    stat->emplace(v);
+  }
+}
+
 struct PageRange {
   size_t row_begin, row_end;  // rows, nulls included
   size_t val_begin, val_end;  // non-null values
@@ -408,8 +426,14 @@ Status ColumnChunkWriter::Validate(const ColumnSchema& schema, const ColumnVecto
   }
   if (schema.type == PhysicalType::kByteArray && column.dictionary_form()) {
     const size_t values = column.dictionary->size();
+    const uint32_t* codes = column.codes.data();
     bool bad = false;  // a code out of range in a non-null row
-    for (size_t i = 0; i < n; ++i) bad |= !column.IsNull(i) && column.codes[i] >= values;
+    if (column.validity.empty()) {
+      for (size_t i = 0; i < n; ++i) bad |= codes[i] >= values;
+    } else {
+      const uint8_t* valid = column.validity.data();
+      for (size_t i = 0; i < n; ++i) bad |= valid[i] != 0 && codes[i] >= values;
+    }
     if (bad) return Status::InvalidArgument("column " + schema.name + ": code out of range");
   }
   return Status::OK();
@@ -635,11 +659,14 @@ Status ColumnChunkWriter::WriteTyped(const ColumnSchema& schema, const uint8_t* 
     }
   }
 
-  format::ColumnMetaData& md = out->chunk.meta_data.emplace();
+  // Every field of the thread's reused metadata is set below.
+  format::ColumnMetaData& md = scratch_->meta_data;
   md.type = FormatType(kType);
-  md.path_in_schema = {schema.name};
+  md.path_in_schema.resize(1);
+  md.path_in_schema[0].assign(schema.name);
   md.codec = CodecOf(options_.codec);
   md.num_values = static_cast<int64_t>(n);
+  md.dictionary_page_offset.reset();
   int64_t uncompressed_total = 0, compressed_total = 0;
   const uint64_t chunk_start = *file_offset;
   int32_t unused_size;
@@ -658,9 +685,14 @@ Status ColumnChunkWriter::WriteTyped(const ColumnSchema& schema, const uint8_t* 
   }
   md.data_page_offset = static_cast<int64_t>(*file_offset);
 
-  format::ColumnIndex& ci = out->column_index;
-  format::OffsetIndex& oi = out->offset_index;
-  std::string chunk_min, chunk_max;
+  format::ColumnIndex& ci = scratch_->column_index;
+  format::OffsetIndex& oi = scratch_->offset_index;
+  ci.null_pages.clear();
+  ci.null_counts.clear();
+  oi.page_locations.clear();
+  size_t bounds = 0;  // ci's min_values and max_values in use (their strings are kept)
+  std::string& chunk_min = scratch_->chunk_min;
+  std::string& chunk_max = scratch_->chunk_max;
   bool have_minmax = false;
   CompressionHistory history;
   for (const PageRange& p : pages) {
@@ -721,7 +753,8 @@ Status ColumnChunkWriter::WriteTyped(const ColumnSchema& schema, const uint8_t* 
         {static_cast<int64_t>(page_offset), page_size, static_cast<int64_t>(p.row_begin)});
 
     // Page statistics.
-    std::string mn, mx;
+    std::string& mn = scratch_->page_min;
+    std::string& mx = scratch_->page_max;
     bool has;
     if constexpr (std::is_same_v<V, std::string_view>) {
       if (use_dict && vals > 0) {
@@ -744,59 +777,89 @@ Status ColumnChunkWriter::WriteTyped(const ColumnSchema& schema, const uint8_t* 
     const int64_t nulls = static_cast<int64_t>(rows - vals);
     if (vals == 0) {
       ci.null_pages.push_back(true);
-      ci.min_values.emplace_back();
-      ci.max_values.emplace_back();
+      SetBound(&ci.min_values, bounds, {});
+      SetBound(&ci.max_values, bounds, {});
     } else {
       ci.null_pages.push_back(false);
       if (!has) {  // only NaNs: no usable bound
         double nan = NAN;
         mn = mx = EncodeStat(nan);
       }
-      ci.min_values.push_back(TruncateLowerBound(mn, kColumnIndexTruncateLength));
-      ci.max_values.push_back(TruncateUpperBound(mx, kColumnIndexTruncateLength));
+      // Bounds within the length are their own truncation (statistics.h).
+      if (mn.size() <= kColumnIndexTruncateLength) {
+        SetBound(&ci.min_values, bounds, mn);
+      } else {
+        SetBound(&ci.min_values, bounds, TruncateLowerBound(mn, kColumnIndexTruncateLength));
+      }
+      if (mx.size() <= kColumnIndexTruncateLength) {
+        SetBound(&ci.max_values, bounds, mx);
+      } else {
+        SetBound(&ci.max_values, bounds, TruncateUpperBound(mx, kColumnIndexTruncateLength));
+      }
     }
+    ++bounds;
     ci.null_counts.push_back(nulls);
-    // Last use of the page's bounds: moved, not copied, into the chunk's.
+    // Last use of the page's bounds: swapped, not copied, into the chunk's.
     if (has) {
-      if (!have_minmax || CompareStatValues(kType, mn, chunk_min) < 0) chunk_min = std::move(mn);
-      if (!have_minmax || CompareStatValues(kType, mx, chunk_max) > 0) chunk_max = std::move(mx);
+      if (!have_minmax || CompareStatValues(kType, mn, chunk_min) < 0) chunk_min.swap(mn);
+      if (!have_minmax || CompareStatValues(kType, mx, chunk_max) > 0) chunk_max.swap(mx);
       have_minmax = true;
     }
   }
+  ci.min_values.resize(bounds);
+  ci.max_values.resize(bounds);
   ci.boundary_order = ComputeBoundaryOrder(kType, ci);
 
   const int32_t data_page_type =
       options_.data_page_version == 2 ? format::DATA_PAGE_V2 : format::DATA_PAGE;
-  md.encodings.reserve(3);  // one allocation: the list below, and RLE
+  md.encodings.clear();
+  md.encoding_stats.clear();
   if (use_dict) {
-    md.encodings.assign({format::PLAIN, format::RLE_DICTIONARY});
-    md.encoding_stats = {
-        {format::DICTIONARY_PAGE, format::PLAIN, 1},
-        {data_page_type, format::RLE_DICTIONARY, static_cast<int32_t>(pages.size())}};
+    md.encodings.push_back(format::PLAIN);
+    md.encodings.push_back(format::RLE_DICTIONARY);
+    md.encoding_stats.push_back({format::DICTIONARY_PAGE, format::PLAIN, 1});
+    md.encoding_stats.push_back(
+        {data_page_type, format::RLE_DICTIONARY, static_cast<int32_t>(pages.size())});
   } else {
-    md.encodings.assign({value_encoding});
-    md.encoding_stats = {{data_page_type, value_encoding, static_cast<int32_t>(pages.size())}};
+    md.encodings.push_back(value_encoding);
+    md.encoding_stats.push_back(
+        {data_page_type, value_encoding, static_cast<int32_t>(pages.size())});
   }
   // Definition levels: RLE, listed among the chunk's encodings.
   if (optional) md.encodings.push_back(format::RLE);
   md.total_uncompressed_size = uncompressed_total;
   md.total_compressed_size = compressed_total;
   if (options_.write_statistics) {
-    format::Statistics st;
+    format::Statistics& st = md.statistics ? *md.statistics : md.statistics.emplace();
     st.null_count = static_cast<int64_t>(n - num_values);
+    st.distinct_count.reset();
     if (have_minmax && chunk_min.size() <= kMaxStatisticsValueSize &&
         chunk_max.size() <= kMaxStatisticsValueSize) {
       if (kType != PhysicalType::kByteArray) {
         // The deprecated fields are signed-order; they agree for numbers.
-        st.min = chunk_min;
-        st.max = chunk_max;
+        SetStat(&st.min, chunk_min);
+        SetStat(&st.max, chunk_max);
+      } else {
+        st.min.reset();
+        st.max.reset();
       }
-      st.min_value = std::move(chunk_min);
-      st.max_value = std::move(chunk_max);
+      SetStat(&st.min_value, chunk_min);
+      SetStat(&st.max_value, chunk_max);
+    } else {
+      st.min.reset();
+      st.max.reset();
+      st.min_value.reset();
+      st.max_value.reset();
     }
-    md.statistics = std::move(st);
+  } else {
+    md.statistics.reset();
   }
-  out->chunk.file_offset = static_cast<int64_t>(chunk_start);
+  out->file_offset = static_cast<int64_t>(chunk_start);
+  out->total_uncompressed_size = uncompressed_total;
+  out->total_compressed_size = compressed_total;
+  format::SerializeColumnMetaData(md, out->meta_data);
+  format::Serialize(ci, out->column_index);
+  format::Serialize(oi, out->offset_index);
   return Status::OK();
 }
 

@@ -25,10 +25,19 @@
 
 namespace sparkify::parquet {
 
+// A written chunk. Its metadata goes out serialized, appended to buffers of
+// the caller's (a one-row file's metadata as structs was ~40 small
+// allocations, most of its writer's cost besides the kernel's).
 struct EncodedChunk {
-  format::ColumnChunk chunk;
-  format::ColumnIndex column_index;
-  format::OffsetIndex offset_index;
+  // Set by the caller: Write() appends the chunk's ColumnMetaData struct
+  // (format::SerializeColumnMetaData), ColumnIndex and OffsetIndex to these.
+  std::string* meta_data = nullptr;
+  std::string* column_index = nullptr;
+  std::string* offset_index = nullptr;
+  // Set by Write(): what the row group and the footer's ColumnChunk need.
+  int64_t file_offset = 0;
+  int64_t total_uncompressed_size = 0;
+  int64_t total_compressed_size = 0;
 };
 
 class ColumnChunkWriter {
@@ -66,6 +75,12 @@ class ColumnChunkWriter {
     std::string bytes;
     std::vector<uint32_t> offsets;
     std::vector<uint32_t> codes;  // non-null codes of a column in dictionary form
+    // The chunk's metadata while it is written: reused, so that their
+    // vectors and strings keep their room from chunk to chunk.
+    format::ColumnMetaData meta_data;
+    format::ColumnIndex column_index;
+    format::OffsetIndex offset_index;
+    std::string page_min, page_max, chunk_min, chunk_max;
   };
 
   const WriterOptions& options_;

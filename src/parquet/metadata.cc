@@ -149,6 +149,18 @@ void Serialize(const FileMetaData& v, std::string* out) {
   w.EndStruct();
 }
 
+void SerializeColumnMetaData(const ColumnMetaData& v, std::string* out) {
+  CompactWriter w(out);
+  w.BeginStruct();
+  WriteColumnMetaData(w, v);
+  w.EndStruct();
+}
+
+void SerializeSchemaElement(const SchemaElement& v, std::string* out) {
+  CompactWriter w(out);
+  WriteSchemaElement(w, v);
+}
+
 void Serialize(const PageHeader& v, std::string* out) {
   CompactWriter w(out);
   w.BeginStruct();

@@ -198,6 +198,11 @@ void Serialize(const FileMetaData& v, std::string* out);
 void Serialize(const PageHeader& v, std::string* out);
 void Serialize(const ColumnIndex& v, std::string* out);
 void Serialize(const OffsetIndex& v, std::string* out);
+// Appends the compact encoding of the struct's fields and its stop byte: what
+// follows the field header of a ColumnChunk's meta_data (field 3).
+void SerializeColumnMetaData(const ColumnMetaData& v, std::string* out);
+// Appends the compact encoding of one element of FileMetaData's schema list.
+void SerializeSchemaElement(const SchemaElement& v, std::string* out);
 
 // Parses a struct from data[0, size). *consumed (if given) receives the bytes
 // used, which matters for page headers that are followed by page data.

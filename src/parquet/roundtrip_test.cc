@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <random>
+#include <thread>
 
 #include "parquet/metadata.h"
 #include "parquet/reader.h"
@@ -172,6 +173,76 @@ TEST(Writer, LastBatchWritesTheBytesOfWriteBatchThenClose) {
   FileWriter w(t.schema, WriterOptions(), &last_batch);
   std::vector<ColumnVector> short_batch(t.columns.begin(), t.columns.end() - 1);
   EXPECT_FALSE(w.WriteLastBatch(short_batch).ok());
+}
+
+// The writer keeps a chunk's metadata, and a file's serialized metadata, in
+// buffers of the thread that later chunks and files reuse: nothing of an
+// earlier file may show in a later one.
+TEST(Writer, FileBytesDoNotDependOnWhatTheThreadWroteBefore) {
+  // One row with strings past the column index's 64-byte bounds, a null, and
+  // a file of a few rows.
+  Schema schema{{{"id", PhysicalType::kByteArray, LogicalType::kString, Repetition::kRequired},
+                 {"title", PhysicalType::kByteArray, LogicalType::kString, Repetition::kOptional},
+                 {"d", PhysicalType::kDouble, LogicalType::kNone, Repetition::kOptional}}};
+  std::vector<ColumnVector> one_row;
+  for (const ColumnSchema& c : schema.columns) one_row.emplace_back(c.type);
+  one_row[0].AppendString(std::string(70, 'x') + "\xff");
+  one_row[1].AppendNull();
+  one_row[2].AppendDouble(2.5);
+  Table few = AllTypesTable(5, 3, 2);
+  auto write_both = [&](std::string* a, std::string* b) {
+    StringSink sa, sb;
+    FileWriter wa(schema, WriterOptions(), &sa);
+    ASSERT_TRUE(wa.WriteLastBatch(one_row).ok());
+    FileWriter wb(few.schema, WriterOptions(), &sb);
+    ASSERT_TRUE(wb.WriteLastBatch(few.columns).ok());
+    *a = sa.Release();
+    *b = sb.Release();
+  };
+  std::string fresh_a, fresh_b, after_a, after_b;
+  std::thread([&] { write_both(&fresh_a, &fresh_b); }).join();
+  std::thread([&] {
+    // Before: many pages and row groups, long strings, nulls, other options,
+    // and writers open at the same time.
+    WriterOptions small_pages;
+    small_pages.max_page_rows = 7;
+    small_pages.max_row_group_rows = 300;
+    Table big = AllTypesTable(2000, 5, 3);
+    StringSink s1, s2, s3;
+    FileWriter w1(big.schema, small_pages, &s1);
+    ASSERT_TRUE(w1.WriteBatch(big.columns).ok());
+    WriterOptions bare;
+    bare.write_statistics = false;
+    bare.write_page_index = false;
+    FileWriter w2(big.schema, bare, &s2);
+    ASSERT_TRUE(w2.WriteBatch(big.columns).ok());
+    ASSERT_TRUE(w1.Close().ok());
+    ASSERT_TRUE(w2.Close().ok());
+    std::vector<ColumnVector> long_row;
+    for (const ColumnSchema& c : schema.columns) long_row.emplace_back(c.type);
+    long_row[0].AppendString(std::string(5000, 'y'));
+    long_row[1].AppendString(std::string(300, 'z'));
+    long_row[2].AppendDouble(-1);
+    FileWriter w3(schema, WriterOptions(), &s3);
+    ASSERT_TRUE(w3.WriteLastBatch(long_row).ok());
+    write_both(&after_a, &after_b);
+  }).join();
+  EXPECT_EQ(after_a, fresh_a);
+  EXPECT_EQ(after_b, fresh_b);
+  // The footer, with each chunk's metadata serialized when the chunk was
+  // written, is what serializing the parsed footer whole gives.
+  for (const std::string* file : {&fresh_a, &fresh_b}) {
+    uint32_t len;
+    std::memcpy(&len, file->data() + file->size() - 8, 4);
+    const size_t start = file->size() - 8 - len;
+    format::FileMetaData md;
+    ASSERT_TRUE(
+        format::Parse(reinterpret_cast<const uint8_t*>(file->data()) + start, len, &md).ok());
+    ASSERT_FALSE(md.row_groups.empty());
+    std::string again;
+    format::Serialize(md, &again);
+    EXPECT_EQ(again, file->substr(start, len));
+  }
 }
 
 TEST(RoundTrip, DictionaryFallsBackToPlainPastTheLimit) {

@@ -89,6 +89,24 @@ class CompactWriter {
     FieldHeader(id, CType::kStruct);
     BeginStruct();
   }
+  // A nested struct serialized before (by another writer, from its
+  // BeginStruct() to its EndStruct()): its fields and stop byte, as they are.
+  SPARKIFY_THRIFT_INLINE void FieldStructSerialized(int16_t id, std::string_view body) {
+    Room(kMaxFieldHeaderBytes);
+    FieldHeader(id, CType::kStruct);
+    Serialized(body);
+  }
+  // Bytes serialized before, as they are: list elements made by another
+  // writer (each from its BeginStruct() to its EndStruct()).
+  SPARKIFY_THRIFT_INLINE void Serialized(std::string_view bytes) {
+    if (bytes.size() > kBufferSize - used_) {
+      Flush();
+      out_->append(bytes);
+    } else {
+      std::memcpy(buf_ + used_, bytes.data(), bytes.size());
+      used_ += bytes.size();
+    }
+  }
   // A list: FieldList(id, type, n) then n elements written with the
   // element methods below (structs: BeginStruct() ... EndStruct()).
   SPARKIFY_THRIFT_INLINE void FieldList(int16_t id, CType elem, uint32_t size) {

@@ -1,10 +1,13 @@
 #include "parquet/writer.h"
 
 #include <cstring>
+#include <memory>
+#include <string_view>
 
 #include "parquet/column_writer.h"
 #include "parquet/compression.h"
 #include "parquet/metadata.h"
+#include "parquet/thrift_compact.h"
 
 namespace sparkify::parquet {
 
@@ -43,8 +46,19 @@ size_t ValueBytes(const ColumnVector& c, size_t begin, size_t end) {
       return 4 * (end - begin);
     case PhysicalType::kByteArray: {
       if (!c.dictionary_form()) return 4 * (end - begin) + (c.offsets[end] - c.offsets[begin]);
+      // Dictionary form: each non-null row's text length, by its code (a
+      // null row's code is not looked at: it need not be in range).
+      const uint32_t* off = c.dictionary->offsets.data();
+      const uint32_t* codes = c.codes.data();
       size_t bytes = 4 * (end - begin);
-      for (size_t i = begin; i < end; ++i) bytes += c.IsNull(i) ? 0 : c.StringAt(i).size();
+      if (c.validity.empty()) {
+        for (size_t i = begin; i < end; ++i) bytes += off[codes[i] + 1] - off[codes[i]];
+      } else {
+        const uint8_t* valid = c.validity.data();
+        for (size_t i = begin; i < end; ++i) {
+          if (valid[i]) bytes += off[codes[i] + 1] - off[codes[i]];
+        }
+      }
       return bytes;
     }
     default:
@@ -183,15 +197,94 @@ const std::string& CachedCreatedBy() {
   return created_by;
 }
 
-// The column chunks of a finished file's row group, kept by the thread for
-// its next file's first row group. A chunk's metadata is ~440 bytes, so a
-// row group of a few columns is over glibc's 1 KiB small-request bound: a
-// fresh one per file (a lake's thousands of one-row files) made every file
-// merge the heap's fast bins (malloc_consolidate), and every small request
-// after it take malloc's slow path.
-std::vector<format::ColumnChunk>& SpareColumnChunks() {
-  thread_local std::vector<format::ColumnChunk> spare;
+bool SameSchema(const Schema& a, const Schema& b) {
+  if (a.columns.size() != b.columns.size()) return false;
+  for (size_t i = 0; i < a.columns.size(); ++i) {
+    const ColumnSchema &x = a.columns[i], &y = b.columns[i];
+    if (x.type != y.type || x.logical != y.logical || x.repetition != y.repetition ||
+        x.name != y.name) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// The footer's schema elements (the root, then a leaf per column), serialized
+// once per schema per thread: a lake writes thousands of files of a few
+// schemas, and the elements were a third of a small file's footer.
+std::string_view SerializedSchemaElements(const Schema& schema) {
+  struct Cached {
+    Schema schema;
+    std::string elements;
+  };
+  thread_local std::vector<Cached> cache;  // a lake's tables: a handful
+  for (const Cached& c : cache) {
+    if (SameSchema(c.schema, schema)) return c.elements;
+  }
+  Cached c{schema, {}};
+  format::SchemaElement root;
+  root.name = "schema";
+  root.num_children = static_cast<int32_t>(schema.columns.size());
+  format::SerializeSchemaElement(root, &c.elements);
+  for (const ColumnSchema& col : schema.columns) {
+    format::SerializeSchemaElement(LeafElement(col), &c.elements);
+  }
+  constexpr size_t kMaxCachedSchemas = 16;
+  if (cache.size() == kMaxCachedSchemas) cache.erase(cache.begin());
+  cache.push_back(std::move(c));
+  return cache.back().elements;
+}
+
+struct RowGroupRecord {
+  int64_t num_rows = 0;
+  int64_t file_offset = 0;
+  int64_t total_byte_size = 0;
+  int64_t total_compressed_size = 0;
+};
+
+// What a writer keeps for its footer, serialized where it can be: its row
+// groups, each chunk's offset, its ColumnMetaData struct and its page index
+// (ColumnIndexes, OffsetIndexes) in the order the chunks were written, which
+// is the order they go out in. Reused by the thread's later writers: a
+// one-row file's metadata as structs was ~40 allocations.
+struct MetadataBuffers {
+  std::vector<RowGroupRecord> row_groups;
+  std::vector<int64_t> chunk_offsets;
+  std::string meta_data, column_index, offset_index;
+  std::vector<uint32_t> meta_data_ends, column_index_ends, offset_index_ends;
+  void Clear() {
+    row_groups.clear();
+    chunk_offsets.clear();
+    meta_data.clear();
+    column_index.clear();
+    offset_index.clear();
+    meta_data_ends.clear();
+    column_index_ends.clear();
+    offset_index_ends.clear();
+  }
+};
+
+// Buffers of finished writers, for the thread's next ones (a few: writers of
+// one thread may be open at the same time).
+constexpr size_t kSpareMetadataBuffers = 4;
+std::vector<std::unique_ptr<MetadataBuffers>>& SpareMetadataBuffers() {
+  thread_local std::vector<std::unique_ptr<MetadataBuffers>> spare;
   return spare;
+}
+
+std::unique_ptr<MetadataBuffers> TakeMetadataBuffers() {
+  std::vector<std::unique_ptr<MetadataBuffers>>& spare = SpareMetadataBuffers();
+  if (spare.empty()) return std::make_unique<MetadataBuffers>();
+  std::unique_ptr<MetadataBuffers> b = std::move(spare.back());
+  spare.pop_back();
+  return b;
+}
+
+void ReturnMetadataBuffers(std::unique_ptr<MetadataBuffers> b) {
+  std::vector<std::unique_ptr<MetadataBuffers>>& spare = SpareMetadataBuffers();
+  if (spare.size() >= kSpareMetadataBuffers) return;
+  b->Clear();
+  spare.push_back(std::move(b));
 }
 }  // namespace
 
@@ -202,23 +295,15 @@ class FileWriter::Impl {
         options_(std::move(options)),
         sink_(sink),
         compressor_(ToFormat(options_.codec), LevelOf(options_)),
-        chunk_writer_(options_, &compressor_) {
+        chunk_writer_(options_, &compressor_),
+        buffers_(TakeMetadataBuffers()) {
     status_ = CheckSchema(schema_);
     if (status_.ok() && options_.data_page_version != 1 && options_.data_page_version != 2) {
       status_ = Status::InvalidArgument("data_page_version must be 1 or 2");
     }
   }
 
-  ~Impl() {
-    // Hand the first row group's chunk vector (emptied, capacity kept) to
-    // this thread's next file.
-    std::vector<format::ColumnChunk>& spare = SpareColumnChunks();
-    if (!meta_.row_groups.empty() &&
-        meta_.row_groups.front().columns.capacity() > spare.capacity()) {
-      meta_.row_groups.front().columns.clear();
-      spare.swap(meta_.row_groups.front().columns);
-    }
-  }
+  ~Impl() { ReturnMetadataBuffers(std::move(buffers_)); }
 
   Status WriteBatch(const std::vector<ColumnVector>& columns) {
     SPARKIFY_RETURN_IF_ERROR(status_);
@@ -341,34 +426,29 @@ class FileWriter::Impl {
   // Writes rows [begin, end) of `columns` as one row group.
   Status WriteRowGroup(const std::vector<ColumnVector>& columns, size_t begin, size_t end) {
     SPARKIFY_RETURN_IF_ERROR(Start());
-    format::RowGroup rg;
+    RowGroupRecord rg;
     rg.num_rows = static_cast<int64_t>(end - begin);
     rg.file_offset = static_cast<int64_t>(offset_);
-    rg.ordinal = static_cast<int16_t>(meta_.row_groups.size());
-    if (meta_.row_groups.empty())
-      rg.columns.swap(SpareColumnChunks());  // empty, or empty with room
     int64_t compressed = 0, uncompressed = 0;
-    std::vector<format::ColumnIndex> cis;
-    std::vector<format::OffsetIndex> ois;
-    rg.columns.reserve(schema_.columns.size());
-    cis.reserve(schema_.columns.size());
-    ois.reserve(schema_.columns.size());
+    MetadataBuffers& b = *buffers_;
     for (size_t c = 0; c < schema_.columns.size(); ++c) {
       EncodedChunk enc;
+      enc.meta_data = &b.meta_data;
+      enc.column_index = &b.column_index;
+      enc.offset_index = &b.offset_index;
       SPARKIFY_RETURN_IF_ERROR(
           chunk_writer_.Write(schema_.columns[c], columns[c], begin, end, sink_, &offset_, &enc));
-      compressed += enc.chunk.meta_data->total_compressed_size;
-      uncompressed += enc.chunk.meta_data->total_uncompressed_size;
-      rg.columns.push_back(std::move(enc.chunk));
-      cis.push_back(std::move(enc.column_index));
-      ois.push_back(std::move(enc.offset_index));
+      compressed += enc.total_compressed_size;
+      uncompressed += enc.total_uncompressed_size;
+      b.meta_data_ends.push_back(static_cast<uint32_t>(b.meta_data.size()));
+      b.column_index_ends.push_back(static_cast<uint32_t>(b.column_index.size()));
+      b.offset_index_ends.push_back(static_cast<uint32_t>(b.offset_index.size()));
+      b.chunk_offsets.push_back(enc.file_offset);
     }
     rg.total_byte_size = uncompressed;
     rg.total_compressed_size = compressed;
-    meta_.num_rows += rg.num_rows;
-    meta_.row_groups.push_back(std::move(rg));
-    column_indexes_.push_back(std::move(cis));
-    offset_indexes_.push_back(std::move(ois));
+    num_rows_ += rg.num_rows;
+    b.row_groups.push_back(rg);
     return Status::OK();
   }
 
@@ -379,42 +459,78 @@ class FileWriter::Impl {
     // this thread that later files reuse (the ETL writes many small files).
     thread_local std::string tail;
     tail.clear();
-    // Page index: all ColumnIndexes, then all OffsetIndexes, after the data.
-    if (options_.write_page_index) {
-      for (size_t g = 0; g < meta_.row_groups.size(); ++g) {
-        for (size_t c = 0; c < schema_.columns.size(); ++c) {
-          const size_t start = tail.size();
-          format::Serialize(column_indexes_[g][c], &tail);
-          meta_.row_groups[g].columns[c].column_index_offset =
-              static_cast<int64_t>(offset_ + start);
-          meta_.row_groups[g].columns[c].column_index_length =
-              static_cast<int32_t>(tail.size() - start);
-        }
-      }
-      for (size_t g = 0; g < meta_.row_groups.size(); ++g) {
-        for (size_t c = 0; c < schema_.columns.size(); ++c) {
-          const size_t start = tail.size();
-          format::Serialize(offset_indexes_[g][c], &tail);
-          meta_.row_groups[g].columns[c].offset_index_offset =
-              static_cast<int64_t>(offset_ + start);
-          meta_.row_groups[g].columns[c].offset_index_length =
-              static_cast<int32_t>(tail.size() - start);
-        }
-      }
+    // Page index: all ColumnIndexes, then all OffsetIndexes, after the data,
+    // each serialized when its chunk was written, in this order.
+    const MetadataBuffers& b = *buffers_;
+    const bool page_index = options_.write_page_index;
+    if (page_index) {
+      tail.append(b.column_index);
+      tail.append(b.offset_index);
     }
-    meta_.version = 1;
-    meta_.schema.reserve(schema_.columns.size() + 1);
-    format::SchemaElement root;
-    root.name = "schema";
-    root.num_children = static_cast<int32_t>(schema_.columns.size());
-    meta_.schema.push_back(root);
-    for (const ColumnSchema& c : schema_.columns) meta_.schema.push_back(LeafElement(c));
-    for (const auto& [k, v] : options_.key_value_metadata)
-      meta_.key_value_metadata.push_back({k, v});
-    meta_.created_by = CachedCreatedBy();
-    meta_.column_orders.assign(schema_.columns.size(), true);
+    const uint64_t column_index_start = offset_;
+    const uint64_t offset_index_start = offset_ + b.column_index.size();
     const size_t footer_start = tail.size();
-    format::Serialize(meta_, &tail);
+    // The footer: a FileMetaData with the fields, in the order, of
+    // format::Serialize(const FileMetaData&).
+    {
+      using thrift::CType;
+      const uint32_t columns = static_cast<uint32_t>(schema_.columns.size());
+      thrift::CompactWriter w(&tail);
+      w.BeginStruct();
+      w.FieldI32(1, 1);  // version
+      w.FieldList(2, CType::kStruct, columns + 1);
+      w.Serialized(SerializedSchemaElements(schema_));
+      w.FieldI64(3, num_rows_);
+      w.FieldList(4, CType::kStruct, static_cast<uint32_t>(b.row_groups.size()));
+      size_t chunk = 0;
+      for (size_t g = 0; g < b.row_groups.size(); ++g) {
+        const RowGroupRecord& rg = b.row_groups[g];
+        w.BeginStruct();
+        w.FieldList(1, CType::kStruct, columns);
+        for (uint32_t c = 0; c < columns; ++c, ++chunk) {
+          const uint32_t md = chunk == 0 ? 0 : b.meta_data_ends[chunk - 1];
+          w.BeginStruct();
+          w.FieldI64(2, b.chunk_offsets[chunk]);
+          w.FieldStructSerialized(
+              3, std::string_view(b.meta_data).substr(md, b.meta_data_ends[chunk] - md));
+          if (page_index) {
+            const uint32_t ci = chunk == 0 ? 0 : b.column_index_ends[chunk - 1];
+            const uint32_t oi = chunk == 0 ? 0 : b.offset_index_ends[chunk - 1];
+            w.FieldI64(4, static_cast<int64_t>(offset_index_start + oi));
+            w.FieldI32(5, static_cast<int32_t>(b.offset_index_ends[chunk] - oi));
+            w.FieldI64(6, static_cast<int64_t>(column_index_start + ci));
+            w.FieldI32(7, static_cast<int32_t>(b.column_index_ends[chunk] - ci));
+          }
+          w.EndStruct();
+        }
+        w.FieldI64(2, rg.total_byte_size);
+        w.FieldI64(3, rg.num_rows);
+        w.FieldI64(5, rg.file_offset);
+        w.FieldI64(6, rg.total_compressed_size);
+        w.FieldI32(7, static_cast<int16_t>(g));  // ordinal (an i16: the same varint)
+        w.EndStruct();
+      }
+      if (!options_.key_value_metadata.empty()) {
+        w.FieldList(5, CType::kStruct, static_cast<uint32_t>(options_.key_value_metadata.size()));
+        for (const auto& [k, v] : options_.key_value_metadata) {
+          w.BeginStruct();
+          w.FieldBinary(1, k);
+          w.FieldBinary(2, v);
+          w.EndStruct();
+        }
+      }
+      w.FieldBinary(6, CachedCreatedBy());
+      if (columns > 0) {
+        w.FieldList(7, CType::kStruct, columns);
+        for (uint32_t c = 0; c < columns; ++c) {
+          w.BeginStruct();
+          w.FieldStruct(1);  // TYPE_ORDER: TypeDefinedOrder {}
+          w.EndStruct();
+          w.EndStruct();
+        }
+      }
+      w.EndStruct();
+    }
     uint32_t len = static_cast<uint32_t>(tail.size() - footer_start);
     char len_bytes[4];
     std::memcpy(len_bytes, &len, 4);
@@ -435,9 +551,8 @@ class FileWriter::Impl {
   std::vector<ColumnVector> buffer_;
   size_t buffered_rows_ = 0;
   size_t buffered_bytes_ = 0;
-  format::FileMetaData meta_;
-  std::vector<std::vector<format::ColumnIndex>> column_indexes_;
-  std::vector<std::vector<format::OffsetIndex>> offset_indexes_;
+  int64_t num_rows_ = 0;
+  std::unique_ptr<MetadataBuffers> buffers_;  // the thread's, returned by ~Impl
 };
 
 FileWriter::FileWriter(Schema schema, WriterOptions options, Sink* sink)

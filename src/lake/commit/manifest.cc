@@ -3,6 +3,7 @@
 #include <simdjson.h>
 
 #include <cstdio>
+#include <cstring>
 
 namespace sparkify::lake::commit {
 
@@ -11,6 +12,15 @@ namespace {
 constexpr int64_t kFormatVersion = 1;
 constexpr int kSeqDigits = 10;  // zero-padded so that names sort by sequence
 
+// Whether one of the 8 bytes of w is a control character, '"' or '\\'
+// (exact: the "has a byte less than n" and "has a zero byte" word tricks).
+inline bool WordNeedsEscape(uint64_t w) {
+  constexpr uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
+  auto has_zero = [&](uint64_t x) { return (x - kOnes) & ~x & kHigh; };
+  const uint64_t below_space = (w - 0x20 * kOnes) & ~w & kHigh;
+  return (below_space | has_zero(w ^ ('"' * kOnes)) | has_zero(w ^ ('\\' * kOnes))) != 0;
+}
+
 // Appends `s` escaped for a JSON string. Runs of characters that need no
 // escape (all of a file name) go in one append: a catalogue's manifest lists
 // 150,000 files, and a character at a time made its encoding a tenth of a
@@ -18,6 +28,15 @@ constexpr int kSeqDigits = 10;  // zero-padded so that names sort by sequence
 void AppendEscaped(std::string* out, std::string_view s) {
   size_t plain = 0;  // start of the current run of plain characters
   for (size_t i = 0; i < s.size(); ++i) {
+    // Words without anything to escape (nearly all of a file name) are
+    // skipped 8 bytes at a time.
+    while (i + 8 <= s.size()) {
+      uint64_t w;
+      std::memcpy(&w, s.data() + i, 8);
+      if (WordNeedsEscape(w)) break;
+      i += 8;
+    }
+    if (i == s.size()) break;
     const auto c = static_cast<unsigned char>(s[i]);
     if (c >= 0x20 && c != '"' && c != '\\') continue;
     out->append(s.data() + plain, i - plain);

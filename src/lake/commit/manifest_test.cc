@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <utility>
+
 namespace sparkify::lake::commit {
 namespace {
 
@@ -28,6 +31,28 @@ TEST(ManifestTest, EncodeDecodeRoundTrips) {
   EXPECT_EQ(back.run_files, m.run_files);
   EXPECT_EQ(back.summary_json, m.summary_json);
   EXPECT_EQ(back.state, m.state);
+}
+
+// Every byte that needs an escape is found wherever it falls in the 8-byte
+// words the escaping skips at once, among bytes that do not (UTF-8, DEL).
+TEST(ManifestTest, JsonEscapeFindsEscapesAtEveryPosition) {
+  const std::string fillers[] = {"a", "\x7f", "\xc3", " "};
+  const std::pair<char, std::string> escapes[] = {
+      {'"', "\\\""}, {'\\', "\\\\"}, {'\n', "\\n"}, {'\x01', "\\u0001"}, {'\x1f', "\\u001f"}};
+  for (const std::string& filler : fillers) {
+    for (const auto& [c, escaped] : escapes) {
+      for (size_t len = 1; len <= 20; ++len) {
+        for (size_t pos = 0; pos < len; ++pos) {
+          std::string in, want;
+          for (size_t i = 0; i < len; ++i) {
+            in += i == pos ? std::string(1, c) : filler;
+            want += i == pos ? escaped : filler;
+          }
+          EXPECT_EQ(JsonEscape(in), want) << "length " << len << " position " << pos;
+        }
+      }
+    }
+  }
 }
 
 // JSON (RFC 8259) escapes: quote, backslash and control characters only;

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <climits>
 #include <condition_variable>
@@ -476,6 +477,24 @@ TEST_P(TransactionTest, NumberedFilesAreNamedByTheirNumberNotByOpeningOrder) {
   ASSERT_TRUE(file->Close().ok());
   EXPECT_NE(next, p0);
   EXPECT_TRUE(next.ends_with("part-" + run + "-1.parquet")) << next;
+}
+
+TEST_P(TransactionTest, ManifestListsFilesInPathOrderWhateverTheClosingOrder) {
+  // Closed in several ascending runs (as write groups of two threads close
+  // them), with a partition of two files and one file written again.
+  RunSpec spec;
+  for (const char* p : {"year=3", "year=5", "year=1", "year=4", "year=2", "year=6", "year=0",
+                        "year=5", "year=10"}) {
+    spec.files["songs"].push_back({p, std::string("in ") + p});
+  }
+  ASSERT_TRUE(RunSpecOnce(fs_.get(), spec).ok());
+  std::map<std::string, std::vector<std::string>> tables;
+  ASSERT_TRUE(ReadSnapshot(fs_.get(), &tables).ok());
+  const std::vector<std::string>& paths = tables["songs"];
+  ASSERT_EQ(paths.size(), 9u);
+  EXPECT_TRUE(std::is_sorted(paths.begin(), paths.end()));
+  EXPECT_EQ(std::set<std::string>(paths.begin(), paths.end()).size(), 9u);
+  EXPECT_EQ(SnapshotView(fs_.get()), Expected({spec}));
 }
 
 // A store with write-behind whose background uploads fail: every Close()
