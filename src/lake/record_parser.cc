@@ -589,6 +589,159 @@ inline __attribute__((always_inline)) bool FastLogField(uint32_t id, const FlatV
   }
 }
 
+// The fast line path's record, appended straight to the batch's columns while
+// the reader reports its fields (no LogRow in between, no second pass). A
+// record the fast path does not take after all (a value it leaves to the full
+// path, a duplicate key, a reject, more text on its line) is undone by the
+// caller with LogBatch::Truncate, and its line goes to the full path as before.
+class LogAppender {
+ public:
+  LogAppender(LogBatch* batch, json::RepairMemo* memo) : batch_(batch), memo_(memo) {}
+
+  // Starts a record (at row batch->size()).
+  void Begin() {
+    seen_ = 0;
+    next_song_ = false;
+    user_id_ = false;
+  }
+
+  // FlatObjectReader's on_field: what FastLogField reads, appended.
+  inline __attribute__((always_inline)) bool operator()(uint32_t id, std::string_view,
+                                                        const FlatValue& v) {
+    const uint32_t bit = 1u << id;
+    if (seen_ & bit) return false;  // a duplicate key: the full path (the last value wins there)
+    seen_ |= bit;
+    switch (id) {
+      case kLogTs:
+        if (v.kind != FlatValue::kInteger || v.integer > kMaxAbsTsMillis ||
+            v.integer < -kMaxAbsTsMillis) {
+          return false;
+        }
+        ts_ = v.integer;  // appended by End (with the row's other fixed columns)
+        return true;
+      case kLogPage: {
+        if (v.kind == FlatValue::kString) {
+          next_song_ = v.text.size() == kNextSongPage.size() &&
+                       std::memcmp(v.text.data(), kNextSongPage.data(), kNextSongPage.size()) == 0;
+          return true;
+        }
+        std::optional<std::string_view> page;
+        bool ascii;
+        if (!FastText(v, &page, &ascii)) return false;
+        next_song_ = page && *page == kNextSongPage;
+        return true;
+      }
+      case kLogLength: {
+        std::optional<double> x;
+        if (!FastDouble(v, &x)) return false;
+        batch_->length.Append(x);
+        return true;
+      }
+      case kLogUserId: {
+        std::optional<int64_t> x;
+        if (!FastId(v, &x)) return false;
+        user_id_ = x.has_value();
+        batch_->user_id.Append(x);
+        return true;
+      }
+      case kLogSessionId:
+        return Id(v, &batch_->session_id);
+      case kLogItemInSession:
+        return Id(v, &batch_->item_in_session);
+      // One call site per column: each has its own branch history (gender is
+      // always 1 byte, user agents ~130) and its value's copy is inlined.
+      case LogText(LogRow::kArtist):
+        return Text(v, &batch_->artist);
+      case LogText(LogRow::kSong):
+        return Text(v, &batch_->song);
+      case LogText(LogRow::kFirstName):
+        return Text(v, &batch_->first_name);
+      case LogText(LogRow::kLastName):
+        return Text(v, &batch_->last_name);
+      case LogText(LogRow::kGender):
+        return Text(v, &batch_->gender);
+      case LogText(LogRow::kLevel):
+        return Text(v, &batch_->level);
+      case LogText(LogRow::kLocation):
+        return Text(v, &batch_->location);
+      case LogText(LogRow::kUserAgent):
+        return Text(v, &batch_->user_agent);
+      default:
+        return true;  // unused field: FlatObjectReader has checked that it is valid
+    }
+  }
+
+  // Ends the record: nulls for the fields it did not have, then the row's
+  // own columns. False for a reject (the full path says why).
+  bool End(uint32_t object_index, uint64_t ordinal) {
+    if (!(seen_ & (1u << kLogTs)) || (next_song_ && !user_id_)) return false;
+    if (seen_ != kAllFields) AppendMissing();
+    batch_->object.push_back(object_index);
+    batch_->position.push_back(static_cast<uint32_t>(ordinal));
+    batch_->ts.push_back(ts_);
+    batch_->next_song.push_back(next_song_ ? 1 : 0);
+    return true;
+  }
+
+ private:
+  static constexpr uint32_t kAllFields =
+      ((1u << (kLogText + static_cast<uint32_t>(LogRow::kTextFields))) - 1) & ~(1u << kLogOther);
+
+  inline __attribute__((always_inline)) bool Text(const FlatValue& v, StringColumn* column) {
+    if (v.kind == FlatValue::kString) {
+      if (v.text.empty()) {
+        column->AppendNull();
+      } else if (v.ascii) {
+        column->AppendValue(v.text);
+      } else {
+        AppendRepaired(column, v.text, memo_);
+      }
+      return true;
+    }
+    if (v.kind == FlatValue::kNull) {
+      column->AppendNull();
+      return true;
+    }
+    std::optional<std::string_view> text;
+    bool ascii;
+    if (!FastText(v, &text, &ascii)) return false;
+    AppendText(column, text, ascii, memo_);
+    return true;
+  }
+  static bool Id(const FlatValue& v, NullableColumn<int64_t>* column) {
+    std::optional<int64_t> x;
+    if (!FastId(v, &x)) return false;
+    column->Append(x);
+    return true;
+  }
+  __attribute__((noinline)) void AppendMissing() {
+    const uint32_t missing = kAllFields & ~seen_;
+    auto null_if_missing = [&](uint32_t id, auto* column) {
+      if (missing & (1u << id)) column->Append(std::nullopt);
+    };
+    null_if_missing(kLogLength, &batch_->length);
+    null_if_missing(kLogUserId, &batch_->user_id);
+    null_if_missing(kLogSessionId, &batch_->session_id);
+    null_if_missing(kLogItemInSession, &batch_->item_in_session);
+    null_if_missing(LogText(LogRow::kArtist), &batch_->artist);
+    null_if_missing(LogText(LogRow::kSong), &batch_->song);
+    null_if_missing(LogText(LogRow::kFirstName), &batch_->first_name);
+    null_if_missing(LogText(LogRow::kLastName), &batch_->last_name);
+    null_if_missing(LogText(LogRow::kGender), &batch_->gender);
+    null_if_missing(LogText(LogRow::kLevel), &batch_->level);
+    null_if_missing(LogText(LogRow::kLocation), &batch_->location);
+    null_if_missing(LogText(LogRow::kUserAgent), &batch_->user_agent);
+    // ts: a record without one is a reject; page has no column of its own.
+  }
+
+  LogBatch* const batch_;
+  json::RepairMemo* const memo_;
+  uint32_t seen_ = 0;  // bit per LogField reported in this record
+  int64_t ts_ = 0;     // when seen_ has kLogTs
+  bool next_song_ = false;
+  bool user_id_ = false;  // a non-null userId
+};
+
 }  // namespace
 
 Reject MakeReject(std::string_view input, std::string_view object, uint64_t line,
@@ -697,25 +850,26 @@ void RecordParser::ParseLogs(std::string_view object_path, std::string_view text
   // A log line is read without finding its end first (FlatObjectReader::
   // ReadLine), up to the text's last '}', which bounds the reader.
   const size_t last_brace = text.rfind('}');
+  LogAppender appender(batch, &repair_memo_);
   auto fast_line = [&](size_t pos, uint64_t ordinal) -> size_t {
     constexpr size_t kNot = std::string_view::npos;
     if (!fast_path_ || last_brace == kNot || pos >= last_brace) return kNot;
-    LogRow row;
+    const size_t rows = batch->size();
+    appender.Begin();
     size_t length;
-    if (!flat_logs_.ReadLineWithIds<LogKeys>(
-            text.substr(pos, last_brace + 1 - pos),
-            [&](uint32_t id, std::string_view, const FlatValue& v) {
-              return FastLogField(id, v, &row);
-            },
-            &length)) {
+    size_t e = kNot;
+    if (flat_logs_.ReadLineWithIds<LogKeys>(text.substr(pos, last_brace + 1 - pos), appender,
+                                            &length)) {
+      // Only blanks may follow the object on its line.
+      e = pos + length;
+      while (e < text.size() && text[e] != '\n' && IsSpace(text[e])) ++e;
+      if (e < text.size() && text[e] != '\n') e = kNot;
+    }
+    // Rejects and lines the reader left: the full path (undoing the appends).
+    if (e == kNot || !appender.End(object_index, ordinal)) {
+      batch->Truncate(rows);
       return kNot;
     }
-    // Only blanks may follow the object on its line.
-    size_t e = pos + length;
-    while (e < text.size() && text[e] != '\n' && IsSpace(text[e])) ++e;
-    if (e < text.size() && text[e] != '\n') return kNot;
-    if (!row.ts || (row.next_song && !row.user_id)) return kNot;  // rejects: the full path
-    AppendLog(row, object_index, ordinal, batch, &repair_memo_);
     ++fast_path_records_;
     return e;
   };

@@ -260,6 +260,22 @@ void LogBatch::Clear() {
   }
 }
 
+void LogBatch::Truncate(size_t rows) {
+  for (std::vector<uint32_t>* v : {&object, &position}) {
+    if (v->size() > rows) v->resize(rows);
+  }
+  if (ts.size() > rows) ts.resize(rows);
+  if (next_song.size() > rows) next_song.resize(rows);
+  for (NullableColumn<int64_t>* c : {&user_id, &session_id, &item_in_session}) {
+    if (c->values.size() > rows) c->Truncate(rows);
+  }
+  if (length.values.size() > rows) length.Truncate(rows);
+  for (StringColumn* c :
+       {&artist, &song, &first_name, &last_name, &gender, &level, &location, &user_agent}) {
+    c->Truncate(rows);
+  }
+}
+
 void LogBatch::Serialize(std::string* out) const {
   PutStrings(out, objects);
   PutVector(out, object);

@@ -106,6 +106,12 @@ class StringColumn {
     size_ = 0;
     rows_ = 0;
   }
+  // Drops the rows from `rows` on (rows <= size()): undoes appends.
+  void Truncate(size_t rows) {
+    if (rows >= rows_) return;
+    rows_ = rows;
+    size_ = rows == 0 ? 0 : offsets_[rows];
+  }
 
   void Serialize(std::string* out) const;
   bool Deserialize(std::string_view* in);
@@ -179,6 +185,11 @@ struct NullableColumn {
     values.clear();
     valid.clear();
   }
+  // Drops the rows from `rows` on (rows <= size of the column).
+  void Truncate(size_t rows) {
+    values.resize(rows);
+    valid.resize(rows);
+  }
   bool operator==(const NullableColumn&) const = default;
 };
 
@@ -215,6 +226,9 @@ struct LogBatch {
   // Empties the batch, keeping its memory: a worker reuses one batch for
   // chunk after chunk (log_stream.h).
   void Clear();
+  // Drops the rows from `rows` on, in every column (those of a record being
+  // appended may hold one row more than `object`).
+  void Truncate(size_t rows);
   void Serialize(std::string* out) const;
   bool Deserialize(std::string_view* in);
   bool operator==(const LogBatch&) const = default;

@@ -74,6 +74,55 @@ TEST(Records, MalformedBytesAreCorruption) {
 // StringColumn copies values of every size class (inline moves up to 32
 // bytes, memcpy beyond) exactly, keeps nulls apart from empty values, and
 // survives growth, copies, moves, Clear and a serialisation round trip.
+// Truncate undoes appends: the rows before stay, later appends go on from there.
+TEST(Records, TruncateUndoesAppends) {
+  StringColumn c;
+  const std::vector<std::optional<std::string>> values = {
+      "a", std::nullopt, "", std::string(40, 'x'), "bc", std::nullopt, std::string(17, 'y')};
+  auto append = [&](size_t from) {
+    for (size_t i = from; i < values.size(); ++i) c.Append(values[i]);
+  };
+  append(0);
+  for (size_t keep : {size_t{7}, size_t{5}, size_t{3}, size_t{0}}) {
+    c.Truncate(keep);
+    ASSERT_EQ(c.size(), keep);
+    size_t bytes = 0;
+    for (size_t r = 0; r < keep; ++r) {
+      EXPECT_EQ(c.Get(r), values[r] ? std::optional<std::string_view>(*values[r]) : std::nullopt);
+      bytes += values[r] ? values[r]->size() : 0;
+    }
+    EXPECT_EQ(c.byte_size(), bytes);
+    append(keep);
+    StringColumn want;
+    for (const auto& v : values) want.Append(v);
+    EXPECT_TRUE(c == want) << keep;
+  }
+
+  // A batch with one record half appended (some columns one row longer).
+  LogBatch batch, whole;
+  for (LogBatch* b : {&batch, &whole}) {
+    b->object.push_back(0);
+    b->position.push_back(0);
+    b->ts.push_back(1);
+    b->next_song.push_back(1);
+    b->user_id.Append(7);
+    b->session_id.Append(std::nullopt);
+    b->item_in_session.Append(2);
+    b->length.Append(1.5);
+    for (StringColumn* s : {&b->artist, &b->song, &b->first_name, &b->last_name, &b->gender,
+                            &b->level, &b->location, &b->user_agent}) {
+      s->AppendValue("v");
+    }
+  }
+  batch.user_id.Append(8);
+  batch.length.Append(std::nullopt);
+  batch.artist.AppendValue("w");
+  batch.user_agent.AppendNull();
+  EXPECT_FALSE(batch == whole);
+  batch.Truncate(1);
+  EXPECT_TRUE(batch == whole);
+}
+
 TEST(Records, StringColumnKeepsEveryValue) {
   std::vector<std::optional<std::string>> values;
   for (size_t n = 0; n <= 70; ++n) {

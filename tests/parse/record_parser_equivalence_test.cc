@@ -380,6 +380,73 @@ TEST(RecordParserEquivalence, OddShapes) {
   ExpectSame(Kind::kLogs, {all}, "odd shapes, one object");
 }
 
+// The fast line path appends a record's fields to the batch as it reads
+// them: a line it gives up on after some appends (a late bad value, a late
+// duplicate key, a reject found at the end, text after the object) must leave
+// no trace, and a line without some fields must get nulls for exactly those.
+// Each such line sits between good lines (taken by the fast path), in one
+// text and one text per line.
+TEST(RecordParserEquivalence, LinesGivenUpAfterPartialAppends) {
+  auto without = [](const std::string& key) {
+    std::vector<std::pair<std::string, std::string>> base;
+    for (const auto& kv : kLogBase) {
+      if (kv.first != key) base.push_back(kv);
+    }
+    return base;
+  };
+  const std::string good = WithField(kLogBase, "ts", "1541106106796");
+  std::vector<std::string> lines = {
+      // Bad values in the last fields, after every other column was appended.
+      WithField(kLogBase, "userId", "\"8x\""),
+      WithField(kLogBase, "userId", "true"),
+      WithField(kLogBase, "userAgent", "\"bad \\q escape\""),
+      WithField(kLogBase, "ts", "\"1541106106796\""),
+      WithField(kLogBase, "ts", "1e5"),
+      WithField(kLogBase, "ts", "99999999999999999"),
+      WithField(kLogBase, "sessionId", "1.5"),
+      WithField(kLogBase, "length", "\"long\""),
+      // Rejects known only at the end: no ts, NextSong without a userId.
+      WithField(without("ts"), "x", "1"),
+      WithField(kLogBase, "userId", "\"\""),
+      WithField(kLogBase, "userId", "null"),
+      WithField(without("userId"), "x", "1"),
+      // A duplicate key late in the record (the full path keeps the last value).
+      good.substr(0, good.size() - 1) + ",\"artist\":\"Other\"}",
+      good.substr(0, good.size() - 1) + ",\"userAgent\":null}",
+      good.substr(0, good.size() - 1) + ",\"ts\":5}",
+      // Text after the object on its line; a cut line.
+      good + " x",
+      good + good,
+      good.substr(0, good.size() - 20),
+      // Fields missing (nulls appended at the end) or null, other orders.
+      WithField(without("artist"), "x", "1"),
+      WithField(without("userAgent"), "x", "1"),
+      WithField(without("length"), "x", "1"),
+      WithField(without("sessionId"), "itemInSession", "null"),
+      WithField(without("page"), "song", "null"),
+      WithField(kLogBase, "artist", "null"),
+      WithField(kLogBase, "gender", "12"),
+      WithField(kLogBase, "level", "false"),
+      WithField(kLogBase, "location", "\"Montr\\u00e9al\""),
+      WithField(kLogBase, "song", "\"Caf\xC3\x83\xC2\xA9\""),
+      "{\"ts\":1}",
+      "{\"userAgent\":\"\\\"x\\\"\",\"ts\":2,\"artist\":\"A\"}",
+  };
+  std::string all;
+  std::vector<std::string> texts;
+  for (const std::string& line : lines) {
+    all += good + "\n" + line + "\n";
+    texts.push_back(good + "\n" + line + "\n" + good);
+  }
+  all += good + "\n";
+  EXPECT_GT(ExpectSame(Kind::kLogs, {all}, "partial appends, one text"), 0.5);
+  EXPECT_GT(ExpectSame(Kind::kLogs, texts, "partial appends, one text each"), 0.5);
+  // The last line of the text too (no newline after it).
+  for (const std::string& line : lines) {
+    ExpectSame(Kind::kLogs, {good + "\n" + line}, "partial appends, last line: " + line);
+  }
+}
+
 // Random edits of valid lines: deleted, inserted, replaced and swapped bytes,
 // biased towards the bytes that matter to JSON.
 TEST(RecordParserEquivalence, MutatedLines) {
