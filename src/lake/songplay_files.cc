@@ -412,8 +412,8 @@ void SongplayFiles::Add(ChunkRows rows, std::vector<FileJob>* jobs) {
   for (auto& segment : rows.segments) {
     Key key{segment->year, segment->month};
     Partition& p = partitions_[key];
-    p.start_us.insert(p.start_us.end(), segment->distinct_start_us.begin(),
-                      segment->distinct_start_us.end());
+    p.start_us.insert(p.start_us.end(), segment->distinct_begin(),
+                      segment->distinct_begin() + segment->distinct_size());
     const size_t n = segment->size();
     songplays_ += n;
     p.pieces.push_back(Piece{std::move(segment), 0, n});

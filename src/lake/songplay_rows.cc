@@ -25,20 +25,34 @@ using parquet::Load32;
 using parquet::Load64;
 
 // Equality of texts, inline up to kInlineCompareBytes (a level is four
-// bytes, a place ~30): words, the last one overlapping, instead of a libc call.
-// parquet::SameBytes (the dictionary probes' equality) goes inline only up to
-// 24 bytes, which would send most places to memcmp.
-constexpr size_t kInlineCompareBytes = 64;
-inline bool SameText(std::string_view a, std::string_view b) {
+// bytes, a place ~30, a user agent ~130): words, the last one overlapping,
+// differences or'ed together, instead of a libc call. Texts compared here are
+// nearly always equal (a user's text rarely changes), so there is nothing to
+// gain from stopping early, and memcmp's call and size dispatch cost more than
+// the loads. parquet::SameBytes (the dictionary probes' equality) goes inline
+// only up to 24 bytes, which would send most places to memcmp.
+constexpr size_t kInlineCompareBytes = 256;
+// Sixteen bytes as two words, which the compiler keeps in one vector register.
+using Words16 = uint64_t __attribute__((vector_size(16)));
+inline Words16 Load128(const char* p) {
+  Words16 v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+__attribute__((always_inline)) inline bool SameText(std::string_view a, std::string_view b) {
   const size_t n = a.size();
   if (n != b.size()) return false;
   const char* p = a.data();
   const char* q = b.data();
   if (n >= 8) {
     if (n > kInlineCompareBytes) return std::memcmp(p, q, n) == 0;
-    uint64_t diff = Load64(p + n - 8) ^ Load64(q + n - 8);
-    for (size_t i = 0; i + 8 <= n; i += 8) diff |= Load64(p + i) ^ Load64(q + i);
-    return diff == 0;
+    if (n >= 16) {
+      // Sixteen bytes at a time, the last block overlapping.
+      Words16 d = Load128(p + n - 16) ^ Load128(q + n - 16);
+      for (size_t i = 0; i + 16 <= n; i += 16) d |= Load128(p + i) ^ Load128(q + i);
+      return (d[0] | d[1]) == 0;
+    }
+    return ((Load64(p) ^ Load64(q)) | (Load64(p + n - 8) ^ Load64(q + n - 8))) == 0;
   }
   if (n >= 4) return ((Load32(p) ^ Load32(q)) | (Load32(p + n - 4) ^ Load32(q + n - 4))) == 0;
   for (size_t i = 0; i < n; ++i) {
@@ -123,6 +137,52 @@ class LatestRows {
   std::vector<Slot> slots_;
 };
 
+// Sorts (user, slot) pairs of distinct users by user. User ids are small
+// non-negative numbers (eventsim numbers its users from 2), so a radix sort
+// on kRadixBits-bit digits takes two passes where std::sort compared
+// ~13 times a pair; other ids go to std::sort.
+constexpr int kRadixBits = 11;
+constexpr int kMaxRadixPasses = 3;
+constexpr size_t kMinRadixSort = 256;  // fewer pairs: std::sort is as fast
+void SortByUser(std::vector<std::pair<int64_t, uint32_t>>* pairs) {
+  std::vector<std::pair<int64_t, uint32_t>>& v = *pairs;
+  uint64_t any = 0;
+  bool negative = false;
+  for (const auto& p : v) {
+    any |= static_cast<uint64_t>(p.first);
+    negative |= p.first < 0;
+  }
+  const int bits = any == 0 ? 1 : 64 - __builtin_clzll(any);
+  const int passes = (bits + kRadixBits - 1) / kRadixBits;
+  if (v.size() < kMinRadixSort || negative || passes > kMaxRadixPasses) {
+    std::sort(v.begin(), v.end());
+    return;
+  }
+  thread_local std::vector<std::pair<int64_t, uint32_t>> scratch;
+  scratch.resize(v.size());
+  std::pair<int64_t, uint32_t>* from = v.data();
+  std::pair<int64_t, uint32_t>* to = scratch.data();
+  constexpr size_t kBuckets = size_t{1} << kRadixBits;
+  for (int pass = 0; pass < passes; ++pass) {
+    const int shift = pass * kRadixBits;
+    uint32_t start[kBuckets] = {};
+    for (size_t i = 0; i < v.size(); ++i) {
+      ++start[(static_cast<uint64_t>(from[i].first) >> shift) & (kBuckets - 1)];
+    }
+    uint32_t sum = 0;
+    for (uint32_t& s : start) {
+      const uint32_t c = s;
+      s = sum;
+      sum += c;
+    }
+    for (size_t i = 0; i < v.size(); ++i) {
+      to[start[(static_cast<uint64_t>(from[i].first) >> shift) & (kBuckets - 1)]++] = from[i];
+    }
+    std::swap(from, to);
+  }
+  if (from != v.data()) std::copy(from, from + v.size(), v.data());
+}
+
 // The (year, month) of epoch milliseconds, remembering the last month's
 // bounds: events of a chunk mostly share a month, and ToCivilTime is the
 // costly part.
@@ -174,12 +234,12 @@ ChunkRows DeriveChunkRows(const LogBatch& b, const SongMatcher& matcher) {
   // row by row copied them over and over into fresh memory).
   std::vector<size_t> sizes;  // rows per segment
   // Per songplay, in input order: its batch row, its user's slot and its
-  // level, location and user_agent codes. Reused by a worker chunk after
-  // chunk; sized for every row being one (no growth checks in the loop).
-  thread_local std::vector<uint32_t> play_rows, play_user, text_codes[3];
+  // segment. Reused by a worker chunk after chunk; sized for every row being
+  // one (no growth checks in the loop).
+  thread_local std::vector<uint32_t> play_rows, play_user, play_segment;
   play_rows.resize(b.size());
   play_user.resize(b.size());
-  out.segment_of_row.resize(b.size());
+  play_segment.resize(b.size());
   size_t plays = 0;
   {
     MonthOf month_of;
@@ -218,33 +278,9 @@ ChunkRows DeriveChunkRows(const LogBatch& b, const SongMatcher& matcher) {
         current_index = static_cast<uint32_t>(found - segments.begin());
       }
       ++sizes[current_index];
-      out.segment_of_row[plays++] = current_index;
+      play_segment[plays++] = current_index;
     }
   }
-  // The songplays' text as codes, a column at a time. A user's text rarely
-  // changes, so it is compared with the user's last code before it is hashed.
-  {
-    thread_local std::vector<uint32_t> last_code;  // by user slot
-    const StringColumn* columns[3] = {&b.level, &b.location, &b.user_agent};
-    for (int k = 0; k < 3; ++k) {
-      const StringColumn& c = *columns[k];
-      last_code.assign(latest_row.slots().size(), TextPool::kNull);
-      std::vector<uint32_t>& codes = text_codes[k];
-      codes.resize(plays);
-      for (size_t p = 0; p < plays; ++p) {
-        const size_t r = play_rows[p];
-        if (!c.valid(r)) {
-          codes[p] = TextPool::kNull;
-          continue;
-        }
-        const std::string_view v = c.view(r);
-        uint32_t& last = last_code[play_user[p]];
-        if (last == TextPool::kNull || !SameText(text->Get(last), v)) last = text->Intern(v);
-        codes[p] = last;
-      }
-    }
-  }
-  out.segment_of_row.resize(plays);
   for (size_t k = 0; k < segments.size(); ++k) {
     SongplaySegment& s = *segments[k];
     const size_t rows = sizes[k];
@@ -262,29 +298,88 @@ ChunkRows DeriveChunkRows(const LogBatch& b, const SongMatcher& matcher) {
     s.song.resize(rows);
   }
 
-  // Pass 2: the songplays' columns, written in place; their ids after it,
-  // several at a time.
-  std::vector<size_t> fill(segments.size(), 0);  // rows written per segment
-  for (size_t k = 0; k < plays; ++k) {
-    const size_t r = play_rows[k];
-    SongplaySegment& s = *segments[out.segment_of_row[k]];
-    const size_t i = fill[out.segment_of_row[k]]++;
-    s.start_time_us[i] = b.ts[r] * kMicrosPerMilli;
-    s.user_id[i] = b.user_id.values[r];
-    s.session_id.values[i] = b.session_id.values[r];
-    s.session_id.valid[i] = b.session_id.valid[r];
-    s.item_in_session.values[i] = b.item_in_session.values[r];
-    s.item_in_session.valid[i] = b.item_in_session.valid[r];
-    s.level[i] = text_codes[0][k];
-    s.location[i] = text_codes[1][k];
-    s.user_agent[i] = text_codes[2][k];
-    const SongRow* song = nullptr;
-    if (b.song.valid(r) && b.artist.valid(r) && b.length.valid[r]) {
-      song = matcher.Match(b.song.view(r), b.artist.view(r), b.length.values[r]);
-    }
-    s.song[i] = song;
-    out.matched += song != nullptr;
+  // Pass 2: each songplay's columns, written in place, its text coded and
+  // its song matched, in one walk over the batch (three passes over it, a
+  // text column each, and one for the rest, read its columns four times).
+  // A user's text rarely changes, so it is compared with the user's last
+  // code (by user slot) before it is hashed.
+  struct LastCodes {
+    uint32_t code[3];
+  };
+  thread_local std::vector<LastCodes> last_codes;
+  last_codes.assign(latest_row.slots().size(),
+                    LastCodes{{TextPool::kNull, TextPool::kNull, TextPool::kNull}});
+  TextPool* const pool = text.get();
+  auto code_of = [pool](const StringColumn& c, size_t r, uint32_t* last)
+      __attribute__((always_inline)) {
+    if (!c.valid(r)) return TextPool::kNull;
+    const std::string_view v = c.view(r);
+    if (*last == TextPool::kNull || !SameText(pool->Get(*last), v)) *last = pool->Intern(v);
+    return *last;
+  };
+  // Where a segment's rows go, as plain pointers: stores of valid bytes
+  // could alias a vector's members, which the compiler then reloaded.
+  struct Columns {
+    int64_t *start, *user, *session, *item;
+    uint8_t *session_valid, *item_valid;
+    uint32_t *level, *location, *user_agent;
+    const SongRow** song;
+  };
+  std::vector<Columns> columns(segments.size());
+  for (size_t k = 0; k < segments.size(); ++k) {
+    SongplaySegment& s = *segments[k];
+    columns[k] = Columns{s.start_time_us.data(),
+                         s.user_id.data(),
+                         s.session_id.values.data(),
+                         s.item_in_session.values.data(),
+                         s.session_id.valid.data(),
+                         s.item_in_session.valid.data(),
+                         s.level.data(),
+                         s.location.data(),
+                         s.user_agent.data(),
+                         s.song.data()};
   }
+  const int64_t* const ts = b.ts.data();
+  const int64_t* const user = b.user_id.values.data();
+  const int64_t* const session = b.session_id.values.data();
+  const uint8_t* const session_valid = b.session_id.valid.data();
+  const int64_t* const item = b.item_in_session.values.data();
+  const uint8_t* const item_valid = b.item_in_session.valid.data();
+  const double* const length = b.length.values.data();
+  const uint8_t* const length_valid = b.length.valid.data();
+  LastCodes* const last_of_user = last_codes.data();
+  // Writes songplay k (batch row r) as row i of `o`; true when it matched a song.
+  auto put = [&](const Columns& o, size_t i, size_t k, size_t r) __attribute__((always_inline)) {
+    o.start[i] = ts[r] * kMicrosPerMilli;
+    o.user[i] = user[r];
+    o.session[i] = session[r];
+    o.session_valid[i] = session_valid[r];
+    o.item[i] = item[r];
+    o.item_valid[i] = item_valid[r];
+    LastCodes& last = last_of_user[play_user[k]];
+    o.level[i] = code_of(b.level, r, &last.code[0]);
+    o.location[i] = code_of(b.location, r, &last.code[1]);
+    o.user_agent[i] = code_of(b.user_agent, r, &last.code[2]);
+    const SongRow* song = nullptr;
+    if (b.song.valid(r) && b.artist.valid(r) && length_valid[r]) {
+      song = matcher.Match(b.song.view(r), b.artist.view(r), length[r]);
+    }
+    o.song[i] = song;
+    return song != nullptr;
+  };
+  uint64_t matched = 0;
+  if (segments.size() == 1) {
+    // Row k of the one segment is songplay k.
+    const Columns o = columns[0];
+    for (size_t k = 0; k < plays; ++k) matched += put(o, k, k, play_rows[k]);
+  } else {
+    std::vector<size_t> fill(segments.size(), 0);  // rows written per segment
+    for (size_t k = 0; k < plays; ++k) {
+      const uint32_t seg = play_segment[k];
+      matched += put(columns[seg], fill[seg]++, k, play_rows[k]);
+    }
+  }
+  out.matched = matched;
 
   for (auto& segment : segments) {
     SongplaySegment& s = *segment;
@@ -294,32 +389,40 @@ ChunkRows DeriveChunkRows(const LogBatch& b, const SongMatcher& matcher) {
                 s.size(), s.songplay_id.data());
   }
 
-  // Segments in partition order; renumber the rows' segment indices.
-  std::vector<uint32_t> order(segments.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-    return std::tie(segments[a]->year, segments[a]->month) <
-           std::tie(segments[b]->year, segments[b]->month);
-  });
-  std::vector<uint32_t> new_index(segments.size());
-  std::vector<std::shared_ptr<SongplaySegment>> sorted;
-  for (uint32_t i = 0; i < order.size(); ++i) {
-    new_index[order[i]] = i;
-    sorted.push_back(std::move(segments[order[i]]));
+  if (segments.size() > 1) {
+    // Segments in partition order; each songplay's segment index, renumbered.
+    std::vector<uint32_t> order(segments.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+      return std::tie(segments[a]->year, segments[a]->month) <
+             std::tie(segments[b]->year, segments[b]->month);
+    });
+    std::vector<uint32_t> new_index(segments.size());
+    std::vector<std::shared_ptr<SongplaySegment>> sorted;
+    for (uint32_t i = 0; i < order.size(); ++i) {
+      new_index[order[i]] = i;
+      sorted.push_back(std::move(segments[order[i]]));
+    }
+    segments = std::move(sorted);
+    out.segment_of_row.resize(plays);
+    for (size_t k = 0; k < plays; ++k) out.segment_of_row[k] = new_index[play_segment[k]];
   }
-  segments = std::move(sorted);
-  for (uint32_t& s : out.segment_of_row) s = new_index[s];
 
   for (auto& s : segments) {
-    // Logs are written in time order, so one pass usually finds the distinct
-    // times in order: each is greater than the one before.
-    const std::vector<int64_t>& start = s->start_time_us;
+    // Logs are written in time order, so the start times usually increase
+    // strictly, and are their own distinct times (distinct_start_us stays
+    // empty); otherwise one pass usually finds the distinct times in order.
+    const SegmentColumn<int64_t>& start = s->start_time_us;
+    size_t increasing = 1;
+    while (increasing < start.size() && start[increasing] > start[increasing - 1]) ++increasing;
+    if (increasing >= start.size()) continue;
     std::vector<int64_t>& distinct = s->distinct_start_us;
     distinct.resize(start.size());
-    size_t n = 0;
+    std::copy(start.begin(), start.begin() + increasing, distinct.begin());
+    size_t n = increasing;
     bool sorted = true;
-    for (size_t i = 0; i < start.size(); ++i) {
-      if (n > 0 && start[i] <= distinct[n - 1]) {
+    for (size_t i = increasing; i < start.size(); ++i) {
+      if (start[i] <= distinct[n - 1]) {
         sorted &= start[i] == distinct[n - 1];
         if (sorted) continue;
       }
@@ -335,7 +438,7 @@ ChunkRows DeriveChunkRows(const LogBatch& b, const SongMatcher& matcher) {
   const std::vector<LatestRows::Slot>& slots = latest_row.slots();
   std::vector<std::pair<int64_t, uint32_t>> latest(slots.size());
   for (uint32_t k = 0; k < slots.size(); ++k) latest[k] = {slots[k].user, k};
-  std::sort(latest.begin(), latest.end());
+  SortByUser(&latest);
   out.users.resize(latest.size());
   const StringColumn* text_of[kUserFields];
   text_of[kFirstName] = &b.first_name;

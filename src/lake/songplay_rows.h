@@ -21,6 +21,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "lake/records.h"
@@ -29,20 +31,66 @@
 
 namespace sparkify::lake {
 
+// An allocator whose resize() leaves new elements of trivial types
+// uninitialised: a segment's columns are sized once and then every element is
+// written, so zero-filling them first was a wasted pass over fresh memory.
+template <typename T>
+struct UninitializedAllocator : std::allocator<T> {
+  template <typename U>
+  struct rebind {
+    using other = UninitializedAllocator<U>;
+  };
+  UninitializedAllocator() = default;
+  template <typename U>
+  UninitializedAllocator(const UninitializedAllocator<U>&) noexcept {}
+  template <typename U>
+  void construct(U* p) noexcept(std::is_nothrow_default_constructible_v<U>) {
+    ::new (static_cast<void*>(p)) U;  // default-initialisation: no zeroing
+  }
+  template <typename U, typename... Args>
+  void construct(U* p, Args&&... args) {
+    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+  }
+};
+
+// A column of a segment: a vector that resize() does not zero.
+template <typename T>
+using SegmentColumn = std::vector<T, UninitializedAllocator<T>>;
+
+// A nullable int64 column of a segment (a null row holds 0 with valid 0).
+struct NullableSegmentColumn {
+  SegmentColumn<int64_t> values;
+  SegmentColumn<uint8_t> valid;
+
+  std::optional<int64_t> Get(size_t row) const {
+    return valid[row] ? std::optional<int64_t>(values[row]) : std::nullopt;
+  }
+};
+
 // Songplays of one (year, month) partition from one chunk, in input order.
 struct SongplaySegment {
   int32_t year = 0, month = 0;
-  std::vector<int64_t> songplay_id;
-  std::vector<int64_t> start_time_us;
-  std::vector<int64_t> user_id;
-  NullableColumn<int64_t> session_id, item_in_session;
+  SegmentColumn<int64_t> songplay_id;
+  SegmentColumn<int64_t> start_time_us;
+  SegmentColumn<int64_t> user_id;
+  NullableSegmentColumn session_id, item_in_session;
   // Codes into `text` (TextPool::kNull for a null), shared by the chunk's segments.
   std::shared_ptr<const TextPool> text;
-  std::vector<uint32_t> level, location, user_agent;
-  std::vector<const SongRow*> song;        // the matched song (owned by the songs table) or nullptr
-  std::vector<int64_t> distinct_start_us;  // sorted, unique
+  SegmentColumn<uint32_t> level, location, user_agent;
+  SegmentColumn<const SongRow*> song;  // the matched song (owned by the songs table) or nullptr
+  // The distinct start times, sorted; empty when they are start_time_us itself
+  // (strictly increasing: the usual case, logs being in time order), so that
+  // the time table's bookkeeping does not copy every songplay's time twice.
+  std::vector<int64_t> distinct_start_us;
 
   size_t size() const { return start_time_us.size(); }
+  // The distinct start times, sorted: distinct_size() of them from distinct_begin().
+  const int64_t* distinct_begin() const {
+    return distinct_start_us.empty() ? start_time_us.data() : distinct_start_us.data();
+  }
+  size_t distinct_size() const {
+    return distinct_start_us.empty() ? start_time_us.size() : distinct_start_us.size();
+  }
 };
 
 // The order of a user's events, EventOrderOf(ts, sessionId, itemInSession),
@@ -91,10 +139,12 @@ inline bool ReplacesLatest(const UserCandidate& later, const UserCandidate& curr
 
 struct ChunkRows {
   std::vector<std::shared_ptr<SongplaySegment>> segments;  // ascending (year, month)
-  std::vector<uint32_t> segment_of_row;  // the chunk's songplays in input order -> segment
-  std::vector<UserCandidate> users;      // one per user_id, ascending user_id
-  std::string user_text;                 // the users' text (UserCandidate)
-  uint64_t matched = 0;                  // songplays matched to a song
+  // The chunk's songplays in input order -> segment; empty when there is one
+  // segment (the usual case: a chunk holds hours of one month).
+  std::vector<uint32_t> segment_of_row;
+  std::vector<UserCandidate> users;  // one per user_id, ascending user_id
+  std::string user_text;             // the users' text (UserCandidate)
+  uint64_t matched = 0;              // songplays matched to a song
 };
 
 ChunkRows DeriveChunkRows(const LogBatch& batch, const SongMatcher& matcher);
