@@ -28,7 +28,7 @@ namespace sparkify::lake {
 
 struct LogStreamOptions {
   uint64_t chunk_bytes = 16u << 20;  // a unit of work (log_chunks.h)
-  size_t window = 0;                 // chunks in flight; 0: 2 per pool thread
+  size_t window = 0;                 // chunks in flight; 0: 4 per pool thread
   int64_t max_rejects = -1;          // stop early once rejects exceed this; -1: never
 };
 
