@@ -56,7 +56,9 @@ void AddJobs(const char* table, const Schema& schema, const std::vector<Row>& ro
   const size_t n = order->size();
   size_t begin = 0;
   while (begin < n) {
-    std::string partition = partition_of(rows[(*order)[begin]]);
+    // A reference where partition_of returns one (the songs' paths, made
+    // once), else the returned string kept alive: one copy, into the job.
+    const auto& partition = partition_of(rows[(*order)[begin]]);
     size_t end = begin + 1;
     while (end < n && end - begin < max_rows && partition_of(rows[(*order)[end]]) == partition) {
       ++end;

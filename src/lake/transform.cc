@@ -246,8 +246,14 @@ const SongRow* SongMatcher::Match(Text title, Text artist, std::optional<double>
 const SongRow* SongMatcher::Match(std::string_view title, std::string_view artist,
                                   double length) const {
   constexpr double kTolerance = kDurationTolerance + kToleranceSlack;
+  const std::span<const SongRow* const> songs = index_->Find(title, artist, length, kTolerance);
+  // A key of one song (most keys): Find has compared `length` with its
+  // duration range, which is that song's duration, exactly as the loop below
+  // would (d - length and length - d round to opposite values; a NaN length
+  // passes both), so the song itself, a cache miss, need not be read.
+  if (songs.size() == 1) return songs[0];
   const SongRow* best = nullptr;
-  for (const SongRow* s : index_->Find(title, artist, length, kTolerance)) {
+  for (const SongRow* s : songs) {
     if (std::fabs(*s->duration - length) > kTolerance) continue;
     if (!best || s->song_id < best->song_id) best = s;
   }

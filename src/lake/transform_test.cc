@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <set>
 
 #include "lake/record_parser.h"
@@ -114,6 +115,31 @@ TEST(Transform, SongplaysMatchTitleArtistAndDuration) {
   EXPECT_EQ(time[0].day, 15);
   EXPECT_EQ(time[0].month, 11);
   EXPECT_EQ(time[0].year, 2018);
+}
+
+// A key of one song is decided by its duration range alone: the same
+// answers at and around the tolerance as the per-song check, for lengths
+// above and below, and for a key of two songs.
+TEST(Transform, MatcherToleranceIsTheSameForOneSongAndSeveral) {
+  SongBatch s = Songs("A/1.json", R"(
+{"song_id":"S1","title":"One","artist_name":"A","duration":200.5}
+{"song_id":"S2","title":"Two","artist_name":"A","duration":200.5}
+{"song_id":"S3","title":"Two","artist_name":"A","duration":900})");
+  auto songs = BuildSongs({&s});
+  SongMatcher matcher(songs);
+  for (double delta : {0.0, 0.005, 0.00999, 0.01, 0.0100001, 0.011, 0.02, 1.0}) {
+    for (double sign : {1.0, -1.0}) {
+      const double length = 200.5 + sign * delta;
+      const bool expect = std::fabs(200.5 - length) <= kDurationTolerance + 1e-9;
+      const SongRow* one = matcher.Match("One", "A", length);
+      const SongRow* two = matcher.Match("Two", "A", length);
+      EXPECT_EQ(one != nullptr, expect) << length;
+      EXPECT_EQ(two != nullptr, expect) << length;
+      if (one) EXPECT_EQ(one->song_id, "S1");
+      if (two) EXPECT_EQ(two->song_id, "S2");
+    }
+  }
+  EXPECT_EQ(matcher.Match("One", "B", 200.5), nullptr);
 }
 
 // Many keys, so the index's table fills and probes past taken slots; keys

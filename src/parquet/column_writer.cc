@@ -162,13 +162,35 @@ struct Ops<Bool> {
 template <typename T>
 [[gnu::noinline]] bool MinMaxInt(const T* v, size_t n, std::string* mn, std::string* mx) {
   if (n == 0) return false;
-  T lo = v[0], hi = v[0];
-  for (size_t i = 1; i < n; ++i) {
-    lo = std::min(lo, v[i]);
-    hi = std::max(hi, v[i]);
+  if constexpr (sizeof(T) == 4) {  // vectorized by the compiler as it is
+    T lo = v[0], hi = v[0];
+    for (size_t i = 1; i < n; ++i) {
+      lo = std::min(lo, v[i]);
+      hi = std::max(hi, v[i]);
+    }
+    *mn = EncodeStat(lo);
+    *mx = EncodeStat(hi);
+    return true;
   }
-  *mn = EncodeStat(lo);
-  *mx = EncodeStat(hi);
+  // Four sets of bounds for 64-bit values: without 64-bit vector compares
+  // (SSE2) each bound is a compare and a conditional move that the next
+  // value waits for; four chains halved the time per value.
+  T lo[4] = {v[0], v[0], v[0], v[0]}, hi[4] = {v[0], v[0], v[0], v[0]};
+  size_t i = 1;
+  for (; i + 4 <= n; i += 4) {
+    for (size_t k = 0; k < 4; ++k) {
+      lo[k] = std::min(lo[k], v[i + k]);
+      hi[k] = std::max(hi[k], v[i + k]);
+    }
+  }
+  for (; i < n; ++i) {
+    lo[0] = std::min(lo[0], v[i]);
+    hi[0] = std::max(hi[0], v[i]);
+  }
+  const T lo_all = std::min(std::min(lo[0], lo[1]), std::min(lo[2], lo[3]));
+  const T hi_all = std::max(std::max(hi[0], hi[1]), std::max(hi[2], hi[3]));
+  *mn = EncodeStat(lo_all);
+  *mx = EncodeStat(hi_all);
   return true;
 }
 bool MinMax(const int32_t* v, size_t n, std::string* mn, std::string* mx) {
@@ -504,29 +526,69 @@ Status ColumnChunkWriter::WriteTyped(const ColumnSchema& schema, const uint8_t* 
       indices_.resize(num_values);
       use_dict = true;
       size_t plain_bits = 0;
-      for (size_t i = 0; i < num_values; ++i) {
-        if constexpr (kCoded) {
-          indices_[i] = dict.Insert(values.codes[i], values[i]);
-        } else {
-          indices_[i] = dict.Insert(values[i]);
-        }
-        if (dict.plain_bytes() > options_.dictionary_page_size_limit) {
-          use_dict = false;
-          break;
-        }
-        if (i + 1 == kDictionaryFirstLookValues && dict.size() == i + 1 && i + 1 < num_values) {
-          use_dict = false;
-          break;
-        }
-        if (i + 1 == kDictionaryProbeValues || i + 1 == num_values) {
-          // Would dictionary + indices beat PLAIN for what we have seen? (Also
-          // asked at the end of chunks shorter than the probe: a small file's
-          // unique ids are smaller PLAIN.)
-          for (size_t k = 0; k <= i; ++k) plain_bits += O::PlainBits(values[k]);
-          size_t idx_bits = (i + 1) * std::max(1, BitWidth(dict.size() - 1));
-          if (dict.plain_bytes() * 8 + idx_bits >= plain_bits) {
+      if constexpr (std::is_arithmetic_v<V>) {
+        // The decisions of the loop below, with the checks that can only fire
+        // at the first-look and probe positions taken out of the per-value
+        // loop (the time table's hours, days, weeks and the songplays' ids
+        // are millions of values). A number dictionary grows by sizeof(V) per
+        // new value, and a new value's index is the old size: it is past the
+        // limit exactly when its index reaches `entries`.
+        const size_t entries = options_.dictionary_page_size_limit / sizeof(V);
+        size_t i = 0;
+        while (i < num_values) {
+          size_t end = num_values;  // the next position whose checks may fire
+          if (i < kDictionaryFirstLookValues) {
+            end = std::min(end, kDictionaryFirstLookValues);
+          } else if (i < kDictionaryProbeValues) {
+            end = std::min(end, kDictionaryProbeValues);
+          }
+          for (; i < end; ++i) {
+            const uint32_t index = dict.Insert(values[i]);
+            indices_[i] = index;
+            if (index >= entries) break;
+          }
+          if (i < end) {  // past dictionary_page_size_limit
             use_dict = false;
             break;
+          }
+          if (end == kDictionaryFirstLookValues && dict.size() == end && end < num_values) {
+            use_dict = false;
+            break;
+          }
+          if (end == kDictionaryProbeValues || end == num_values) {
+            plain_bits += end * O::PlainBits(V{});
+            const size_t idx_bits = end * std::max(1, BitWidth(dict.size() - 1));
+            if (dict.plain_bytes() * 8 + idx_bits >= plain_bits) {
+              use_dict = false;
+              break;
+            }
+          }
+        }
+      } else {
+        for (size_t i = 0; i < num_values; ++i) {
+          if constexpr (kCoded) {
+            indices_[i] = dict.Insert(values.codes[i], values[i]);
+          } else {
+            indices_[i] = dict.Insert(values[i]);
+          }
+          if (dict.plain_bytes() > options_.dictionary_page_size_limit) {
+            use_dict = false;
+            break;
+          }
+          if (i + 1 == kDictionaryFirstLookValues && dict.size() == i + 1 && i + 1 < num_values) {
+            use_dict = false;
+            break;
+          }
+          if (i + 1 == kDictionaryProbeValues || i + 1 == num_values) {
+            // Would dictionary + indices beat PLAIN for what we have seen? (Also
+            // asked at the end of chunks shorter than the probe: a small file's
+            // unique ids are smaller PLAIN.)
+            for (size_t k = 0; k <= i; ++k) plain_bits += O::PlainBits(values[k]);
+            size_t idx_bits = (i + 1) * std::max(1, BitWidth(dict.size() - 1));
+            if (dict.plain_bytes() * 8 + idx_bits >= plain_bits) {
+              use_dict = false;
+              break;
+            }
           }
         }
       }

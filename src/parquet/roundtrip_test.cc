@@ -267,6 +267,74 @@ bool HasEncoding(const FileReader& r, int col, int32_t enc) {
   return std::find(e.begin(), e.end(), enc) != e.end();
 }
 
+// The dictionary decision for numbers, as the writer documents it: given up
+// when the dictionary's PLAIN size passes the limit, when the first 2,048
+// values are all distinct (and more follow), or when dictionary + indices do
+// not beat PLAIN after 16,384 values or at the end (bits accumulated at both).
+template <typename T>
+bool ExpectDictionary(const std::vector<T>& v, size_t limit) {
+  std::vector<T> seen;
+  size_t plain_bits = 0;
+  for (size_t i = 0; i < v.size(); ++i) {
+    if (std::find(seen.begin(), seen.end(), v[i]) == seen.end()) seen.push_back(v[i]);
+    if (seen.size() * sizeof(T) > limit) return false;
+    if (i + 1 == 2048 && seen.size() == i + 1 && i + 1 < v.size()) return false;
+    if (i + 1 == 16384 || i + 1 == v.size()) {
+      plain_bits += (i + 1) * sizeof(T) * 8;
+      size_t width = 1;
+      while ((size_t{1} << width) < seen.size()) ++width;
+      if (seen.size() * sizeof(T) * 8 + (i + 1) * width >= plain_bits) return false;
+    }
+  }
+  return v.size() > 1;
+}
+
+TEST(RoundTrip, NumberDictionaryDecisionsAroundTheLookAndProbePoints) {
+  Schema schema{{{"i", PhysicalType::kInt32, LogicalType::kNone, Repetition::kRequired},
+                 {"l", PhysicalType::kInt64, LogicalType::kNone, Repetition::kRequired},
+                 {"d", PhysicalType::kDouble, LogicalType::kNone, Repetition::kRequired}}};
+  for (size_t n : {size_t{2}, size_t{3}, size_t{2047}, size_t{2048}, size_t{2049}, size_t{16384},
+                   size_t{16385}, size_t{20000}}) {
+    for (size_t distinct : {size_t{1}, size_t{5}, size_t{400}, size_t{1500}, size_t{2048},
+                            size_t{2049}, size_t{100000}}) {
+      for (size_t limit : {size_t{1} << 20, size_t{800}, size_t{12}, size_t{3}}) {
+        std::vector<ColumnVector> cols;
+        for (const ColumnSchema& c : schema.columns) cols.emplace_back(c.type);
+        std::vector<int32_t> i32;
+        std::vector<int64_t> i64;
+        std::vector<double> f64;
+        for (size_t r = 0; r < n; ++r) {
+          const size_t k = r % distinct;
+          i32.push_back(static_cast<int32_t>(k * 7));  // small: the direct table
+          i64.push_back(static_cast<int64_t>(k) * 1000003 + (int64_t{1} << 40));
+          f64.push_back(static_cast<double>(k) / 3);
+          cols[0].AppendInt32(i32.back());
+          cols[1].AppendInt64(i64.back());
+          cols[2].AppendDouble(f64.back());
+        }
+        WriterOptions o;
+        o.dictionary_page_size_limit = limit;
+        StringSink sink;
+        FileWriter w(schema, o, &sink);
+        ASSERT_TRUE(w.WriteLastBatch(cols).ok());
+        auto r = OpenOrDie(sink.data());
+        ASSERT_TRUE(r);
+        SCOPED_TRACE(::testing::Message()
+                     << n << " rows, " << distinct << " distinct, limit " << limit);
+        auto has_dict = [&](int c) {
+          return r->metadata()
+              .row_groups[0]
+              .columns[c]
+              .meta_data->dictionary_page_offset.has_value();
+        };
+        EXPECT_EQ(has_dict(0), ExpectDictionary(i32, limit));
+        EXPECT_EQ(has_dict(1), ExpectDictionary(i64, limit));
+        EXPECT_EQ(has_dict(2), ExpectDictionary(f64, limit));
+      }
+    }
+  }
+}
+
 // Chunks that take no dictionary: integers DELTA_BINARY_PACKED when it pays
 // (growing timestamps and ids) and PLAIN when the values are noise; strings
 // DELTA_(LENGTH_)BYTE_ARRAY under SNAPPY; PLAIN for everything when the option is off.
