@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <condition_variable>
 #include <map>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -102,6 +104,51 @@ TEST(TableFileWriter, GroupsNumberFilesAsSingleSubmits) {
   EXPECT_EQ(at_once, single);
   EXPECT_EQ(single["songs/year=1960/artist_id=AR0"], "0.parquet");
   EXPECT_EQ(single["songs/year=1962/artist_id=AR3"], "11.parquet");
+}
+
+// Groups are rows in memory, written when nothing else waits: a file submitted
+// after them (a songplay file of the log stage) is written first.
+TEST(TableFileWriter, GroupsRunBehindSubmittedFiles) {
+  auto fs = fs::NewMemoryFileSystem();
+  std::unique_ptr<Transaction> txn;
+  ASSERT_TRUE(Transaction::Begin(fs.get(), TransactionOptions(), &txn).ok());
+  ThreadPool pool(1);
+  std::mutex mu;
+  std::condition_variable cv;
+  bool open = false;
+  std::vector<std::string> order;
+  auto logged = [&](FileJob job, std::string name) {
+    auto inner = std::move(job.build_columns);
+    job.build_columns = [&order, &mu, inner, name] {
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        order.push_back(name);
+      }
+      return inner();
+    };
+    return job;
+  };
+  Catalogue catalogue;  // the jobs point into its rows
+  std::vector<FileJob> jobs = catalogue.Jobs();
+  // Hold the only worker until everything is queued.
+  pool.Submit([&] {
+    std::unique_lock<std::mutex> lock(mu);
+    cv.wait(lock, [&] { return open; });
+  });
+  TableFileWriter writer(txn.get(), &pool, parquet::WriterOptions(), 4);
+  std::vector<std::vector<FileJob>> groups(1);
+  groups[0].push_back(logged(std::move(jobs[0]), "group"));
+  groups[0].push_back(logged(std::move(jobs[1]), "group"));
+  writer.SubmitGroups(std::move(groups));
+  writer.Submit(logged(std::move(jobs[2]), "single"), /*wait_for_room=*/false);
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    open = true;
+  }
+  cv.notify_all();
+  ASSERT_TRUE(writer.Finish().ok());
+  EXPECT_EQ(order, (std::vector<std::string>{"single", "group", "group"}));
+  EXPECT_EQ(writer.stats().at("songs").files, 3u);
 }
 
 }  // namespace

@@ -135,8 +135,12 @@ TEST(Transform, MatcherToleranceIsTheSameForOneSongAndSeveral) {
       const SongRow* two = matcher.Match("Two", "A", length);
       EXPECT_EQ(one != nullptr, expect) << length;
       EXPECT_EQ(two != nullptr, expect) << length;
-      if (one) EXPECT_EQ(one->song_id, "S1");
-      if (two) EXPECT_EQ(two->song_id, "S2");
+      if (one) {
+        EXPECT_EQ(one->song_id, "S1");
+      }
+      if (two) {
+        EXPECT_EQ(two->song_id, "S2");
+      }
     }
   }
   EXPECT_EQ(matcher.Match("One", "B", 200.5), nullptr);
