@@ -109,6 +109,8 @@ mkdir -p "$trash"
 delete_trash() {
   rm -rf "$tmp"
   if [[ -n "$(ls -A "$trash" 2>/dev/null)" ]]; then
+    # Stamped before too: a run started while this one deletes waits as well.
+    date +%s > "$deleted_at"
     rm -rf "$trash"
     date +%s > "$deleted_at"
   else
