@@ -552,48 +552,12 @@ struct LogKeys {
   }
 };
 
-inline __attribute__((always_inline)) bool FastLogField(uint32_t id, const FlatValue& v,
-                                                        LogRow* row) {
-  if (id >= kLogText) {
-    std::optional<std::string_view> text;
-    bool ascii;
-    if (!FastText(v, &text, &ascii)) return false;
-    row->SetText(static_cast<LogRow::TextIndex>(id - kLogText), text, ascii);
-    return true;
-  }
-  switch (id) {
-    case kLogTs:
-      if (v.kind != FlatValue::kInteger || v.integer > kMaxAbsTsMillis ||
-          v.integer < -kMaxAbsTsMillis) {
-        return false;
-      }
-      row->ts = v.integer;
-      return true;
-    case kLogPage: {
-      std::optional<std::string_view> page;
-      bool ascii;
-      if (!FastText(v, &page, &ascii)) return false;
-      row->next_song = page && *page == kNextSongPage;
-      return true;
-    }
-    case kLogLength:
-      return FastDouble(v, &row->length);
-    case kLogUserId:
-      return FastId(v, &row->user_id);
-    case kLogSessionId:
-      return FastId(v, &row->session_id);
-    case kLogItemInSession:
-      return FastId(v, &row->item_in_session);
-    default:
-      return true;  // unused field: FlatObjectReader has checked that it is valid
-  }
-}
-
-// The fast line path's record, appended straight to the batch's columns while
-// the reader reports its fields (no LogRow in between, no second pass). A
-// record the fast path does not take after all (a value it leaves to the full
-// path, a duplicate key, a reject, more text on its line) is undone by the
-// caller with LogBatch::Truncate, and its line goes to the full path as before.
+// The fast path's record (a line, or a document the splitter cut), appended
+// straight to the batch's columns while the reader reports its fields (no
+// LogRow in between, no second pass). A record the fast path does not take
+// after all (a value it leaves to the full path, a duplicate key, a reject,
+// more text on its line) is undone by the caller with LogBatch::Truncate, and
+// its text goes to the full path as before.
 class LogAppender {
  public:
   LogAppender(LogBatch* batch, json::RepairMemo* memo) : batch_(batch), memo_(memo) {}
@@ -605,7 +569,8 @@ class LogAppender {
     user_id_ = false;
   }
 
-  // FlatObjectReader's on_field: what FastLogField reads, appended.
+  // FlatObjectReader's on_field: the field's value checked as the full path
+  // would take it (anything else: false) and appended.
   inline __attribute__((always_inline)) bool operator()(uint32_t id, std::string_view,
                                                         const FlatValue& v) {
     const uint32_t bit = 1u << id;
@@ -832,25 +797,23 @@ void RecordParser::ParseLogs(std::string_view object_path, std::string_view text
   const auto object_index = static_cast<uint32_t>(batch->objects.size());
   batch->objects.emplace_back(object_path);
   if (text.size() >= kReserveMinBytes) ReserveLogs(batch, text.size() / kLogRecordBytesHint + 1);
+  LogAppender appender(batch, &repair_memo_);
   auto fast = [&](const json::Document& doc) {
     if (!fast_path_) return false;
-    LogRow row;
-    if (!flat_logs_.ReadWithIds<LogKeys>(doc.text,
-                                         [&](uint32_t id, std::string_view, const FlatValue& v) {
-                                           return FastLogField(id, v, &row);
-                                         })) {
+    const size_t rows = batch->size();
+    appender.Begin();
+    // Rejects and documents the reader left: the full path (undoing the appends).
+    if (!flat_logs_.ReadWithIds<LogKeys>(doc.text, appender) ||
+        !appender.End(object_index, doc.ordinal)) {
+      batch->Truncate(rows);
       return false;
     }
-    // Rejects: the full path says why.
-    if (!row.ts || (row.next_song && !row.user_id)) return false;
-    AppendLog(row, object_index, doc.ordinal, batch, &repair_memo_);
     ++fast_path_records_;
     return true;
   };
   // A log line is read without finding its end first (FlatObjectReader::
   // ReadLine), up to the text's last '}', which bounds the reader.
   const size_t last_brace = text.rfind('}');
-  LogAppender appender(batch, &repair_memo_);
   auto fast_line = [&](size_t pos, uint64_t ordinal) -> size_t {
     constexpr size_t kNot = std::string_view::npos;
     if (!fast_path_ || last_brace == kNot || pos >= last_brace) return kNot;

@@ -266,10 +266,8 @@ void LogBatch::Truncate(size_t rows) {
   }
   if (ts.size() > rows) ts.resize(rows);
   if (next_song.size() > rows) next_song.resize(rows);
-  for (NullableColumn<int64_t>* c : {&user_id, &session_id, &item_in_session}) {
-    if (c->values.size() > rows) c->Truncate(rows);
-  }
-  if (length.values.size() > rows) length.Truncate(rows);
+  for (NullableColumn<int64_t>* c : {&user_id, &session_id, &item_in_session}) c->Truncate(rows);
+  length.Truncate(rows);
   for (StringColumn* c :
        {&artist, &song, &first_name, &last_name, &gender, &level, &location, &user_agent}) {
     c->Truncate(rows);

@@ -185,8 +185,9 @@ struct NullableColumn {
     values.clear();
     valid.clear();
   }
-  // Drops the rows from `rows` on (rows <= size of the column).
+  // Drops the rows from `rows` on (none when it has no more rows).
   void Truncate(size_t rows) {
+    if (rows >= values.size()) return;
     values.resize(rows);
     valid.resize(rows);
   }

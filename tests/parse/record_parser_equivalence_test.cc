@@ -445,6 +445,16 @@ TEST(RecordParserEquivalence, LinesGivenUpAfterPartialAppends) {
   for (const std::string& line : lines) {
     ExpectSame(Kind::kLogs, {good + "\n" + line}, "partial appends, last line: " + line);
   }
+  // The same records over two lines each: the document path (the splitter
+  // cuts them) appends and undoes as the line path does.
+  std::string spread;
+  for (const std::string& line : lines) {
+    std::string two = line;
+    const size_t comma = two.find(',');
+    if (comma != std::string::npos) two.insert(comma + 1, "\n");
+    spread += good + "\n" + two + "\n";
+  }
+  ExpectSame(Kind::kLogs, {spread}, "partial appends, records over two lines");
 }
 
 // Random edits of valid lines: deleted, inserted, replaced and swapped bytes,
