@@ -197,18 +197,6 @@ const std::string& CachedCreatedBy() {
   return created_by;
 }
 
-bool SameSchema(const Schema& a, const Schema& b) {
-  if (a.columns.size() != b.columns.size()) return false;
-  for (size_t i = 0; i < a.columns.size(); ++i) {
-    const ColumnSchema &x = a.columns[i], &y = b.columns[i];
-    if (x.type != y.type || x.logical != y.logical || x.repetition != y.repetition ||
-        x.name != y.name) {
-      return false;
-    }
-  }
-  return true;
-}
-
 // The footer's schema elements (the root, then a leaf per column), serialized
 // once per schema per thread: a lake writes thousands of files of a few
 // schemas, and the elements were a third of a small file's footer.
@@ -219,7 +207,7 @@ std::string_view SerializedSchemaElements(const Schema& schema) {
   };
   thread_local std::vector<Cached> cache;  // a lake's tables: a handful
   for (const Cached& c : cache) {
-    if (SameSchema(c.schema, schema)) return c.elements;
+    if (c.schema == schema) return c.elements;
   }
   Cached c{schema, {}};
   format::SchemaElement root;

@@ -36,10 +36,14 @@ struct ColumnSchema {
   PhysicalType type = PhysicalType::kInt64;
   LogicalType logical = LogicalType::kNone;
   Repetition repetition = Repetition::kOptional;
+
+  bool operator==(const ColumnSchema&) const = default;
 };
 
 struct Schema {
   std::vector<ColumnSchema> columns;
+
+  bool operator==(const Schema&) const = default;
 };
 
 struct WriterOptions {
