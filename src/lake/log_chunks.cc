@@ -36,14 +36,19 @@ std::vector<LogChunk> PlanLogChunks(const std::vector<InputObject>& objects,
   std::vector<LogChunk> chunks;
   for (const ShardRange& shard : PlanShards(objects, target_bytes)) {
     const InputObject& first = objects[shard.begin];
-    bool splittable = shard.end - shard.begin == 1 &&
-                      CompressionOf(first.path) == Compression::kNone &&
-                      first.size > target_bytes + target_bytes / 2;
-    if (!splittable) {
+    // An uncompressed object alone in its shard is read as ranges, even as
+    // one range: a range of a local file is a view of its mapping, while a
+    // whole-object read copies it into a fresh, zero-filled string, and the
+    // chunk's batch is a fresh one too (the ranged path reuses its worker's).
+    const bool rangeable = shard.end - shard.begin == 1 &&
+                           CompressionOf(first.path) == Compression::kNone && first.size > 0;
+    if (!rangeable) {
       chunks.push_back(LogChunk{shard.begin, shard.end, false, 0, 0});
       continue;
     }
-    uint64_t pieces = (first.size + target_bytes / 2) / target_bytes;
+    const uint64_t pieces = first.size > target_bytes + target_bytes / 2
+                                ? (first.size + target_bytes / 2) / target_bytes
+                                : 1;
     uint64_t step = (first.size + pieces - 1) / pieces;
     for (uint64_t off = 0; off < first.size; off += step) {
       chunks.push_back(

@@ -34,8 +34,10 @@ struct LogChunk {
 };
 
 // Groups consecutive objects into chunks of about `target_bytes` (as
-// PlanShards does) and cuts every uncompressed object bigger than 1.5 times
-// that into ranges of about `target_bytes`.
+// PlanShards does). An uncompressed object that makes a chunk alone is read
+// as ranges of about `target_bytes` (one range, the whole object, when it is
+// under 1.5 times that); a chunk of several objects, or of a compressed one,
+// is read whole.
 std::vector<LogChunk> PlanLogChunks(const std::vector<InputObject>& objects, uint64_t target_bytes);
 
 // Reads the text of a ranged chunk of `object` from `file` (the object opened

@@ -69,8 +69,18 @@ TEST(LogChunks, SmallAndCompressedObjectsAreReadWhole) {
     covered += chunks[i].length;
   }
   EXPECT_EQ(covered, 10'000u);
-  // An object up to 1.5 times the target stays whole.
-  EXPECT_FALSE(PlanLogChunks({Obj("e.json", 1500)}, 1000)[0].ranged);
+  // An object alone in its chunk, up to 1.5 times the target, is one range
+  // covering all of it; empty or compressed, it is read whole.
+  for (uint64_t size : {1u, 400u, 1000u, 1500u}) {
+    std::vector<LogChunk> one = PlanLogChunks({Obj("e.json", size)}, 1000);
+    ASSERT_EQ(one.size(), 1u) << size;
+    EXPECT_TRUE(one[0].ranged) << size;
+    EXPECT_EQ(one[0].offset, 0u);
+    EXPECT_EQ(one[0].length, size);
+  }
+  EXPECT_EQ(PlanLogChunks({Obj("e.json", 1501)}, 1000).size(), 2u);
+  EXPECT_FALSE(PlanLogChunks({Obj("e.json", 0)}, 1000)[0].ranged);
+  EXPECT_FALSE(PlanLogChunks({Obj("e.json.gz", 800)}, 1000)[0].ranged);
 }
 
 // Memory (ranges read into the buffer) and local disk (ranges are views into
