@@ -147,8 +147,12 @@ class FlatObjectReader {
   bool ReadString(const char*& p, const char* end, FlatValue* out);
   // ReadString's part for strings with escapes or non-ASCII bytes: from the
   // cache below when the same raw text was read before, else UnescapeString.
-  bool ReadSpecialString(const char*& p, const char* end, FlatValue* out);
-  bool UnescapeString(const char*& p, const char* end, FlatValue* out);
+  // Both take the string's position by value and return the position past
+  // its closing quote, or null for a string the reader leaves: so that the
+  // caller's position never has its address taken (it stays in a register
+  // across the appends of on_field).
+  const char* ReadSpecialString(const char* p, const char* end, FlatValue* out);
+  const char* UnescapeString(const char* p, const char* end, FlatValue* out);
   // true, false or null at p (a 't', 'f' or 'n').
   static bool ReadLiteral(const char*& p, const char* end, FlatValue* out);
   // kValue false: only checks the number (same numbers accepted) and sets
@@ -404,7 +408,8 @@ inline __attribute__((always_inline)) bool FlatObjectReader::ReadString(const ch
     p = q + 1;
     return true;
   }
-  return ReadSpecialString(p, end, out);
+  p = ReadSpecialString(p, end, out);
+  return p != nullptr;
 }
 
 inline __attribute__((always_inline)) bool FlatObjectReader::SameRaw(const char* p,
@@ -434,9 +439,9 @@ inline __attribute__((always_inline)) bool FlatObjectReader::SameRaw(const char*
 #endif
 }
 
-inline __attribute__((noinline)) bool FlatObjectReader::ReadSpecialString(const char*& p,
-                                                                          const char* end,
-                                                                          FlatValue* out) {
+inline __attribute__((noinline)) const char* FlatObjectReader::ReadSpecialString(const char* p,
+                                                                                 const char* end,
+                                                                                 FlatValue* out) {
   // The key: the first 32 bytes (user agents share their first 16).
   if (end - p < 32) return UnescapeString(p, end, out);
   uint64_t w[4];
@@ -451,11 +456,11 @@ inline __attribute__((noinline)) bool FlatObjectReader::ReadSpecialString(const 
     out->text = c.text;  // stays valid: see CachedString
     out->ascii = c.ascii;
     c.document = documents_;
-    p += n;
-    return true;
+    return p + n;
   }
   const char* const start = p;
-  if (!UnescapeString(p, end, out)) return false;
+  p = UnescapeString(p, end, out);
+  if (p == nullptr) return nullptr;
   const size_t raw = static_cast<size_t>(p - start);
   if (raw <= kMaxCachedBytes && c.document != documents_) {
     c.raw.assign(start, raw);
@@ -466,12 +471,12 @@ inline __attribute__((noinline)) bool FlatObjectReader::ReadSpecialString(const 
     std::memcpy(c.head, start, head);
     c.head_mask = (1u << head) - 1;
   }
-  return true;
+  return p;
 }
 
-inline __attribute__((noinline)) bool FlatObjectReader::UnescapeString(const char*& p,
-                                                                       const char* end,
-                                                                       FlatValue* out) {
+inline __attribute__((noinline)) const char* FlatObjectReader::UnescapeString(const char* p,
+                                                                              const char* end,
+                                                                              FlatValue* out) {
   using namespace flat_detail;
   // Unescape into the buffer (never longer than the source text).
   char* start = out_;
@@ -481,7 +486,7 @@ inline __attribute__((noinline)) bool FlatObjectReader::UnescapeString(const cha
   const char* q;
   while (true) {
     q = CopyPlain(run, end, &o);
-    if (q >= end) return false;  // no closing quote
+    if (q >= end) return nullptr;  // no closing quote
     const auto c = static_cast<uint8_t>(*q);
     if (c == '"') break;
     if (c >= 0x80) {
@@ -489,9 +494,9 @@ inline __attribute__((noinline)) bool FlatObjectReader::UnescapeString(const cha
       *o++ = static_cast<char>(c);
       run = q + 1;
     } else if (c < 0x20) {
-      return false;  // invalid JSON: the full parser says why
-    } else {         // backslash
-      if (end - q < 2) return false;
+      return nullptr;  // invalid JSON: the full parser says why
+    } else {           // backslash
+      if (end - q < 2) return nullptr;
       char e = q[1];
       run = q + 2;
       switch (e) {
@@ -516,14 +521,14 @@ inline __attribute__((noinline)) bool FlatObjectReader::UnescapeString(const cha
           *o++ = '\t';
           break;
         case 'u': {
-          if (end - q < 6) return false;
+          if (end - q < 6) return nullptr;
           uint32_t cp = 0;
           for (int k = 2; k < 6; ++k) {
             int h = HexValue(q[k]);
-            if (h < 0) return false;
+            if (h < 0) return nullptr;
             cp = (cp << 4) | static_cast<uint32_t>(h);
           }
-          if (cp >= 0xD800 && cp <= 0xDFFF) return false;  // surrogates: full parser
+          if (cp >= 0xD800 && cp <= 0xDFFF) return nullptr;  // surrogates: full parser
           // "\uXXXX" is 6 bytes and encodes to at most 3, so `o` stays behind the input.
           if (cp < 0x80) {
             *o++ = static_cast<char>(cp);
@@ -541,7 +546,7 @@ inline __attribute__((noinline)) bool FlatObjectReader::UnescapeString(const cha
           break;
         }
         default:
-          return false;
+          return nullptr;
       }
     }
   }
@@ -549,10 +554,9 @@ inline __attribute__((noinline)) bool FlatObjectReader::UnescapeString(const cha
   out->ascii = ascii;
   // Raw non-ASCII bytes must form valid UTF-8 (escapes always decode to whole
   // sequences, so checking the output checks the raw bytes).
-  if (!ascii && !IsValidUtf8(out->text)) return false;
+  if (!ascii && !IsValidUtf8(out->text)) return nullptr;
   out_ = o;
-  p = q + 1;
-  return true;
+  return q + 1;
 }
 
 inline __attribute__((always_inline)) bool FlatObjectReader::ReadLiteral(const char*& p,
@@ -725,7 +729,7 @@ bool FlatObjectReader::ReadObject(std::string_view text, F&& on_field, size_t* l
           const char* q = FindSpecial(p, strings_end);
           if (q < strings_end && *q == '"') {
             p = q + 1;
-          } else if (!ReadSpecialString(p, strings_end, &value)) {
+          } else if ((p = ReadSpecialString(p, strings_end, &value)) == nullptr) {
             return false;
           }
           break;
