@@ -159,6 +159,11 @@ class FlatObjectReader {
   // nothing in `out`.
   template <bool kValue = true>
   bool ReadNumber(const char*& p, const char* end, FlatValue* out);
+  // ReadNumber for numbers that do not end within 16 bytes of p, or end
+  // fewer than 16 bytes before `end`: the same numbers, the same values.
+  // Returns the position past the number, or null (as ReadSpecialString).
+  template <bool kValue>
+  static const char* ReadLongNumber(const char* p, const char* end, FlatValue* out);
 
   // Room for the unescaped strings of an n-byte document, plus CopyPlain's
   // slack; null for documents over kMaxDocumentBytes.
@@ -268,14 +273,15 @@ inline uint64_t EightDigits(uint64_t w) {
   return (((w & kMask) * kMul1) + (((w >> 16) & kMask) * kMul2)) >> 32;
 }
 
+inline constexpr uint64_t kPow10[] = {1,      10,      100,      1000,     10000,
+                                      100000, 1000000, 10000000, 100000000};
+
 // Reads digits from p on, adding them to *value; returns the end of the digits.
 // Past kMaxDigits the value wraps, but the caller rejects those numbers anyway.
 // With kValue false, only finds the end of the digits (`value` untouched).
 template <bool kValue = true>
 inline __attribute__((always_inline)) const char* ReadDigits(const char* p, const char* end,
                                                              uint64_t* value) {
-  static constexpr uint64_t kPow10[] = {1,      10,      100,      1000,     10000,
-                                        100000, 1000000, 10000000, 100000000};
   uint64_t v = *value;
   while (end - p >= 8) {
     uint64_t w;
@@ -579,9 +585,9 @@ inline __attribute__((always_inline)) bool FlatObjectReader::ReadLiteral(const c
 }
 
 template <bool kValue>
-inline __attribute__((always_inline)) bool FlatObjectReader::ReadNumber(const char*& p,
-                                                                        const char* end,
-                                                                        FlatValue* out) {
+__attribute__((noinline)) const char* FlatObjectReader::ReadLongNumber(const char* p,
+                                                                       const char* end,
+                                                                       FlatValue* out) {
   const char* start = p;
   const char* q = p;
   bool negative = false;
@@ -593,8 +599,8 @@ inline __attribute__((always_inline)) bool FlatObjectReader::ReadNumber(const ch
   uint64_t value = 0;
   q = flat_detail::ReadDigits<kValue>(q, end, &value);
   size_t int_digits = static_cast<size_t>(q - digits);
-  if (int_digits == 0 || int_digits > kMaxDigits) return false;
-  if (*digits == '0' && int_digits > 1) return false;  // leading zero: invalid
+  if (int_digits == 0 || int_digits > kMaxDigits) return nullptr;
+  if (*digits == '0' && int_digits > 1) return nullptr;  // leading zero: invalid
   bool decimal = false;
   size_t frac_digits = 0;
   if (q < end && *q == '.') {
@@ -603,16 +609,13 @@ inline __attribute__((always_inline)) bool FlatObjectReader::ReadNumber(const ch
     const char* frac = q;
     q = flat_detail::ReadDigits<kValue>(q, end, &value);
     frac_digits = static_cast<size_t>(q - frac);
-    if (frac_digits == 0 || int_digits + frac_digits > kMaxDigits) return false;
+    if (frac_digits == 0 || int_digits + frac_digits > kMaxDigits) return nullptr;
   }
-  if (q < end && (*q == 'e' || *q == 'E')) return false;
+  if (q < end && (*q == 'e' || *q == 'E')) return nullptr;
   // "-0" is the full parser's call (no leading zeros: 0 is the only integer
   // that starts with '0').
-  if (!decimal && negative && *digits == '0') return false;
-  if constexpr (!kValue) {
-    p = q;
-    return true;
-  }
+  if (!decimal && negative && *digits == '0') return nullptr;
+  if constexpr (!kValue) return q;
   out->text = std::string_view(start, static_cast<size_t>(q - start));
   out->negative = negative;
   out->digits = value;
@@ -623,8 +626,83 @@ inline __attribute__((always_inline)) bool FlatObjectReader::ReadNumber(const ch
     out->kind = FlatValue::kInteger;
     out->integer = negative ? -static_cast<int64_t>(value) : static_cast<int64_t>(value);
   }
-  p = q;
+  return q;
+}
+
+template <bool kValue>
+inline __attribute__((always_inline)) bool FlatObjectReader::ReadNumber(const char*& p,
+                                                                        const char* end,
+                                                                        FlatValue* out) {
+#if defined(__SSE2__)
+  // Nearly every number is unsigned and ends (with the byte after it) within
+  // 16 bytes: one load classifies all its bytes, and the digit counts come
+  // from bit masks instead of a scan per run of digits. Anything else (a
+  // sign, a number that may go on past the 16 bytes or that this path cannot
+  // decide in a few tests) is ReadLongNumber's.
+  if (*p == '-' || end - p < 16) return (p = ReadLongNumber<kValue>(p, end, out)) != nullptr;
+  const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  // Bytes >= 0x80 are negative, so the signed compares exclude them too.
+  const auto digit = static_cast<uint32_t>(_mm_movemask_epi8(_mm_and_si128(
+      _mm_cmpgt_epi8(x, _mm_set1_epi8('0' - 1)), _mm_cmplt_epi8(x, _mm_set1_epi8('9' + 1)))));
+  const auto dot = static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('.'))));
+  // The masks have 16 bits: the complements' upper bits stop the counts at 16.
+  const auto int_digits = static_cast<uint32_t>(__builtin_ctz(~digit));
+  const bool decimal = (dot >> int_digits) & 1;
+  uint32_t next = int_digits;  // the byte after the number
+  uint32_t frac_digits = 0;
+  if (decimal) {
+    frac_digits = static_cast<uint32_t>(__builtin_ctz(~(digit >> (int_digits + 1))));
+    next += 1 + frac_digits;
+  }
+  // With at most 15 digits here, the kMaxDigits test cannot fail.
+  if (next >= 16) return (p = ReadLongNumber<kValue>(p, end, out)) != nullptr;
+  if (int_digits == 0 || (decimal && frac_digits == 0)) return false;
+  if (*p == '0' && int_digits > 1) return false;  // leading zero: invalid
+  if ((p[next] | 0x20) == 'e') return false;      // exponent ('e' or 'E')
+  if constexpr (kValue) {
+    // Digits to values: a word's first n digits moved to its end behind '0's.
+    static constexpr uint64_t kZeros[] = {0x3030303030303030ULL,
+                                          0x30303030303030ULL,
+                                          0x303030303030ULL,
+                                          0x3030303030ULL,
+                                          0x30303030ULL,
+                                          0x303030ULL,
+                                          0x3030ULL,
+                                          0x30ULL,
+                                          0};
+    auto first_digits = [](uint64_t w, uint32_t n) {  // 1 <= n <= 8
+      return flat_detail::EightDigits((w << (64 - 8 * n)) | kZeros[n]);
+    };
+    uint64_t lo = static_cast<uint64_t>(_mm_cvtsi128_si64(x));
+    uint64_t hi = static_cast<uint64_t>(_mm_cvtsi128_si64(_mm_unpackhi_epi64(x, x)));
+    if (decimal) {
+      // Integral parts of 8 digits or more (rare in decimals): the long path.
+      if (int_digits >= 8) return (p = ReadLongNumber<kValue>(p, end, out)) != nullptr;
+      // The point dropped: the fraction's digits move down one byte.
+      const uint64_t int_part = (uint64_t{1} << (8 * int_digits)) - 1;
+      lo = (lo & int_part) | (((lo >> 8) | (hi << 56)) & ~int_part);
+      hi >>= 8;
+    }
+    const uint32_t n = int_digits + frac_digits;  // 1 to 15
+    const uint64_t value = n <= 8 ? first_digits(lo, n)
+                                  : flat_detail::EightDigits(lo) * flat_detail::kPow10[n - 8] +
+                                        first_digits(hi, n - 8);
+    out->text = std::string_view(p, next);
+    out->negative = false;
+    out->digits = value;
+    out->fraction_digits = static_cast<uint8_t>(frac_digits);
+    if (decimal) {
+      out->kind = FlatValue::kDecimal;
+    } else {
+      out->kind = FlatValue::kInteger;
+      out->integer = static_cast<int64_t>(value);
+    }
+  }
+  p += next;
   return true;
+#else
+  return (p = ReadLongNumber<kValue>(p, end, out)) != nullptr;
+#endif
 }
 
 inline __attribute__((always_inline)) bool FlatObjectReader::MatchPredictedKey(

@@ -538,6 +538,157 @@ TEST(FlatObjectReader, KeyIdsAreNotSharedBetweenTypes) {
   }
 }
 
+// A number's full description, as the reader reports it.
+struct NumberField {
+  bool read = false;  // the document was accepted
+  FlatValue::Kind kind = FlatValue::kNull;
+  std::string text;
+  bool negative = false;
+  uint8_t fraction_digits = 0;
+  int64_t integer = 0;
+  uint64_t digits = 0;
+  bool operator==(const NumberField&) const = default;
+};
+
+// Reads `doc` from a heap copy of exactly its size (so that ASan sees any
+// read past it) and returns the field "a"; with `skip`, "a" is a skipped key
+// and only acceptance is reported.
+NumberField ReadNumberField(FlatObjectReader& reader, const std::string& doc, bool skip) {
+  auto copy = std::make_unique<char[]>(doc.size());
+  std::memcpy(copy.get(), doc.data(), doc.size());
+  const std::string_view text(copy.get(), doc.size());
+  NumberField f;
+  auto on_field = [&](uint32_t, std::string_view key, const FlatValue& v) {
+    if (key == "a") {
+      f.kind = v.kind;
+      f.text = std::string(v.text);
+      if (v.kind == FlatValue::kInteger || v.kind == FlatValue::kDecimal) {
+        f.negative = v.negative;
+        f.fraction_digits = v.fraction_digits;
+        f.digits = v.digits;
+        if (v.kind == FlatValue::kInteger) f.integer = v.integer;
+      }
+    }
+    return true;
+  };
+  f.read = skip ? reader.ReadWithIds<TestKeyIds>(text, on_field)
+                : reader.Read(text, [&](std::string_view key, const FlatValue& v) {
+                    return on_field(0, key, v);
+                  });
+  return f;
+}
+
+// What the reader must give for the number `s` (followed by a separator):
+// JSON's grammar without exponents, at most kMaxDigits digits, not "-0".
+NumberField ExpectedNumber(const std::string& s) {
+  NumberField f;
+  size_t i = 0;
+  const bool negative = !s.empty() && s[0] == '-';
+  if (negative) ++i;
+  const size_t int_start = i;
+  while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+  const size_t int_digits = i - int_start;
+  if (int_digits == 0 || (s[int_start] == '0' && int_digits > 1)) return f;
+  size_t frac_digits = 0;
+  const bool decimal = i < s.size() && s[i] == '.';
+  if (decimal) {
+    const size_t frac_start = ++i;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+    frac_digits = i - frac_start;
+    if (frac_digits == 0) return f;
+  }
+  if (i != s.size() || int_digits + frac_digits > FlatObjectReader::kMaxDigits) return f;
+  if (negative && !decimal && s == "-0") return f;
+  f.read = true;
+  f.kind = decimal ? FlatValue::kDecimal : FlatValue::kInteger;
+  f.text = s;
+  f.negative = negative;
+  f.fraction_digits = static_cast<uint8_t>(frac_digits);
+  for (char c : s) {
+    if (c >= '0' && c <= '9') f.digits = f.digits * 10 + static_cast<uint64_t>(c - '0');
+  }
+  if (!decimal)
+    f.integer = negative ? -static_cast<int64_t>(f.digits) : static_cast<int64_t>(f.digits);
+  return f;
+}
+
+// Numbers are read from one 16-byte load when they end within it and 16
+// bytes are left in the document, else digit by digit: every number gives
+// the same in both, and what JSON's grammar says, wherever it ends: at the
+// document's end, 15/16/17 bytes from the start of the load, before another
+// field, with signs, leading zeros, points, exponents and stray bytes.
+TEST(FlatObjectReader, NumbersAtAndAwayFromTheEnd) {
+  std::vector<std::string> numbers;
+  const std::string alphabet = "-0159.eE+x";
+  // Every string of up to 4 such bytes...
+  std::vector<std::string> level = {""};
+  for (int len = 1; len <= 4; ++len) {
+    std::vector<std::string> next;
+    for (const std::string& s : level) {
+      for (char c : alphabet) next.push_back(s + c);
+    }
+    numbers.insert(numbers.end(), next.begin(), next.end());
+    level = std::move(next);
+  }
+  // ...and longer ones, mostly digits, around the 8- and 16-byte bounds.
+  uint64_t seed = 12345;
+  auto random = [&](uint64_t n) {
+    seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (seed >> 33) % n;
+  };
+  for (int k = 0; k < 6000; ++k) {
+    const size_t len = 5 + random(16);
+    std::string s;
+    if (random(4) == 0) s += '-';
+    while (s.size() < len) {
+      const uint64_t r = random(40);
+      s += r < 30 ? static_cast<char>('0' + random(10)) : r < 36 ? '.' : "eE-+x0"[r - 36];
+    }
+    numbers.push_back(s);
+    // A well-formed one of the same length, with and without a point.
+    std::string d = s;
+    for (char& c : d) c = static_cast<char>('1' + random(9));
+    numbers.push_back(d);
+    if (len > 2) numbers.push_back(d.substr(0, len / 2) + "." + d.substr(len / 2 + 1));
+    if (len > 2) numbers.push_back("0." + d.substr(2));
+  }
+  for (const char* n : {"9007199254740993", "123456789012345678", "1234567890123456789",
+                        "12345678.5", "1234567.25", "99999999", "0.000000000000001",
+                        "1541031293816", "1530770334967.0", "454.00207", "-0.0", "-12"}) {
+    numbers.push_back(n);
+  }
+
+  FlatObjectReader warm;
+  for (const std::string& n : numbers) {
+    const NumberField want = ExpectedNumber(n);
+    // The number last; then followed by a field; then padded by spaces to end
+    // 14-18 bytes from its start (the load's bounds).
+    std::vector<std::string> docs = {"{\"a\":" + n + "}",
+                                     "{\"a\":" + n + ",\"b\":\"0123456789abcdefghij\"}",
+                                     "{\"a\":" + n + ",\"b\":1}"};
+    for (size_t pad = 0; pad < 5; ++pad) {
+      if (n.size() + pad <= 18) {
+        docs.push_back("{\"a\":" + n + std::string(18 - n.size() - pad, ' ') + "}");
+      }
+    }
+    for (const std::string& doc : docs) {
+      for (bool skip : {false, true}) {
+        FlatObjectReader fresh;
+        for (FlatObjectReader* r : {&fresh, &warm}) {
+          NumberField got = ReadNumberField(*r, skip ? "{\"skipa\":" + doc.substr(5) : doc, skip);
+          if (skip) {
+            EXPECT_EQ(got.read, want.read) << doc << " (skipped)";
+          } else if (want.read) {
+            EXPECT_EQ(got, want) << doc;
+          } else {
+            EXPECT_FALSE(got.read) << doc;
+          }
+        }
+      }
+    }
+  }
+}
+
 TEST(FlatValue, ExactDouble) {
   FlatObjectReader reader;
   std::vector<double> values;
