@@ -596,13 +596,34 @@ class LogAppender {
         next_song_ = page && *page == kNextSongPage;
         return true;
       }
+      // The numbers' usual shapes first, inline; FastId and FastDouble decide
+      // the rest.
       case kLogLength: {
+        double d;
+        if (v.kind == FlatValue::kDecimal && v.ExactDouble(&d)) {
+          batch_->length.AppendValue(d);
+          return true;
+        }
         std::optional<double> x;
         if (!FastDouble(v, &x)) return false;
         batch_->length.Append(x);
         return true;
       }
       case kLogUserId: {
+        // Usually a short decimal string ("39"): FastId's first case, inline.
+        if (v.kind == FlatValue::kString && !v.text.empty() &&
+            v.text.size() <= json::FlatObjectReader::kMaxDigits) {
+          uint64_t x = 0;
+          size_t i = 0;
+          for (; i < v.text.size() && static_cast<unsigned>(v.text[i] - '0') <= 9; ++i) {
+            x = x * 10 + static_cast<uint64_t>(v.text[i] - '0');
+          }
+          if (i == v.text.size()) {
+            user_id_ = true;
+            batch_->user_id.AppendValue(static_cast<int64_t>(x));
+            return true;
+          }
+        }
         std::optional<int64_t> x;
         if (!FastId(v, &x)) return false;
         user_id_ = x.has_value();
@@ -673,7 +694,12 @@ class LogAppender {
     AppendText(column, text, ascii, memo_);
     return true;
   }
-  static bool Id(const FlatValue& v, NullableColumn<int64_t>* column) {
+  static inline __attribute__((always_inline)) bool Id(const FlatValue& v,
+                                                       NullableColumn<int64_t>* column) {
+    if (v.kind == FlatValue::kInteger) {
+      column->AppendValue(v.integer);
+      return true;
+    }
     std::optional<int64_t> x;
     if (!FastId(v, &x)) return false;
     column->Append(x);
