@@ -564,9 +564,10 @@ class LogAppender {
 
   // Starts a record (at row batch->size()).
   void Begin() {
-    seen_ = 0;
+    seen_ = nulls_ = 0;
     next_song_ = false;
-    user_id_ = false;
+    length_ = 0;
+    user_id_ = session_id_ = item_in_session_ = 0;
   }
 
   // FlatObjectReader's on_field: the field's value checked as the full path
@@ -596,17 +597,15 @@ class LogAppender {
         next_song_ = page && *page == kNextSongPage;
         return true;
       }
-      // The numbers' usual shapes first, inline; FastId and FastDouble decide
-      // the rest.
+      // The numbers are kept until the row ends (End appends them with the
+      // row's other fixed columns); their usual shapes are tested inline,
+      // FastId and FastDouble decide the rest.
       case kLogLength: {
-        double d;
-        if (v.kind == FlatValue::kDecimal && v.ExactDouble(&d)) {
-          batch_->length.AppendValue(d);
-          return true;
-        }
+        if (v.kind == FlatValue::kDecimal && v.ExactDouble(&length_)) return true;
         std::optional<double> x;
         if (!FastDouble(v, &x)) return false;
-        batch_->length.Append(x);
+        length_ = x.value_or(0);
+        if (!x) nulls_ |= bit;
         return true;
       }
       case kLogUserId: {
@@ -619,21 +618,16 @@ class LogAppender {
             x = x * 10 + static_cast<uint64_t>(v.text[i] - '0');
           }
           if (i == v.text.size()) {
-            user_id_ = true;
-            batch_->user_id.AppendValue(static_cast<int64_t>(x));
+            user_id_ = static_cast<int64_t>(x);
             return true;
           }
         }
-        std::optional<int64_t> x;
-        if (!FastId(v, &x)) return false;
-        user_id_ = x.has_value();
-        batch_->user_id.Append(x);
-        return true;
+        return Id(v, bit, &user_id_);
       }
       case kLogSessionId:
-        return Id(v, &batch_->session_id);
+        return Id(v, bit, &session_id_);
       case kLogItemInSession:
-        return Id(v, &batch_->item_in_session);
+        return Id(v, bit, &item_in_session_);
       // One call site per column: each has its own branch history (gender is
       // always 1 byte, user agents ~130) and its value's copy is inlined.
       case LogText(LogRow::kArtist):
@@ -659,19 +653,35 @@ class LogAppender {
 
   // Ends the record: nulls for the fields it did not have, then the row's
   // own columns. False for a reject (the full path says why).
-  bool End(uint32_t object_index, uint64_t ordinal) {
-    if (!(seen_ & (1u << kLogTs)) || (next_song_ && !user_id_)) return false;
-    if (seen_ != kAllFields) AppendMissing();
+  // flatten: the vectors' push_back inline (called from the reader's loop,
+  // they were not).
+  __attribute__((flatten)) bool End(uint32_t object_index, uint64_t ordinal) {
+    const uint32_t present = seen_ & ~nulls_;
+    if (!(seen_ & (1u << kLogTs)) || (next_song_ && !(present & (1u << kLogUserId)))) return false;
+    if ((seen_ | kNumberFields) != kAllFields) AppendMissing();
     batch_->object.push_back(object_index);
     batch_->position.push_back(static_cast<uint32_t>(ordinal));
     batch_->ts.push_back(ts_);
     batch_->next_song.push_back(next_song_ ? 1 : 0);
+    // A missing or null number is stored as Append(std::nullopt) stores it.
+    auto number = [&](uint32_t id, auto* column, auto value) {
+      const bool valid = (present >> id) & 1;
+      column->values.push_back(valid ? value : 0);
+      column->valid.push_back(valid ? 1 : 0);
+    };
+    number(kLogLength, &batch_->length, length_);
+    number(kLogUserId, &batch_->user_id, user_id_);
+    number(kLogSessionId, &batch_->session_id, session_id_);
+    number(kLogItemInSession, &batch_->item_in_session, item_in_session_);
     return true;
   }
 
  private:
   static constexpr uint32_t kAllFields =
       ((1u << (kLogText + static_cast<uint32_t>(LogRow::kTextFields))) - 1) & ~(1u << kLogOther);
+  // Appended by End whether present or not.
+  static constexpr uint32_t kNumberFields =
+      (1u << kLogLength) | (1u << kLogUserId) | (1u << kLogSessionId) | (1u << kLogItemInSession);
 
   inline __attribute__((always_inline)) bool Text(const FlatValue& v, StringColumn* column) {
     if (v.kind == FlatValue::kString) {
@@ -694,15 +704,16 @@ class LogAppender {
     AppendText(column, text, ascii, memo_);
     return true;
   }
-  static inline __attribute__((always_inline)) bool Id(const FlatValue& v,
-                                                       NullableColumn<int64_t>* column) {
+  // An id field into *out; a null one sets its `bit` in nulls_.
+  inline __attribute__((always_inline)) bool Id(const FlatValue& v, uint32_t bit, int64_t* out) {
     if (v.kind == FlatValue::kInteger) {
-      column->AppendValue(v.integer);
+      *out = v.integer;
       return true;
     }
     std::optional<int64_t> x;
     if (!FastId(v, &x)) return false;
-    column->Append(x);
+    *out = x.value_or(0);
+    if (!x) nulls_ |= bit;
     return true;
   }
   __attribute__((noinline)) void AppendMissing() {
@@ -710,10 +721,6 @@ class LogAppender {
     auto null_if_missing = [&](uint32_t id, auto* column) {
       if (missing & (1u << id)) column->Append(std::nullopt);
     };
-    null_if_missing(kLogLength, &batch_->length);
-    null_if_missing(kLogUserId, &batch_->user_id);
-    null_if_missing(kLogSessionId, &batch_->session_id);
-    null_if_missing(kLogItemInSession, &batch_->item_in_session);
     null_if_missing(LogText(LogRow::kArtist), &batch_->artist);
     null_if_missing(LogText(LogRow::kSong), &batch_->song);
     null_if_missing(LogText(LogRow::kFirstName), &batch_->first_name);
@@ -722,15 +729,19 @@ class LogAppender {
     null_if_missing(LogText(LogRow::kLevel), &batch_->level);
     null_if_missing(LogText(LogRow::kLocation), &batch_->location);
     null_if_missing(LogText(LogRow::kUserAgent), &batch_->user_agent);
-    // ts: a record without one is a reject; page has no column of its own.
+    // ts: a record without one is a reject; page has no column of its own;
+    // the numbers: End.
   }
 
   LogBatch* const batch_;
   json::RepairMemo* const memo_;
-  uint32_t seen_ = 0;  // bit per LogField reported in this record
-  int64_t ts_ = 0;     // when seen_ has kLogTs
+  uint32_t seen_ = 0;   // bit per LogField reported in this record
+  uint32_t nulls_ = 0;  // bit per number reported as null
+  int64_t ts_ = 0;      // when seen_ has kLogTs
   bool next_song_ = false;
-  bool user_id_ = false;  // a non-null userId
+  // The numbers, each when seen_ has its bit and nulls_ has not.
+  double length_ = 0;
+  int64_t user_id_ = 0, session_id_ = 0, item_in_session_ = 0;
 };
 
 }  // namespace

@@ -364,6 +364,15 @@ TEST(RecordParserEquivalence, OddShapes) {
       "{\"ts\":1,\"ts\":\"x\"}",
       "{\"ts\":\"x\",\"ts\":1}",
       "{\"page\":\"NextSong\",\"userId\":\"1\",\"userId\":\"\",\"ts\":1}",
+      // A null number, then the same key again (the fast path keeps numbers
+      // until the row ends).
+      "{\"page\":\"NextSong\",\"userId\":\"\",\"userId\":\"1\",\"ts\":1}",
+      "{\"userId\":null,\"userId\":2,\"ts\":1}",
+      "{\"sessionId\":null,\"sessionId\":3,\"ts\":1}",
+      "{\"itemInSession\":null,\"itemInSession\":4,\"ts\":1}",
+      "{\"length\":null,\"length\":5.5,\"ts\":1}",
+      "{\"length\":\" \",\"sessionId\":\"\",\"itemInSession\":\" 7 \",\"ts\":1}",
+      "{\"length\":6.5,\"length\":null,\"ts\":1}",
       "{\"page\":\"NextSong\",\"page\":\"Home\",\"ts\":1}",
       "{\"t\\u0073\":1}",
       "{\"ts\\\"\":1,\"ts\":2}",
