@@ -155,8 +155,9 @@ class FlatObjectReader {
   const char* UnescapeString(const char* p, const char* end, FlatValue* out);
   // true, false or null at p (a 't', 'f' or 'n').
   static bool ReadLiteral(const char*& p, const char* end, FlatValue* out);
-  // kValue false: only checks the number (same numbers accepted) and sets
-  // nothing in `out`.
+  // The number at p (a '-' or a digit), up to a byte that cannot continue
+  // it: the caller checks that a separator follows. kValue false: only
+  // checks the number (same numbers accepted) and sets nothing in `out`.
   template <bool kValue = true>
   bool ReadNumber(const char*& p, const char* end, FlatValue* out);
   // ReadNumber for numbers that do not end within 16 bytes of p, or end
@@ -656,9 +657,10 @@ inline __attribute__((always_inline)) bool FlatObjectReader::ReadNumber(const ch
   }
   // With at most 15 digits here, the kMaxDigits test cannot fail.
   if (next >= 16) return (p = ReadLongNumber<kValue>(p, end, out)) != nullptr;
-  if (int_digits == 0 || (decimal && frac_digits == 0)) return false;
-  if (*p == '0' && int_digits > 1) return false;  // leading zero: invalid
-  if ((p[next] | 0x20) == 'e') return false;      // exponent ('e' or 'E')
+  // *p is a digit (see the declaration), so int_digits >= 1. An exponent
+  // needs no test: the caller finds no separator at its 'e' or 'E' and
+  // leaves the document (as after "1x").
+  if ((decimal && frac_digits == 0) || (*p == '0' && int_digits > 1)) return false;
   if constexpr (kValue) {
     // Digits to values: a word's first n digits moved to its end behind '0's.
     static constexpr uint64_t kZeros[] = {0x3030303030303030ULL,
