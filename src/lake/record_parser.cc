@@ -142,7 +142,8 @@ uint64_t ForEachDocument(std::string_view input, std::string_view object_path,
   size_t pos = 0;
   uint64_t line = 1, ordinal = 0;
   while (true) {
-    while (pos < n && IsSpace(p[pos])) {
+    // One compare for the usual '{' (IsSpace's four are for the blanks).
+    while (pos < n && static_cast<uint8_t>(p[pos]) <= ' ' && IsSpace(p[pos])) {
       if (p[pos] == '\n') ++line;
       ++pos;
     }
@@ -153,6 +154,10 @@ uint64_t ForEachDocument(std::string_view input, std::string_view object_path,
         ++stats->records;
         ++ordinal;
         pos = line_end;
+        if (pos < n && p[pos] == '\n') {  // the usual line end, counted here
+          ++line;
+          ++pos;
+        }
         continue;
       }
       const void* nl = std::memchr(p + pos, '\n', n - pos);
@@ -862,8 +867,10 @@ void RecordParser::ParseLogs(std::string_view object_path, std::string_view text
                                             &length)) {
       // Only blanks may follow the object on its line.
       e = pos + length;
-      while (e < text.size() && text[e] != '\n' && IsSpace(text[e])) ++e;
-      if (e < text.size() && text[e] != '\n') e = kNot;
+      if (e < text.size() && text[e] != '\n') {
+        while (e < text.size() && text[e] != '\n' && IsSpace(text[e])) ++e;
+        if (e < text.size() && text[e] != '\n') e = kNot;
+      }
     }
     // Rejects and lines the reader left: the full path (undoing the appends).
     if (e == kNot || !appender.End(object_index, ordinal)) {
