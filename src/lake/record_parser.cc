@@ -664,20 +664,26 @@ class LogAppender {
     const uint32_t present = seen_ & ~nulls_;
     if (!(seen_ & (1u << kLogTs)) || (next_song_ && !(present & (1u << kLogUserId)))) return false;
     if ((seen_ | kNumberFields) != kAllFields) AppendMissing();
-    batch_->object.push_back(object_index);
-    batch_->position.push_back(static_cast<uint32_t>(ordinal));
-    batch_->ts.push_back(ts_);
-    batch_->next_song.push_back(next_song_ ? 1 : 0);
+    // Members into locals first: the byte stores below may alias them.
+    LogBatch* const batch = batch_;
+    const int64_t ts = ts_, user_id = user_id_, session_id = session_id_,
+                  item_in_session = item_in_session_;
+    const double length = length_;
+    const bool next_song = next_song_;
+    batch->object.push_back(object_index);
+    batch->position.push_back(static_cast<uint32_t>(ordinal));
+    batch->ts.push_back(ts);
+    batch->next_song.push_back(next_song ? 1 : 0);
     // A missing or null number is stored as Append(std::nullopt) stores it.
     auto number = [&](uint32_t id, auto* column, auto value) {
       const bool valid = (present >> id) & 1;
       column->values.push_back(valid ? value : 0);
       column->valid.push_back(valid ? 1 : 0);
     };
-    number(kLogLength, &batch_->length, length_);
-    number(kLogUserId, &batch_->user_id, user_id_);
-    number(kLogSessionId, &batch_->session_id, session_id_);
-    number(kLogItemInSession, &batch_->item_in_session, item_in_session_);
+    number(kLogLength, &batch->length, length);
+    number(kLogUserId, &batch->user_id, user_id);
+    number(kLogSessionId, &batch->session_id, session_id);
+    number(kLogItemInSession, &batch->item_in_session, item_in_session);
     return true;
   }
 
