@@ -408,8 +408,29 @@ inline __attribute__((always_inline)) bool FlatObjectReader::ReadString(const ch
                                                                         const char* end,
                                                                         FlatValue* out) {
   out->kind = FlatValue::kString;
-  const char* q = flat_detail::FindSpecial(p, end);
-  if (q < end && *q == '"') {  // the common case: nothing to unescape, point into the input
+  const char* q = p;
+#if defined(__SSE2__)
+  // FindSpecial's 16-byte loop, here so that a special byte it finds needs no
+  // test against `end`.
+  while (end - q >= 16) {
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q));
+    const int m = _mm_movemask_epi8(flat_detail::SpecialBytes16(x));
+    if (m) {
+      q += __builtin_ctz(static_cast<unsigned>(m));
+      if (*q != '"') break;
+      // The common case: nothing to unescape, point into the input.
+      out->text = std::string_view(p, static_cast<size_t>(q - p));
+      out->ascii = true;
+      p = q + 1;
+      return true;
+    }
+    q += 16;
+  }
+  if (end - q < 16) q = flat_detail::FindSpecial(q, end);
+#else
+  q = flat_detail::FindSpecial(q, end);
+#endif
+  if (q < end && *q == '"') {
     out->text = std::string_view(p, static_cast<size_t>(q - p));
     out->ascii = true;
     p = q + 1;

@@ -689,6 +689,52 @@ TEST(FlatObjectReader, NumbersAtAndAwayFromTheEnd) {
   }
 }
 
+// Strings are scanned 16 bytes at a time while 16 are left, then byte by
+// byte: a closing quote, an escape, a control character or a non-ASCII byte
+// at every position of strings of 0-40 bytes, at the document's end or
+// followed by another field, give the same text (or the same refusal).
+TEST(FlatObjectReader, StringEndsAtEveryPosition) {
+  struct Special {
+    std::string raw;   // in the document
+    std::string text;  // unescaped; "" with ok false: refused
+    bool ok;
+  };
+  const std::vector<Special> specials = {{"", "", true},
+                                         {"\\n", "\n", true},
+                                         {"\\\"", "\"", true},
+                                         {"\\u00e9", "\xC3\xA9", true},
+                                         {"\xC3\xA9", "\xC3\xA9", true},
+                                         {"\x01", "", false},
+                                         {"\\q", "", false}};
+  FlatObjectReader warm;
+  for (size_t len = 0; len <= 40; ++len) {
+    for (size_t at = 0; at <= len; ++at) {
+      for (const Special& sp : specials) {
+        const std::string raw = std::string(at, 'a') + sp.raw + std::string(len - at, 'b');
+        const std::string want = std::string(at, 'a') + sp.text + std::string(len - at, 'b');
+        for (const std::string& doc :
+             {"{\"s\":\"" + raw + "\"}", "{\"s\":\"" + raw + "\",\"t\":\"0123456789abcdef01\"}"}) {
+          auto copy = std::make_unique<char[]>(doc.size());
+          std::memcpy(copy.get(), doc.data(), doc.size());
+          FlatObjectReader fresh;
+          for (FlatObjectReader* r : {&fresh, &warm}) {
+            std::string got;
+            const bool ok = r->Read(std::string_view(copy.get(), doc.size()),
+                                    [&](std::string_view key, const FlatValue& v) {
+                                      if (key == "s") got = std::string(v.text);
+                                      return true;
+                                    });
+            ASSERT_EQ(ok, sp.ok) << doc;
+            if (ok) {
+              EXPECT_EQ(got, want) << doc;
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
 TEST(FlatValue, ExactDouble) {
   FlatObjectReader reader;
   std::vector<double> values;
