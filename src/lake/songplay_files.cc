@@ -412,8 +412,7 @@ void SongplayFiles::Add(ChunkRows rows, std::vector<FileJob>* jobs) {
   for (auto& segment : rows.segments) {
     Key key{segment->year, segment->month};
     Partition& p = partitions_[key];
-    p.start_us.insert(p.start_us.end(), segment->distinct_begin(),
-                      segment->distinct_begin() + segment->distinct_size());
+    AddTimes(segment->distinct_begin(), segment->distinct_size(), &p);
     const size_t n = segment->size();
     songplays_ += n;
     p.pieces.push_back(Piece{std::move(segment), 0, n});
@@ -459,30 +458,73 @@ void SongplayFiles::Cut(const Key& key, Partition* p, size_t rows, std::vector<F
   jobs->push_back(std::move(job));
 }
 
+void SongplayFiles::AddTimes(const int64_t* start_us, size_t n, Partition* p) const {
+  std::vector<std::vector<int64_t>>& times = p->times;
+  if (p->times_sorted && !times.empty() && n > 0) {
+    const int64_t last = times.back().back();
+    if (start_us[0] < last) {
+      p->times_sorted = false;
+    } else if (start_us[0] == last) {  // a time shared with the chunk before
+      ++start_us;
+      --n;
+    }
+  }
+  while (n > 0) {
+    if (times.empty() || times.back().size() >= max_rows_per_file_) {
+      times.emplace_back();
+      // Room for a whole file (a hint, bounded): the vector is then never
+      // copied into a bigger one. Pages not written to are never touched.
+      times.back().reserve(std::min(max_rows_per_file_, kMaxRowsPerFile));
+    }
+    std::vector<int64_t>& v = times.back();
+    const size_t take = std::min(n, max_rows_per_file_ - v.size());
+    v.insert(v.end(), start_us, start_us + take);
+    start_us += take;
+    n -= take;
+  }
+}
+
 void SongplayFiles::Finish(std::vector<FileJob>* jobs) {
   for (auto& [key, p] : partitions_) {
     if (p.rows > 0) Cut(key, &p, p.rows, jobs);
   }
   for (auto& [key, p] : partitions_) {
-    // Chunks are mostly in time order, so the runs usually concatenate sorted.
-    auto starts = std::make_shared<std::vector<int64_t>>(std::move(p.start_us));
-    if (!std::is_sorted(starts->begin(), starts->end())) std::sort(starts->begin(), starts->end());
-    starts->erase(std::unique(starts->begin(), starts->end()), starts->end());
-    starts->shrink_to_fit();
-    time_rows_ += starts->size();
+    std::vector<std::vector<int64_t>> files = std::move(p.times);
+    if (!p.times_sorted) {
+      // Chunks out of time order: all the times, sorted, unique, cut again.
+      std::vector<int64_t> all;
+      size_t total = 0;
+      for (const auto& v : files) total += v.size();
+      all.reserve(total);
+      for (auto& v : files) {
+        all.insert(all.end(), v.begin(), v.end());
+        std::vector<int64_t>().swap(v);
+      }
+      std::sort(all.begin(), all.end());
+      all.erase(std::unique(all.begin(), all.end()), all.end());
+      files.clear();
+      for (size_t begin = 0; begin < all.size(); begin += max_rows_per_file_) {
+        const size_t end = std::min(all.size(), begin + max_rows_per_file_);
+        files.emplace_back(all.begin() + begin, all.begin() + end);
+      }
+    }
     const std::string partition = YearMonthPath(key.first, key.second);
-    for (size_t begin = 0; begin < starts->size(); begin += max_rows_per_file_) {
-      size_t end = std::min(starts->size(), begin + max_rows_per_file_);
+    for (std::vector<int64_t>& file : files) {
+      if (file.empty()) continue;
+      time_rows_ += file.size();
       FileJob job;
       job.table = "time";
       job.partition = partition;
       job.schema = &TimeSchema();
-      job.rows = end - begin;
-      job.build_columns = [starts, begin, end] {
+      job.rows = file.size();
+      // The file's start times become its first column as they are (jobs
+      // build their columns once).
+      auto starts = std::make_shared<std::vector<int64_t>>(std::move(file));
+      job.build_columns = [starts] {
         std::vector<parquet::ColumnVector> c;
         for (const auto& col : TimeSchema().columns) c.emplace_back(col.type);
-        const size_t rows = end - begin;
-        c[0].i64.assign(starts->begin() + begin, starts->begin() + end);
+        c[0].i64 = std::move(*starts);
+        const size_t rows = c[0].i64.size();
         for (int k = 1; k <= 4; ++k) c[k].i32.resize(rows);
         TimeRows time_rows;
         for (size_t i = 0; i < rows; ++i) {

@@ -75,11 +75,21 @@ class SongplayFiles {
   struct Partition {
     std::vector<Piece> pieces;
     size_t rows = 0;
-    std::vector<int64_t> start_us;  // distinct per chunk; sorted and made unique in Finish
+    // The distinct start times, for the time table. While each chunk's come
+    // after the ones before (logs are in time order), they are kept sorted and
+    // unique, already cut into the time files' rows (max_rows_per_file each),
+    // so that Finish hands them over without sorting or copying them; growing
+    // one vector instead copied it into fresh memory at every doubling. Once
+    // a chunk's times go back (times_sorted false), they are only collected,
+    // and sorted and made unique in Finish.
+    std::vector<std::vector<int64_t>> times;
+    bool times_sorted = true;
   };
   class IdSet;
   using Key = std::pair<int32_t, int32_t>;  // (year, month)
 
+  // Appends a segment's distinct start times (n, ascending) to p->times.
+  void AddTimes(const int64_t* start_us, size_t n, Partition* p) const;
   // Takes the first `rows` buffered rows of `p` into a file job.
   void Cut(const Key& key, Partition* p, size_t rows, std::vector<FileJob>* jobs);
 

@@ -149,6 +149,47 @@ TEST(SongplayFiles, RowsWithEqualStartTimesAreOrderedById) {
   }
 }
 
+TEST(SongplayFiles, TimeFilesHoldTheDistinctStartTimesInOrder) {
+  // Times ascending across chunks, a chunk starting with the last time of the
+  // one before (a time to keep once), files cut at 4 rows; then the same
+  // events with one chunk out of time order, and with a chunk whose times
+  // all are already there.
+  auto time_files = [](const std::vector<LogBatch>& chunks) {
+    SongplayFiles files(4, 1000);
+    std::vector<std::vector<int64_t>> out;
+    for (const Written& w : RunChunks(chunks, 4, 1000, &files)) {
+      if (w.table != "time") continue;
+      EXPECT_EQ(w.partition, "year=2018/month=11");
+      out.push_back(w.columns[0].i64);
+      EXPECT_EQ(w.columns[1].i32.size(), out.back().size());
+    }
+    size_t rows = 0;
+    for (const auto& f : out) rows += f.size();
+    EXPECT_EQ(files.time_rows(), rows);
+    return out;
+  };
+  const std::vector<std::vector<int>> times = {{1, 2, 2, 3}, {3, 4, 5}, {5, 5}, {6, 7, 8, 9, 10}};
+  std::vector<LogBatch> chunks(times.size());
+  int item = 0;
+  for (size_t k = 0; k < times.size(); ++k) {
+    for (int t : times[k]) AddEvent(&chunks[k], kNov2018 + t, 1, 1, item++, "free");
+  }
+  auto us = [](std::vector<int> ms) {
+    std::vector<int64_t> v;
+    for (int m : ms) v.push_back((kNov2018 + m) * 1000);
+    return v;
+  };
+  const std::vector<std::vector<int64_t>> expected = {us({1, 2, 3, 4}), us({5, 6, 7, 8}),
+                                                      us({9, 10})};
+  EXPECT_EQ(time_files(chunks), expected);
+  std::swap(chunks[1], chunks[3]);  // {1, 2, 2, 3}, {6..10}, {5, 5}, {3, 4, 5}
+  EXPECT_EQ(time_files(chunks), expected);
+  chunks.resize(2);
+  std::swap(chunks[0], chunks[1]);  // {6..10}, {1, 2, 2, 3}
+  EXPECT_EQ(time_files(chunks),
+            (std::vector<std::vector<int64_t>>{us({1, 2, 3, 6}), us({7, 8, 9, 10})}));
+}
+
 TEST(SongplayFiles, TooManyBufferedRowsWriteTheBiggestPartitionEarly) {
   std::vector<LogBatch> chunks(1);
   for (int i = 0; i < 3; ++i) AddEvent(&chunks[0], kNov2018 + i, 1, 1, i, "free");

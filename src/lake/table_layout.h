@@ -42,7 +42,8 @@ inline constexpr const char* kTableNames[] = {"songs", "artists", "users", "time
 inline constexpr size_t kMaxRowsPerFile = 1u << 19;
 
 // One output file: its table, partition directory ("" when unpartitioned),
-// schema, and how to build its columns.
+// schema, and how to build its columns. build_columns is called once: it may
+// hand over rows it holds instead of copying them.
 struct FileJob {
   std::string table;
   std::string partition;
