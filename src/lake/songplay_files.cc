@@ -27,10 +27,19 @@ constexpr size_t kMinUserTextToCompact = 1u << 20;
 
 // MakeTimeRow for ascending start times: the calendar fields of a day are
 // computed once per day (a month's partition has ~100,000 distinct start
-// times and 30 days).
+// times and 30 days), and a start time in the same hour as the one before
+// takes that one's row (the divisions into milliseconds, days and hours
+// were most of the time table's columns).
 class TimeRows {
  public:
-  TimeRow Make(int64_t us) {
+  // MakeTimeRow(us) but for its start_time_us, which is left stale.
+  const TimeRow& Of(int64_t us) {
+    if (us < hour_begin_us_ || us >= hour_end_us_) NewHour(us);
+    return row_;
+  }
+
+ private:
+  void NewHour(int64_t us) {
     // Floor to milliseconds and days, as MakeTimeRow and ToCivilTime do.
     const int64_t ms =
         us >= 0 ? us / kMicrosPerMilli : -((-us + kMicrosPerMilli - 1) / kMicrosPerMilli);
@@ -40,15 +49,20 @@ class TimeRows {
       valid_ = true;
       row_ = MakeTimeRow(us);
     }
-    TimeRow t = row_;
-    t.start_time_us = us;
-    t.hour = static_cast<int32_t>((ms - day * kMillisPerDay) / kMillisPerHour);
-    return t;
+    const int64_t hour = (ms - day * kMillisPerDay) / kMillisPerHour;
+    row_.hour = static_cast<int32_t>(hour);
+    // The microseconds whose millisecond is in this hour; none when they do
+    // not fit in 64 bits.
+    const int64_t begin_ms = day * kMillisPerDay + hour * kMillisPerHour;
+    if (__builtin_mul_overflow(begin_ms, kMicrosPerMilli, &hour_begin_us_) ||
+        __builtin_add_overflow(hour_begin_us_, kMillisPerHour * kMicrosPerMilli, &hour_end_us_)) {
+      hour_begin_us_ = hour_end_us_ = 0;
+    }
   }
 
- private:
   bool valid_ = false;
   int64_t day_ = 0;
+  int64_t hour_begin_us_ = 0, hour_end_us_ = 0;  // empty: no hour yet
   TimeRow row_;
 };
 
@@ -584,13 +598,18 @@ void SongplayFiles::Finish(std::vector<FileJob>* jobs) {
         c[0].i64 = std::move(*starts);
         const size_t rows = c[0].i64.size();
         for (int k = 1; k <= 4; ++k) c[k].i32.resize(rows);
+        const int64_t* const start = c[0].i64.data();
+        int32_t* const hour = c[1].i32.data();
+        int32_t* const day = c[2].i32.data();
+        int32_t* const week = c[3].i32.data();
+        int32_t* const weekday = c[4].i32.data();
         TimeRows time_rows;
         for (size_t i = 0; i < rows; ++i) {
-          const TimeRow t = time_rows.Make(c[0].i64[i]);
-          c[1].i32[i] = t.hour;
-          c[2].i32[i] = t.day;
-          c[3].i32[i] = t.week;
-          c[4].i32[i] = t.weekday;
+          const TimeRow& t = time_rows.Of(start[i]);
+          hour[i] = t.hour;
+          day[i] = t.day;
+          week[i] = t.week;
+          weekday[i] = t.weekday;
         }
         return c;
       };

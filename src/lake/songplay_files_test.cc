@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <initializer_list>
 #include <set>
 
 #include "lake/calendar.h"
@@ -188,6 +190,39 @@ TEST(SongplayFiles, TimeFilesHoldTheDistinctStartTimesInOrder) {
   std::swap(chunks[0], chunks[1]);  // {6..10}, {1, 2, 2, 3}
   EXPECT_EQ(time_files(chunks),
             (std::vector<std::vector<int64_t>>{us({1, 2, 3, 6}), us({7, 8, 9, 10})}));
+}
+
+TEST(SongplayFiles, TimeRowsAcrossHoursDaysAndYearsAreMakeTimeRows) {
+  // Times around hour, day, month and year ends, before and after 1970, a few
+  // apart and far apart: every time row is MakeTimeRow's.
+  constexpr int64_t kHour = 3'600'000, kDay = 24 * kHour;
+  std::vector<int64_t> ms;
+  for (int64_t base : {int64_t{0}, kNov2018, kDec2018, kNov2018 + 13 * kHour, -kDay, -400 * kDay,
+                       int64_t{1546300800000}}) {  // 2019-01-01
+    for (int64_t d :
+         std::initializer_list<int64_t>{-kHour - 1, -kHour, -2 * 60'000, -1, 0, 1, 59'999,
+                                        kHour - 1, kHour, kHour + 1, kDay - 1, kDay}) {
+      ms.push_back(base + d);
+    }
+  }
+  std::sort(ms.begin(), ms.end());
+  ms.erase(std::unique(ms.begin(), ms.end()), ms.end());
+  std::vector<LogBatch> chunks(1);
+  for (size_t i = 0; i < ms.size(); ++i) AddEvent(&chunks[0], ms[i], 1, 1, i, "free");
+  SongplayFiles files(5, 1000);
+  size_t rows = 0;
+  for (const Written& w : RunChunks(chunks, 5, 1000, &files)) {
+    if (w.table != "time") continue;
+    for (size_t i = 0; i < w.columns[0].i64.size(); ++i) {
+      const TimeRow t = MakeTimeRow(w.columns[0].i64[i]);
+      EXPECT_EQ(w.columns[1].i32[i], t.hour) << t.start_time_us;
+      EXPECT_EQ(w.columns[2].i32[i], t.day) << t.start_time_us;
+      EXPECT_EQ(w.columns[3].i32[i], t.week) << t.start_time_us;
+      EXPECT_EQ(w.columns[4].i32[i], t.weekday) << t.start_time_us;
+      ++rows;
+    }
+  }
+  EXPECT_EQ(rows, ms.size());
 }
 
 TEST(SongplayFiles, TooManyBufferedRowsWriteTheBiggestPartitionEarly) {
