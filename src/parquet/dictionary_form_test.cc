@@ -89,6 +89,13 @@ TEST(DictionaryForm, WritesTheSameBytesAsThePlainForm) {
       {5000, 5000, 12, 0},    // all distinct: no dictionary (first look)
       {70000, 20000, 80, 3},  // too big a dictionary: falls back to PLAIN/DELTA
       {300, 10, 10, 1},       // only nulls
+      // At the writer's decision points: the first look at 2,048 values
+      // (here the end of the chunk), the probe at 16,384 and at the end.
+      {2048, 2048, 12, 0},
+      {2049, 2049, 12, 0},
+      {16384, 3000, 30, 0},
+      {16385, 9000, 6, 0},
+      {40000, 1200, 3, 0},
   };
   uint32_t seed = 1;
   for (const Case& k : cases) {
@@ -107,6 +114,21 @@ TEST(DictionaryForm, WritesTheSameBytesAsThePlainForm) {
       }
     }
   }
+}
+
+TEST(DictionaryForm, DecidesAsThePlainFormWhenTheProbeAndTheEndDisagree) {
+  // 100 values repeating over the probe's 16,384 rows (the dictionary pays
+  // there), then 120,000 new ones: at the end of the chunk the dictionary
+  // pays only because the writer counts the probe's PLAIN size twice (at the
+  // probe and at the end). The dictionary form decides at the same points
+  // with the same sums (a chunk it gives up is decided again in plain form).
+  Rows r = MakeRows(0, 120100, 12, 0, 11);
+  for (size_t i = 0; i < 16384; ++i) r.pick.push_back(static_cast<int64_t>(i % 100));
+  for (size_t i = 100; i < r.values.size(); ++i) r.pick.push_back(static_cast<int64_t>(i));
+  WriterOptions o;
+  o.dictionary_page_size_limit = 8 << 20;
+  EXPECT_EQ(Write(Plain(r), o, Repetition::kRequired),
+            Write(Coded(r, 0), o, Repetition::kRequired));
 }
 
 TEST(DictionaryForm, ReadsBackAsTheRows) {
@@ -153,6 +175,20 @@ TEST(DictionaryForm, BadCodesAndDictionariesAreRejected) {
   StringSink sink_bad;
   FileWriter w_bad(schema, WriterOptions{}, &sink_bad);
   EXPECT_FALSE(w_bad.WriteBatch({nulls}).ok());
+
+  // An empty dictionary: only rows that are all null pass.
+  auto empty = std::make_shared<ColumnVector>(PhysicalType::kByteArray);
+  ColumnVector none(PhysicalType::kByteArray);
+  none.dictionary = empty;
+  none.AppendNull();
+  none.AppendNull();
+  StringSink sink_none;
+  FileWriter w_none(schema, WriterOptions{}, &sink_none);
+  EXPECT_TRUE(w_none.WriteBatch({none}).ok());
+  none.AppendCode(0);
+  StringSink sink_none_bad;
+  FileWriter w_none_bad(schema, WriterOptions{}, &sink_none_bad);
+  EXPECT_FALSE(w_none_bad.WriteBatch({none}).ok());
 
   auto with_null = std::make_shared<ColumnVector>(PhysicalType::kByteArray);
   with_null->AppendNull();
