@@ -21,6 +21,13 @@ EventKey KeyOf(const LogBatch& b, size_t r) {
                   b.session_id.valid[r] != 0, b.item_in_session.valid[r] != 0};
 }
 
+// KeyOf(b, r) < KeyOf(b, q), the keys built only when the times tie (rare:
+// a user's events have times of their own).
+inline bool EventBefore(const LogBatch& b, size_t r, size_t q) {
+  if (b.ts[r] != b.ts[q]) return b.ts[r] < b.ts[q];
+  return KeyOf(b, r) < KeyOf(b, q);
+}
+
 using parquet::Load32;
 using parquet::Load64;
 
@@ -68,10 +75,12 @@ __attribute__((always_inline)) inline bool SameText(std::string_view a, std::str
 // insertion order. Reused by a worker chunk after chunk.
 class LatestRows {
  public:
+  // 16 bytes: a user's latest event is compared by its row in the batch,
+  // whose key is built only when needed (keeping it here was a 40-byte
+  // store per event).
   struct Slot {
     int64_t user = 0;
     uint32_t row = 0;  // the latest event's
-    EventKey order;    // of `row`
   };
 
   // Forgets the previous chunk's users.
@@ -81,8 +90,8 @@ class LatestRows {
     slots_.clear();
   }
 
-  // The slot of `user`; *inserted tells whether the user is new (its row and
-  // order are then to be set by the caller).
+  // The slot of `user`; *inserted tells whether the user is new (its row is
+  // then to be set by the caller).
   Slot* Find(int64_t user, bool* inserted) {
     // At most half full: the table grows with the users, not with the rows,
     // so that it stays small enough for the caches.
@@ -249,13 +258,9 @@ ChunkRows DeriveChunkRows(const LogBatch& b, const SongMatcher& matcher) {
       if (!b.user_id.valid[r]) continue;
       // users: the latest event of each user in the chunk (rows in input
       // order, so a later row wins a full tie).
-      const EventKey key = KeyOf(b, r);
       bool inserted;
       LatestRows::Slot* slot = latest_row.Find(b.user_id.values[r], &inserted);
-      if (inserted || !(key < slot->order)) {
-        slot->row = static_cast<uint32_t>(r);
-        slot->order = key;
-      }
+      if (inserted || !EventBefore(b, r, slot->row)) slot->row = static_cast<uint32_t>(r);
       if (!b.next_song[r]) continue;
       play_rows[plays] = static_cast<uint32_t>(r);
       play_user[plays] = static_cast<uint32_t>(slot - latest_row.slots().data());
@@ -450,7 +455,7 @@ ChunkRows DeriveChunkRows(const LogBatch& b, const SongMatcher& matcher) {
     const size_t r = slot.row;
     UserCandidate& u = out.users[k];
     u.user_id = slot.user;
-    u.order = slot.order;
+    u.order = KeyOf(b, r);
     u.text = out.user_text.size();
     for (int f = 0; f < kUserFields; ++f) {
       const StringColumn& c = *text_of[f];

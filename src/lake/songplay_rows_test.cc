@@ -18,7 +18,7 @@ constexpr int64_t kDec2018 = 1543622400000;  // 2018-12-01T00:00:00Z
 struct Event {
   int64_t ts = kNov2018;
   std::optional<int64_t> user = 1;
-  int64_t session = 1, item = 0;
+  std::optional<int64_t> session = 1, item = 0;
   bool next_song = true;
   std::optional<std::string> level = "free", location = "Here", agent = "Agent";
   std::string song = "Song", artist = "Artist";
@@ -234,6 +234,60 @@ TEST(DeriveChunkRows, UsersAscendWhateverTheirIds) {
     std::sort(expected.begin(), expected.end());
     expected.erase(std::unique(expected.begin(), expected.end()), expected.end());
     EXPECT_EQ(got, expected);
+  }
+}
+
+TEST(DeriveChunkRows, AUsersLatestEventIsTheGreatestKeyTheLaterOnATie) {
+  // One user's events with equal times, sessions and items, nulls among them
+  // (a null sorts first), in several orders: the user's row is the event
+  // with the greatest (ts, sessionId, itemInSession), the later in input
+  // order on a full tie, as a plain walk with EventKey finds it.
+  std::vector<SongRow> songs;
+  SongMatcher matcher(songs);
+  struct Key {
+    int64_t ts;
+    std::optional<int64_t> session, item;
+  };
+  const std::vector<Key> keys = {
+      {5, 1, 1},
+      {5, 1, 2},
+      {5, std::nullopt, 9},
+      {5, 2, std::nullopt},
+      {5, 2, 0},
+      {4, 9, 9},
+      {5, 2, 0},
+      {5, 2, std::nullopt},
+      {3, 1, 1},
+      {5, 1, 9},
+      {5, 2, 0},
+      {5, std::nullopt, std::nullopt},
+  };
+  for (int order = 0; order < 6; ++order) {
+    std::vector<size_t> perm(keys.size());
+    for (size_t i = 0; i < perm.size(); ++i) perm[i] = (i * (2 * order + 1) + order) % perm.size();
+    LogBatch b;
+    EventKey best;
+    std::string best_level;
+    for (size_t k = 0; k < perm.size(); ++k) {
+      const Key& key = keys[perm[k]];
+      const std::string level = "event " + std::to_string(k);
+      Add(&b, Event{.ts = kNov2018 + key.ts,
+                    .session = key.session,
+                    .item = key.item,
+                    .next_song = k % 2 == 0,
+                    .level = level});
+      const EventKey e{kNov2018 + key.ts, key.session.value_or(0), key.item.value_or(0),
+                       key.session.has_value(), key.item.has_value()};
+      if (k == 0 || !(e < best)) {
+        best = e;
+        best_level = level;
+      }
+    }
+    ChunkRows rows = DeriveChunkRows(b, matcher);
+    ASSERT_EQ(rows.users.size(), 1u);
+    const UserCandidate& u = rows.users[0];
+    EXPECT_EQ(UserText(rows.user_text, u, kLevel), best_level) << order;
+    EXPECT_FALSE(u.order < best || best < u.order) << order;
   }
 }
 
