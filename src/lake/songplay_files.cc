@@ -165,20 +165,32 @@ std::vector<Run> OrderedRuns(const std::vector<Span>& spans, size_t rows) {
 // Rows [row, row + n) of `out` (`rows` rows, in dictionary form): the codes
 // `in` of `pool`, as codes of `file_text`. remap: pool code -> file code
 // (kNull: not in file_text yet).
+// RemapCodes' rare rows: a null, or a code new in the file. Out of line, so
+// that the loop over the usual rows keeps its pointers in registers.
+[[gnu::noinline]] void RemapRareCode(uint32_t code, const TextPool& pool, uint32_t* remap,
+                                     TextPool* file_text, parquet::ColumnVector* out, size_t row,
+                                     size_t rows) {
+  if (code == TextPool::kNull) {
+    if (out->validity.empty()) out->validity.assign(rows, 1);
+    out->validity[row] = 0;
+    out->codes[row] = 0;
+    return;
+  }
+  // Its hash is the chunk pool's, not computed again.
+  out->codes[row] = remap[code] = file_text->Intern(pool.Get(code), pool.HashOf(code));
+}
+
 void RemapCodes(const uint32_t* in, size_t n, const TextPool& pool, uint32_t* remap,
                 TextPool* file_text, parquet::ColumnVector* out, size_t row, size_t rows) {
   uint32_t* codes = out->codes.data() + row;
   for (size_t j = 0; j < n; ++j) {
     const uint32_t code = in[j];
-    if (code == TextPool::kNull) {
-      if (out->validity.empty()) out->validity.assign(rows, 1);
-      out->validity[row + j] = 0;
-      codes[j] = 0;
-      continue;
+    const uint32_t file_code = code != TextPool::kNull ? remap[code] : TextPool::kNull;
+    if (__builtin_expect(file_code != TextPool::kNull, 1)) {
+      codes[j] = file_code;
+    } else {
+      RemapRareCode(code, pool, remap, file_text, out, row + j, rows);
     }
-    uint32_t file_code = remap[code];
-    if (file_code == TextPool::kNull) file_code = remap[code] = file_text->Intern(pool.Get(code));
-    codes[j] = file_code;
   }
 }
 
@@ -236,16 +248,37 @@ std::vector<parquet::ColumnVector> BuildSongplayColumns(const std::vector<Span>&
     RemapCodes(s.level.data() + b, n, *s.text, remap.data(), &file_text, &c[3], i, rows);
     RemapCodes(s.location.data() + b, n, *s.text, remap.data(), &file_text, &c[7], i, rows);
     RemapCodes(s.user_agent.data() + b, n, *s.text, remap.data(), &file_text, &c[8], i, rows);
-    // song_id and artist_id: plain strings (most rows match no song: null).
-    for (size_t j = 0; j < n; ++j) {
-      const SongRow* song = s.song[b + j];
-      auto put_string = [&](int k, Text v) {
-        if (v) c[k].bytes.append(*v);
-        c[k].offsets[i + j + 1] = static_cast<uint32_t>(c[k].bytes.size());
-        c[k].validity[i + j] = v.has_value();
-      };
-      put_string(4, song ? Text(song->song_id) : std::nullopt);
-      put_string(5, song ? song->artist_id : std::nullopt);
+    // song_id and artist_id: plain strings (most rows match no song: null),
+    // the ends of their bytes kept in locals (a store of a validity byte may
+    // alias anything, and made every row reload the strings' sizes).
+    {
+      const SongRow* const* song = s.song.data() + b;
+      std::string& song_bytes = c[4].bytes;
+      std::string& artist_bytes = c[5].bytes;
+      uint32_t* const song_end = c[4].offsets.data() + i + 1;
+      uint32_t* const artist_end = c[5].offsets.data() + i + 1;
+      uint8_t* const song_valid = c[4].validity.data() + i;
+      uint8_t* const artist_valid = c[5].validity.data() + i;
+      uint32_t song_size = static_cast<uint32_t>(song_bytes.size());
+      uint32_t artist_size = static_cast<uint32_t>(artist_bytes.size());
+      for (size_t j = 0; j < n; ++j) {
+        const SongRow* row = song[j];
+        uint8_t has_song = 0, has_artist = 0;
+        if (row != nullptr) {
+          song_bytes.append(row->song_id);
+          song_size = static_cast<uint32_t>(song_bytes.size());
+          has_song = 1;
+          if (row->artist_id) {
+            artist_bytes.append(*row->artist_id);
+            artist_size = static_cast<uint32_t>(artist_bytes.size());
+            has_artist = 1;
+          }
+        }
+        song_end[j] = song_size;
+        artist_end[j] = artist_size;
+        song_valid[j] = has_song;
+        artist_valid[j] = has_artist;
+      }
     }
     i += n;
   }

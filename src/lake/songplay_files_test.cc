@@ -225,6 +225,52 @@ TEST(SongplayFiles, TimeRowsAcrossHoursDaysAndYearsAreMakeTimeRows) {
   EXPECT_EQ(rows, ms.size());
 }
 
+TEST(SongplayFiles, MatchedSongsFillSongAndArtistIdsInTheirRows) {
+  // Songs with and without an artist id; plays of both, of no song, in two
+  // chunks (two runs of the file).
+  std::vector<SongRow> songs(2);
+  songs[0].song_id = "SOAAA";
+  songs[0].title = "Song";
+  songs[0].artist_id = "ARXX";
+  songs[0].artist_name = "Artist";
+  songs[0].duration = 200.0;
+  songs[1].song_id = "SOBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB";
+  songs[1].title = "Other";
+  songs[1].artist_id = std::nullopt;
+  songs[1].artist_name = "Artist";
+  songs[1].duration = 200.0;
+  SongMatcher matcher(songs);
+  std::vector<LogBatch> chunks(2);
+  std::vector<std::string> titles;
+  for (int i = 0; i < 12; ++i) {
+    AddEvent(&chunks[i / 6], kNov2018 + i, 1, 1, i, "free");
+    const std::string title = i % 3 == 0 ? "Song" : i % 3 == 1 ? "Other" : "None";
+    chunks[i / 6].song.Truncate(chunks[i / 6].song.size() - 1);
+    chunks[i / 6].song.Append(title);
+    titles.push_back(title);
+  }
+  SongplayFiles files(100, 1000);
+  std::vector<FileJob> jobs;
+  for (const LogBatch& b : chunks) files.Add(DeriveChunkRows(b, matcher), &jobs);
+  files.Finish(&jobs);
+  ASSERT_EQ(jobs[0].table, "songplays");
+  const std::vector<parquet::ColumnVector> c = jobs[0].build_columns();
+  ASSERT_EQ(c[4].size(), 12u);
+  for (size_t i = 0; i < 12; ++i) {
+    if (titles[i] == "Song") {
+      EXPECT_EQ(c[4].StringAt(i), "SOAAA") << i;
+      EXPECT_EQ(c[5].StringAt(i), "ARXX") << i;
+    } else if (titles[i] == "Other") {
+      EXPECT_EQ(c[4].StringAt(i), songs[1].song_id) << i;
+      EXPECT_TRUE(c[5].IsNull(i)) << i;
+    } else {
+      EXPECT_TRUE(c[4].IsNull(i)) << i;
+      EXPECT_TRUE(c[5].IsNull(i)) << i;
+    }
+  }
+  EXPECT_EQ(files.matched(), 8u);
+}
+
 TEST(SongplayFiles, TooManyBufferedRowsWriteTheBiggestPartitionEarly) {
   std::vector<LogBatch> chunks(1);
   for (int i = 0; i < 3; ++i) AddEvent(&chunks[0], kNov2018 + i, 1, 1, i, "free");

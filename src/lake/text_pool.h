@@ -30,8 +30,9 @@ class TextPool {
 
   // The code of `s`, added if new; kNull for a null.
   uint32_t InternOrNull(std::optional<std::string_view> s) { return s ? Intern(*s) : kNull; }
-  uint32_t Intern(std::string_view s) {
-    const uint64_t h = parquet::HashBytes(s.data(), s.size());
+  uint32_t Intern(std::string_view s) { return Intern(s, Hash(s)); }
+  // Intern(s) for an `s` whose Hash() is known (a code's of another pool).
+  uint32_t Intern(std::string_view s, uint64_t h) {
     const uint32_t tag = static_cast<uint32_t>(h >> 32);
     size_t i = h & mask_;
     for (;; i = (i + 1) & mask_) {
@@ -56,6 +57,9 @@ class TextPool {
     return std::string_view(bytes_.data() + offsets_[code], offsets_[code + 1] - offsets_[code]);
   }
   size_t size() const { return offsets_.size() - 1; }
+  // The hash of a code's text (the same for the same text in every pool).
+  uint64_t HashOf(uint32_t code) const { return hashes_[code]; }
+  static uint64_t Hash(std::string_view s) { return parquet::HashBytes(s.data(), s.size()); }
 
   // Moves the values out (value i is (*bytes)[(*offsets)[i], (*offsets)[i + 1])) and empties
   // the pool.
