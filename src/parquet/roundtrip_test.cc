@@ -437,6 +437,53 @@ TEST(RoundTrip, StringEncodingFollowsTheValues) {
   }
 }
 
+TEST(RoundTrip, DictionaryStringBoundsAreByteOrderWithSharedPrefixes) {
+  // A dictionary of values sharing their first 8 bytes or not, shorter than
+  // 8 bytes, with zero and high bytes: each page's bounds and the chunk's are
+  // the least and greatest values in unsigned byte order.
+  const std::vector<std::string> dict = {"SOAAAAAAAB",
+                                         "SOAAAAAAAA",
+                                         "SOAAAAAA",
+                                         "SOAAAAA",
+                                         std::string("SOAAAAA\0", 8),
+                                         std::string("SOAAAAA\0x", 9),
+                                         "SOAAAAAA\xff",
+                                         "\xe6\x9d\xb1",
+                                         "Z",
+                                         "",
+                                         "SOAAAAAAAAZ",
+                                         "SOB",
+                                         "SO",
+                                         "ARXXXXXXXXXXXXXXXX1",
+                                         "ARXXXXXXXXXXXXXXXX0"};
+  Table t;
+  t.schema.columns.push_back(
+      {"s", PhysicalType::kByteArray, LogicalType::kString, Repetition::kRequired});
+  t.columns.emplace_back(PhysicalType::kByteArray);
+  std::mt19937 rng(5);
+  std::vector<std::string> rows;
+  for (int i = 0; i < 1000; ++i) rows.push_back(dict[rng() % dict.size()]);
+  for (const std::string& v : rows) t.columns[0].AppendString(v);
+  WriterOptions o;
+  o.max_page_rows = 37;
+  auto bytes = WriteTable(t, o);
+  auto r = OpenOrDie(*bytes);
+  const auto& md = *r->metadata().row_groups[0].columns[0].meta_data;
+  ASSERT_TRUE(std::find(md.encodings.begin(), md.encodings.end(), format::RLE_DICTIONARY) !=
+              md.encodings.end());
+  EXPECT_EQ(*md.statistics->min_value, *std::min_element(rows.begin(), rows.end()));
+  EXPECT_EQ(*md.statistics->max_value, *std::max_element(rows.begin(), rows.end()));
+  format::ColumnIndex ci;
+  ASSERT_TRUE(r->ReadColumnIndex(0, 0, &ci).ok());
+  ASSERT_EQ(ci.min_values.size(), (rows.size() + 36) / 37);
+  for (size_t p = 0; p < ci.min_values.size(); ++p) {
+    const auto begin = rows.begin() + p * 37;
+    const auto end = rows.begin() + std::min(rows.size(), (p + 1) * 37);
+    EXPECT_EQ(ci.min_values[p], *std::min_element(begin, end)) << p;
+    EXPECT_EQ(ci.max_values[p], *std::max_element(begin, end)) << p;
+  }
+}
+
 TEST(RoundTrip, LongStrings) {
   Table t;
   t.schema.columns.push_back(
