@@ -52,6 +52,24 @@ int64_t SongplayId(const EventIdentity& e, uint64_t salt) {
 
 namespace {
 
+// Mixes the low kBytes bytes of each lane's v into its h as FnvAdd does, and
+// the zero bytes above them with one multiplication. The byte count is a
+// constant, so that the loop unrolls with constant shifts (a loop over a
+// count known only at run time took ~10% more instructions an id).
+template <int kBytes, size_t kLanes>
+__attribute__((always_inline)) inline void MixLowBytes(uint64_t* h, const uint64_t* v) {
+#pragma GCC unroll 8
+  for (int b = 0; b < kBytes; ++b) {
+    for (size_t k = 0; k < kLanes; ++k) {
+      h[k] ^= (v[k] >> (8 * b)) & 0xFF;
+      h[k] *= kFnvPrime;
+    }
+  }
+  if constexpr (kBytes < 8) {
+    for (size_t k = 0; k < kLanes; ++k) h[k] *= kFnvPrimePower[8 - kBytes];
+  }
+}
+
 // Ids of events 0..n-1 whose fields are field(i) (nulls already INT64_MIN);
 // four at a time, each byte mixed in as FnvAdd does. A field's high bytes
 // that are zero in all four (most of them: user ids, sessions and items are
@@ -72,13 +90,35 @@ void IdsOf(size_t n, Ts ts, User user, Session session, Item item, int64_t* out)
         any |= v[k];
       }
       const int bytes = any == 0 ? 0 : (64 - __builtin_clzll(any) + 7) / 8;
-      for (int b = 0; b < bytes; ++b) {
-        for (size_t k = 0; k < kLanes; ++k) {
-          h[k] ^= (v[k] >> (8 * b)) & 0xFF;
-          h[k] *= kFnvPrime;
-        }
+      switch (bytes) {
+        case 0:
+          MixLowBytes<0, kLanes>(h, v);
+          break;
+        case 1:
+          MixLowBytes<1, kLanes>(h, v);
+          break;
+        case 2:
+          MixLowBytes<2, kLanes>(h, v);
+          break;
+        case 3:
+          MixLowBytes<3, kLanes>(h, v);
+          break;
+        case 4:
+          MixLowBytes<4, kLanes>(h, v);
+          break;
+        case 5:
+          MixLowBytes<5, kLanes>(h, v);
+          break;
+        case 6:
+          MixLowBytes<6, kLanes>(h, v);
+          break;
+        case 7:
+          MixLowBytes<7, kLanes>(h, v);
+          break;
+        default:
+          MixLowBytes<8, kLanes>(h, v);
+          break;
       }
-      for (size_t k = 0; k < kLanes; ++k) h[k] *= kFnvPrimePower[8 - bytes];
     };
     add(ts);
     add(user);

@@ -44,6 +44,28 @@ TEST(SongplayId, ManyAtATimeGiveTheSameIds) {
   }
 }
 
+TEST(SongplayId, ManyAtATimeGiveTheSameIdsWhenAGroupsFieldsShareTheirLength) {
+  // Groups of four whose fields all have at most k significant bytes (one
+  // of them exactly k), for every k: each group takes the k-byte path.
+  std::vector<EventIdentity> events;
+  uint64_t x = 777;
+  for (int k = 0; k <= 8; ++k) {
+    const uint64_t mask = k == 8 ? ~0ULL : (1ULL << (8 * k)) - 1;
+    auto field = [&](int lane) {
+      x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+      uint64_t v = (x ^ (x >> 29)) & mask;
+      if (lane == 0 && k > 0) v |= 1ULL << (8 * k - 1);  // exactly k bytes
+      return static_cast<int64_t>(v);
+    };
+    for (int lane = 0; lane < 4; ++lane) {
+      events.push_back(EventIdentity{field(lane), field(lane), field(lane), field(lane)});
+    }
+  }
+  std::vector<int64_t> ids(events.size(), -1);
+  SongplayIds(events.data(), events.size(), ids.data());
+  for (size_t i = 0; i < events.size(); ++i) EXPECT_EQ(ids[i], SongplayId(events[i])) << i;
+}
+
 TEST(SongplayId, ManyAtATimeGiveTheSameIdsForFieldsOfAnyLength) {
   // Fields of 0 to 8 significant bytes, mixed within groups of four, as
   // identities and as columns.
