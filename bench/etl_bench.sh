@@ -13,7 +13,8 @@
 #   1g         ~1 GB of logs,  2,150,000 events, 15,000-song catalogue
 #   5g         ~5 GB of logs, 10,750,000 events, 15,000-song catalogue
 #   catalogue  200,000 one-song files (~55 MB), 20,000 events
-# Without --sparkify the script builds a Release binary in build-release/. Each lake
+# Without --sparkify the script builds the optimized binary with
+# scripts/build-release.sh (Release, profile-guided with GCC) in build-release/. Each lake
 # stays in the cache (out-ENGINE-SIZE) until the next run of that size replaces it.
 # Measurements come from /usr/bin/time (Debian package `time`); the page cache is
 # warm after generation, so these are warm-cache figures.
@@ -54,10 +55,7 @@ if [[ ! -x /usr/bin/time || ! -d tools/node_modules/@duckdb/node-api ]] || ! com
   scripts/install-deps.sh --test
 fi
 if [[ -z "$sparkify" ]]; then
-  cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release -DSPARKIFY_BUILD_TESTS=OFF \
-    -DSPARKIFY_BUILD_BENCH=OFF >/dev/null
-  cmake --build build-release --target sparkify >/dev/null
-  sparkify=build-release/sparkify
+  sparkify=$(scripts/build-release.sh)  # profile-guided where the compiler is GCC
 fi
 [[ -x "$sparkify" ]] || { echo "etl_bench: no sparkify binary at $sparkify" >&2; exit 2; }
 mkdir -p "$cache"

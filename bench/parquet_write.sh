@@ -5,6 +5,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --test >/dev/null
-cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release -DSPARKIFY_BUILD_TESTS=OFF >/dev/null
-cmake --build build-release -j"$(nproc)" --target parquet_write_bench parquet_write_snappy_bench
-build-release/bench/parquet_write_bench "$@"
+cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DSPARKIFY_BUILD_TESTS=OFF >/dev/null
+cmake --build build-bench -j"$(nproc)" --target parquet_write_bench parquet_write_snappy_bench
+build-bench/bench/parquet_write_bench "$@"
