@@ -66,6 +66,21 @@ struct FlatValue {
     *out = negative ? -d : d;
     return true;
   }
+
+  // A number's fields: `all_digits` holds every digit ("2.50" -> 250).
+  void SetNumber(std::string_view source, bool is_negative, uint64_t all_digits, uint8_t fraction,
+                 bool is_decimal) {
+    text = source;
+    negative = is_negative;
+    digits = all_digits;
+    fraction_digits = fraction;
+    if (is_decimal) {
+      kind = kDecimal;
+    } else {
+      kind = kInteger;
+      integer = is_negative ? -static_cast<int64_t>(all_digits) : static_cast<int64_t>(all_digits);
+    }
+  }
 };
 
 class FlatObjectReader {
@@ -638,16 +653,8 @@ __attribute__((noinline)) const char* FlatObjectReader::ReadLongNumber(const cha
   // that starts with '0').
   if (!decimal && negative && *digits == '0') return nullptr;
   if constexpr (!kValue) return q;
-  out->text = std::string_view(start, static_cast<size_t>(q - start));
-  out->negative = negative;
-  out->digits = value;
-  out->fraction_digits = static_cast<uint8_t>(frac_digits);
-  if (decimal) {
-    out->kind = FlatValue::kDecimal;
-  } else {
-    out->kind = FlatValue::kInteger;
-    out->integer = negative ? -static_cast<int64_t>(value) : static_cast<int64_t>(value);
-  }
+  out->SetNumber(std::string_view(start, static_cast<size_t>(q - start)), negative, value,
+                 static_cast<uint8_t>(frac_digits), decimal);
   return q;
 }
 
@@ -710,16 +717,8 @@ inline __attribute__((always_inline)) bool FlatObjectReader::ReadNumber(const ch
     const uint64_t value = n <= 8 ? first_digits(lo, n)
                                   : flat_detail::EightDigits(lo) * flat_detail::kPow10[n - 8] +
                                         first_digits(hi, n - 8);
-    out->text = std::string_view(p, next);
-    out->negative = false;
-    out->digits = value;
-    out->fraction_digits = static_cast<uint8_t>(frac_digits);
-    if (decimal) {
-      out->kind = FlatValue::kDecimal;
-    } else {
-      out->kind = FlatValue::kInteger;
-      out->integer = static_cast<int64_t>(value);
-    }
+    out->SetNumber(std::string_view(p, next), false, value, static_cast<uint8_t>(frac_digits),
+                   decimal);
   }
   p += next;
   return true;

@@ -22,6 +22,15 @@ constexpr size_t kDictionaryProbeValues = 16384;
 // the column is ids, timestamps or measurements, and a dictionary will not pay
 // (a column with fewer distinct values than ~100x this would show a repeat).
 constexpr size_t kDictionaryFirstLookValues = 2048;
+
+// The first position from `i` on where the dictionary decisions that are not
+// made per value (the first look, the probe, the chunk's end) may fire.
+constexpr size_t NextDictionaryCheck(size_t i, size_t num_values) {
+  if (i < kDictionaryFirstLookValues) return std::min(num_values, kDictionaryFirstLookValues);
+  if (i < kDictionaryProbeValues) return std::min(num_values, kDictionaryProbeValues);
+  return num_values;
+}
+
 // DELTA_BINARY_PACKED is chosen when the chunk's first values (up to the probe
 // count) encode to at most this fraction of PLAIN: a smaller gain is not
 // worth a less common encoding.
@@ -553,12 +562,7 @@ Status ColumnChunkWriter::WriteTyped(const ColumnSchema& schema, const uint8_t* 
         const size_t entries = options_.dictionary_page_size_limit / sizeof(V);
         size_t i = 0;
         while (i < num_values) {
-          size_t end = num_values;  // the next position whose checks may fire
-          if (i < kDictionaryFirstLookValues) {
-            end = std::min(end, kDictionaryFirstLookValues);
-          } else if (i < kDictionaryProbeValues) {
-            end = std::min(end, kDictionaryProbeValues);
-          }
+          const size_t end = NextDictionaryCheck(i, num_values);
           for (; i < end; ++i) {
             const uint32_t index = dict.Insert(values[i]);
             indices_[i] = index;
@@ -590,12 +594,7 @@ Status ColumnChunkWriter::WriteTyped(const ColumnSchema& schema, const uint8_t* 
         uint64_t plain_bytes_so_far = 0;  // of values [0, i)
         size_t i = 0;
         while (i < num_values) {
-          size_t end = num_values;  // the next position whose checks may fire
-          if (i < kDictionaryFirstLookValues) {
-            end = std::min(end, kDictionaryFirstLookValues);
-          } else if (i < kDictionaryProbeValues) {
-            end = std::min(end, kDictionaryProbeValues);
-          }
+          const size_t end = NextDictionaryCheck(i, num_values);
           for (; i < end; ++i) {
             uint32_t index = dict.Find(values.codes[i]);
             if (index == CodeDictionary::kEmpty) {
