@@ -240,6 +240,22 @@ inline __attribute__((always_inline)) bool FastText(const FlatValue& v,
   return false;
 }
 
+// An id string's usual form, a plain decimal ("39"): what ParseInt64Text
+// would give it, read inline. False for anything else (empty, signed, spaced,
+// too long to be sure it fits).
+inline __attribute__((always_inline)) bool PlainDigits(std::string_view text, int64_t* out) {
+  const size_t n = text.size();
+  if (n == 0 || n > json::FlatObjectReader::kMaxDigits) return false;
+  uint64_t x = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const auto d = static_cast<unsigned>(text[i] - '0');
+    if (d > 9) return false;
+    x = x * 10 + d;
+  }
+  *out = static_cast<int64_t>(x);
+  return true;
+}
+
 // An integer field that also takes a numeric string (ReadInt64(value, true, ...)).
 bool FastId(const FlatValue& v, std::optional<int64_t>* out) {
   switch (v.kind) {
@@ -250,21 +266,8 @@ bool FastId(const FlatValue& v, std::optional<int64_t>* out) {
       *out = std::nullopt;
       return true;
     case FlatValue::kString: {
-      // Usually a plain decimal ("39"): read here what ParseInt64Text would give.
-      const size_t n = v.text.size();
-      if (n > 0 && n <= json::FlatObjectReader::kMaxDigits) {
-        uint64_t x = 0;
-        size_t i = 0;
-        for (; i < n && static_cast<unsigned>(v.text[i] - '0') <= 9; ++i) {
-          x = x * 10 + static_cast<uint64_t>(v.text[i] - '0');
-        }
-        if (i == n) {
-          *out = static_cast<int64_t>(x);
-          return true;
-        }
-      }
       int64_t x;
-      if (json::ParseInt64Text(v.text, &x)) {
+      if (PlainDigits(v.text, &x) || json::ParseInt64Text(v.text, &x)) {
         *out = x;
         return true;
       }
@@ -615,18 +618,7 @@ class LogAppender {
       }
       case kLogUserId: {
         // Usually a short decimal string ("39"): FastId's first case, inline.
-        if (v.kind == FlatValue::kString && !v.text.empty() &&
-            v.text.size() <= json::FlatObjectReader::kMaxDigits) {
-          uint64_t x = 0;
-          size_t i = 0;
-          for (; i < v.text.size() && static_cast<unsigned>(v.text[i] - '0') <= 9; ++i) {
-            x = x * 10 + static_cast<uint64_t>(v.text[i] - '0');
-          }
-          if (i == v.text.size()) {
-            user_id_ = static_cast<int64_t>(x);
-            return true;
-          }
-        }
+        if (v.kind == FlatValue::kString && PlainDigits(v.text, &user_id_)) return true;
         return Id(v, bit, &user_id_);
       }
       case kLogSessionId:

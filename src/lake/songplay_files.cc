@@ -162,9 +162,6 @@ std::vector<Run> OrderedRuns(const std::vector<Span>& spans, size_t rows) {
   return runs;
 }
 
-// Rows [row, row + n) of `out` (`rows` rows, in dictionary form): the codes
-// `in` of `pool`, as codes of `file_text`. remap: pool code -> file code
-// (kNull: not in file_text yet).
 // RemapCodes' rare rows: a null, or a code new in the file. Out of line, so
 // that the loop over the usual rows keeps its pointers in registers.
 [[gnu::noinline]] void RemapRareCode(uint32_t code, const TextPool& pool, uint32_t* remap,
@@ -180,6 +177,9 @@ std::vector<Run> OrderedRuns(const std::vector<Span>& spans, size_t rows) {
   out->codes[row] = remap[code] = file_text->Intern(pool.Get(code), pool.HashOf(code));
 }
 
+// Rows [row, row + n) of `out` (`rows` rows, in dictionary form): the codes
+// `in` of `pool`, as codes of `file_text`. remap: pool code -> file code
+// (kNull: not in file_text yet).
 void RemapCodes(const uint32_t* in, size_t n, const TextPool& pool, uint32_t* remap,
                 TextPool* file_text, parquet::ColumnVector* out, size_t row, size_t rows) {
   uint32_t* codes = out->codes.data() + row;

@@ -552,6 +552,17 @@ Status ColumnChunkWriter::WriteTyped(const ColumnSchema& schema, const uint8_t* 
       indices_.resize(num_values);
       use_dict = true;
       size_t plain_bits = 0;
+      // The two decisions made once values [0, end) are in the dictionary:
+      // the first look gives up on a column whose values were all distinct,
+      // and the probe (or a shorter chunk's end) on a dictionary plus indices
+      // no smaller than PLAIN's plain_bits.
+      auto all_distinct_at_first_look = [&](size_t end) {
+        return end == kDictionaryFirstLookValues && dict.size() == end && end < num_values;
+      };
+      auto not_smaller_than_plain = [&](size_t end) {
+        const size_t idx_bits = end * std::max(1, BitWidth(dict.size() - 1));
+        return dict.plain_bytes() * 8 + idx_bits >= plain_bits;
+      };
       if constexpr (std::is_arithmetic_v<V>) {
         // The decisions of the loop below, with the checks that can only fire
         // at the first-look and probe positions taken out of the per-value
@@ -572,14 +583,13 @@ Status ColumnChunkWriter::WriteTyped(const ColumnSchema& schema, const uint8_t* 
             use_dict = false;
             break;
           }
-          if (end == kDictionaryFirstLookValues && dict.size() == end && end < num_values) {
+          if (all_distinct_at_first_look(end)) {
             use_dict = false;
             break;
           }
           if (end == kDictionaryProbeValues || end == num_values) {
             plain_bits += end * O::PlainBits(V{});
-            const size_t idx_bits = end * std::max(1, BitWidth(dict.size() - 1));
-            if (dict.plain_bytes() * 8 + idx_bits >= plain_bits) {
+            if (not_smaller_than_plain(end)) {
               use_dict = false;
               break;
             }
@@ -608,14 +618,13 @@ Status ColumnChunkWriter::WriteTyped(const ColumnSchema& schema, const uint8_t* 
             use_dict = false;
             break;
           }
-          if (end == kDictionaryFirstLookValues && dict.size() == end && end < num_values) {
+          if (all_distinct_at_first_look(end)) {
             use_dict = false;
             break;
           }
           if (end == kDictionaryProbeValues || end == num_values) {
             plain_bits += plain_bytes_so_far * 8;
-            const size_t idx_bits = end * std::max(1, BitWidth(dict.size() - 1));
-            if (dict.plain_bytes() * 8 + idx_bits >= plain_bits) {
+            if (not_smaller_than_plain(end)) {
               use_dict = false;
               break;
             }
@@ -628,7 +637,7 @@ Status ColumnChunkWriter::WriteTyped(const ColumnSchema& schema, const uint8_t* 
             use_dict = false;
             break;
           }
-          if (i + 1 == kDictionaryFirstLookValues && dict.size() == i + 1 && i + 1 < num_values) {
+          if (all_distinct_at_first_look(i + 1)) {
             use_dict = false;
             break;
           }
@@ -637,8 +646,7 @@ Status ColumnChunkWriter::WriteTyped(const ColumnSchema& schema, const uint8_t* 
             // asked at the end of chunks shorter than the probe: a small file's
             // unique ids are smaller PLAIN.)
             for (size_t k = 0; k <= i; ++k) plain_bits += O::PlainBits(values[k]);
-            size_t idx_bits = (i + 1) * std::max(1, BitWidth(dict.size() - 1));
-            if (dict.plain_bytes() * 8 + idx_bits >= plain_bits) {
+            if (not_smaller_than_plain(i + 1)) {
               use_dict = false;
               break;
             }
