@@ -71,6 +71,9 @@ Command AddEtlCommand(CLI::App& parent) {
   app->add_flag("--no-sign-request", o.open.anonymous, "Read public buckets anonymously");
   app->add_flag("--force-unlock", o.force_unlock,
                 "Break the output's writer lock left by a run that died");
+  app->add_flag("--fsync", o.sync,
+                "Make the commit durable against a machine crash (local disk: syncfs "
+                "before and after the commit point; costs the disk's write-back time)");
   app->add_flag("--incremental", o.incremental,
                 "Load only inputs not loaded by earlier runs, appending to the lake");
   app->add_option("--symlink-manifests", flags->symlink_manifests,

@@ -162,6 +162,15 @@ class FileSystem {
   // without write-behind (local disk, memory) return OK at once.
   virtual Status WaitForWrites() { return Status::OK(); }
 
+  // Makes every file and folder written, closed, renamed or linked through
+  // this FileSystem so far durable: after it returns OK they survive a crash
+  // of the machine, not only of the process. Local disk: syncfs(2) of the file
+  // system holding the root (every dirty page of that file system, this run's
+  // or not: one call instead of an fsync per file and per folder). Object
+  // stores and memory return OK at once: a PUT is durable when acknowledged.
+  // Does not wait for write-behind uploads: call WaitForWrites() first.
+  virtual Status Sync() { return Status::OK(); }
+
   // Copies file `from` to `to` (replacing `to`), which becomes visible whole
   // or not at all, as with Write(); `from` is unchanged. NotFound if `from`
   // does not exist. Files are never modified in place by this interface, so an

@@ -139,6 +139,7 @@ std::string RunReport::ToJson() const {
   out += ",\n  \"compression\": ";
   json::AppendQuoted(&out, compression);
   out += std::string(",\n  \"incremental\": ") + (incremental ? "true" : "false");
+  out += std::string(",\n  \"fsync\": ") + (fsync ? "true" : "false");
   out += ",\n  \"inputs\": {\n    \"songs\": ";
   AppendInput(&out, songs);
   out += ",\n    \"logs\": ";
@@ -532,6 +533,7 @@ Status RunPipeline(const PipelineOptions& options, RunReport* report) {
   report->started_at = UtcNow();
   report->compression = CodecName(options.codec);
   report->incremental = options.incremental;
+  report->fsync = options.sync;
   if (options.threads < 0) return Status::InvalidArgument("--threads must be at least 1");
 
   // 1. list
@@ -555,6 +557,7 @@ Status RunPipeline(const PipelineOptions& options, RunReport* report) {
   // Take the lake's lock before the work, so a busy or unwritable output fails fast.
   TransactionOptions txn_options;
   txn_options.force_unlock = options.force_unlock;
+  txn_options.sync = options.sync;
   txn_options.symlink_manifests = options.symlink_manifests;
   std::unique_ptr<Transaction> txn;
   s = Transaction::Begin(out_fs.get(), txn_options, &txn);

@@ -42,7 +42,8 @@ struct PipelineOptions {
   parquet::Codec codec = parquet::Codec::kSnappy;  // what Spark writes by default
   int64_t max_rejects = -1;   // more rejects than this fail the run; -1: no limit
   bool force_unlock = false;  // break a lock left by another run
-  bool incremental = false;   // load only new inputs (commit protocol; see docs)
+  bool sync = false;  // --fsync: the commit survives a machine crash (TransactionOptions::sync)
+  bool incremental = false;  // load only new inputs (commit protocol; see docs)
   // --symlink-manifests: Hive symlink manifests on object stores only (auto), always, never.
   SymlinkManifestPolicy symlink_manifests = SymlinkManifestPolicy::kAuto;
   bool progress = true;  // progress display on stderr for long runs
@@ -86,6 +87,7 @@ struct RunReport {
   int threads = 0;
   std::string compression;  // of the Parquet files
   bool incremental = false;
+  bool fsync = false;      // committed with PipelineOptions::sync
   std::string started_at;  // UTC, ISO 8601
   std::string summary_json;
 

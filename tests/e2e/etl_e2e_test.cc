@@ -168,6 +168,7 @@ TEST_F(SampleLake, SucceedsWithSummaryMatchingTheReferenceCounts) {
   EXPECT_EQ(int64_t(s["tables"]["songplays"]["matched"]), 1);
   EXPECT_EQ(int64_t(s["rejects"]["count"]), 0);
   EXPECT_TRUE(s["seconds"]["parse"].is_number());
+  EXPECT_FALSE(bool(s["fsync"]));  // the default: no sync (TransactionOptions::sync)
   EXPECT_TRUE(Exists(lake() + "/_rejects/rejects.jsonl"));
   EXPECT_EQ(ReadFile(lake() + "/_rejects/rejects.jsonl"), "");
 }
@@ -333,7 +334,7 @@ TEST(EtlCli, HelpVersionAndUsageErrors) {
   EXPECT_EQ(help.exit_code, 0);
   for (const char* flag :
        {"--songs", "--logs", "--out", "--config", "--threads", "--compression", "--max-rejects",
-        "--endpoint", "--no-sign-request", "--force-unlock", "--incremental"}) {
+        "--endpoint", "--no-sign-request", "--force-unlock", "--incremental", "--fsync"}) {
     EXPECT_NE(help.out.find(flag), std::string::npos) << flag;
   }
   for (auto args : {std::vector<std::string>{"--version"}, {"etl", "--version"}}) {
@@ -394,6 +395,25 @@ TEST(EtlCli, CompressionChoicesAreReadableAndRerunsReplace) {
     if (sum.empty()) sum = *d[0][0]["s"];
     EXPECT_EQ(d[0][0]["s"], sum) << codec;
   }
+}
+
+// --fsync flushes the lake to disk around the commit point (the order is
+// tested in lake_commit_test); here: the flag reaches the run, which commits
+// the same rows and records that it synced.
+TEST(EtlCli, FsyncRunCommitsAndSaysSo) {
+  TempDir tmp;
+  std::string lake = tmp / "lake";
+  auto r = RunSparkify({"etl", "--songs", SampleDir() + "/song_data", "--logs",
+                        SampleDir() + "/log_data", "--out", lake, "--fsync"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  dom::parser parser;
+  std::string summary = ReadFile(lake + "/_run_summary.json");
+  dom::element s = parser.parse(summary);
+  EXPECT_TRUE(bool(s["fsync"]));
+  EXPECT_EQ(int64_t(s["tables"]["songplays"]["rows"]), 6820);
+  auto d = Duck({"SELECT count(*) AS n FROM " + Table(lake, "songplays")});
+  ASSERT_EQ(d[0].size(), 1u);
+  EXPECT_EQ(d[0][0]["n"], "6820");
 }
 
 }  // namespace

@@ -64,6 +64,12 @@ struct TransactionOptions {
   // set, overrides it (tests use a short one).
   std::chrono::seconds lock_ttl{600};
   bool force_unlock = false;  // --force-unlock: break any existing lock (object stores)
+  // --fsync: Commit() makes the run durable against a crash of the machine,
+  // not only of the process: FileSystem::Sync() after the data files and the
+  // manifest are written and before the commit point, and again at the end.
+  // Off by default, as in Spark's and DuckDB's local writers: on a local disk
+  // it writes back the whole file system's dirty pages, twice.
+  bool sync = false;
   SymlinkManifestPolicy symlink_manifests = SymlinkManifestPolicy::kAuto;
   std::string run_id;  // empty: derived from time, pid and a random tag
   // Wall clock in ms since the epoch, for tests that age a lock; empty: the system clock.

@@ -565,6 +565,111 @@ TEST_P(TransactionTest, FailedBackgroundUploadFailsTheCommitBeforeItsPoint) {
   EXPECT_EQ(Visible(fs_.get()), Expected({SpecA(), SpecB()}));
 }
 
+// Forwards to another store and records the calls a commit's durability
+// depends on: whole-file writes (the manifest, the commit point) and Sync(),
+// which fails on demand as a disk's write-back error would.
+class SyncRecordingFileSystem : public fs::FileSystem {
+ public:
+  explicit SyncRecordingFileSystem(fs::FileSystem* base) : base_(base) {}
+  std::vector<std::string> events;  // "write <path>" or "sync"
+  bool fail_sync = false;
+
+  std::string Describe() const override { return base_->Describe(); }
+  Status List(std::string_view prefix, std::vector<fs::FileInfo>* out) override {
+    return base_->List(prefix, out);
+  }
+  Status Read(std::string_view path, std::string* contents) override {
+    return base_->Read(path, contents);
+  }
+  Status ReadRange(std::string_view path, uint64_t offset, uint64_t length,
+                   std::string* out) override {
+    return base_->ReadRange(path, offset, length, out);
+  }
+  Status Stat(std::string_view path, fs::FileInfo* info) override {
+    return base_->Stat(path, info);
+  }
+  Status Write(std::string_view path, std::string_view contents) override {
+    Record("write " + std::string(path));
+    return base_->Write(path, contents);
+  }
+  Status WriteIfAbsent(std::string_view path, std::string_view contents) override {
+    return base_->WriteIfAbsent(path, contents);
+  }
+  Status NewWritableFile(std::string_view path, std::unique_ptr<fs::WritableFile>* out) override {
+    return base_->NewWritableFile(path, out);
+  }
+  Status NewWritableFileInPlace(std::string_view path,
+                                std::unique_ptr<fs::WritableFile>* out) override {
+    return base_->NewWritableFileInPlace(path, out);
+  }
+  Status Delete(const std::vector<std::string>& paths) override { return base_->Delete(paths); }
+  Status WaitForWrites() override { return base_->WaitForWrites(); }
+  Status Copy(std::string_view from, std::string_view to) override { return base_->Copy(from, to); }
+  Status CopyMany(const std::vector<std::pair<std::string, std::string>>& copies) override {
+    return base_->CopyMany(copies);
+  }
+  Status CleanupTemporaries(std::string_view prefix, size_t* removed) override {
+    return base_->CleanupTemporaries(prefix, removed);
+  }
+  Status Sync() override {
+    Record("sync");
+    if (fail_sync) return Status::IOError("syncfs: Input/output error");
+    return base_->Sync();
+  }
+
+ private:
+  void Record(std::string event) {
+    std::lock_guard<std::mutex> lock(mu_);
+    events.push_back(std::move(event));
+  }
+  fs::FileSystem* base_;
+  std::mutex mu_;
+};
+
+TEST_P(TransactionTest, SyncedCommitFlushesBeforeItsPointAndAtTheEnd) {
+  SyncRecordingFileSystem recording(fs_.get());
+  TransactionOptions synced;
+  synced.sync = true;
+  ASSERT_TRUE(RunSpecOnce(&recording, SpecA(), synced).ok());
+  const std::vector<std::string>& e = recording.events;
+  auto at = [&](const std::string& event) {
+    return std::find(e.begin(), e.end(), event) - e.begin();
+  };
+  std::string current;
+  ASSERT_TRUE(fs_->Read(commit::kCurrentPath, &current).ok());
+  const auto manifest = at("write " + current);
+  const auto commit_point = at("write " + std::string(commit::kCurrentPath));
+  ASSERT_LT(manifest, commit_point);
+  ASSERT_LT(commit_point, static_cast<long>(e.size()));
+  EXPECT_EQ(std::count(e.begin(), e.end(), "sync"), 2);
+  // Data and manifest on disk before the commit point; the commit point and
+  // what was published after it before Commit() returns.
+  EXPECT_EQ(std::count(e.begin() + manifest, e.begin() + commit_point, "sync"), 1);
+  EXPECT_EQ(e.back(), "sync");
+  EXPECT_EQ(Visible(fs_.get()), Expected({SpecA()}));
+
+  // Not asked for: no sync at all.
+  recording.events.clear();
+  ASSERT_TRUE(RunSpecOnce(&recording, SpecB()).ok());
+  EXPECT_EQ(std::count(e.begin(), e.end(), "sync"), 0);
+  EXPECT_EQ(CommittedState(fs_.get()), "state-b");
+}
+
+TEST_P(TransactionTest, FailedSyncFailsTheCommitBeforeItsPoint) {
+  ASSERT_TRUE(RunSpecOnce(fs_.get(), SpecA()).ok());
+  SyncRecordingFileSystem failing(fs_.get());
+  failing.fail_sync = true;
+  TransactionOptions synced;
+  synced.sync = true;
+  Status s = RunSpecOnce(&failing, SpecB(), synced);
+  EXPECT_TRUE(s.IsIOError()) << s.ToString();
+  EXPECT_NE(s.message().find("not committed"), std::string::npos) << s.ToString();
+  EXPECT_EQ(CommittedState(fs_.get()), "state-a");
+  EXPECT_EQ(Visible(fs_.get()), Expected({SpecA()}));
+  ASSERT_TRUE(RunSpecOnce(fs_.get(), SpecB(), synced).ok());  // the real store's Sync()
+  EXPECT_EQ(Visible(fs_.get()), Expected({SpecA(), SpecB()}));
+}
+
 // Crashes run B after each of its mutating file-system operations in turn
 // (the fault-injecting file system fails everything after that), then checks
 // that the lake reads as A, or as B when the crash came after the commit
