@@ -103,6 +103,23 @@ if ((settle > 0)) && [[ -f "$deleted_at" ]]; then
     sleep "$wait_s"
   fi
 fi
+# The disk may still be busy after the deletion has settled: deleting a 5g
+# run's lakes made this VM's disk discard and write back for minutes, and a
+# 1g run timed in that (the share of time some task waited for I/O,
+# /proc/pressure/io, was 40%) took 2.0 s instead of 1.0-1.1 s. So each
+# engine's runs wait (up to --settle seconds) until that share over the last
+# 10 s is under 1%, and the table shows it as io% beside the load.
+io_pressure() { sed -n 's/^some avg10=\([0-9.]*\).*/\1/p' /proc/pressure/io 2>/dev/null; }
+wait_for_quiet_disk() {
+  [[ -n "$(io_pressure)" ]] || return 0  # no pressure stall information on this kernel
+  local waited=0
+  while ((waited < settle)) && awk -v p="$(io_pressure)" 'BEGIN {exit !(p >= 1)}'; do
+    ((waited == 0)) && echo "etl_bench: the disk is busy (I/O pressure $(io_pressure)%);" \
+      "waiting for it to settle" >&2
+    sleep 5
+    waited=$((waited + 5))
+  done
+}
 mkdir -p "$trash"
 delete_trash() {
   rm -rf "$tmp"
@@ -144,7 +161,7 @@ run_engine() {  # run_engine ENGINE DATA_DIR OUT_DIR -> "wall cpu rss_kb" on std
 IFS=, read -r -a size_list <<< "$sizes"
 IFS=, read -r -a engine_list <<< "$engines"
 summary=()
-printf '%-10s %-9s %9s %11s %8s %8s %8s %9s %11s %6s\n' size engine input_MB events wall_s cpu_s rss_MB MB/s events/s load
+printf '%-10s %-9s %9s %11s %8s %8s %8s %9s %11s %6s %5s\n' size engine input_MB events wall_s cpu_s rss_MB MB/s events/s load io%
 for size in "${size_list[@]}"; do
   generate_args "$size" >/dev/null
   dataset "$size"
@@ -160,7 +177,9 @@ for size in "${size_list[@]}"; do
   declare -A wall_of=()
   for engine in "${engine_list[@]}"; do
     : > "$tmp/runs"
+    wait_for_quiet_disk
     load=$(cut -d' ' -f1 /proc/loadavg)  # 1-minute load average before the runs: others share the cores
+    io=$(io_pressure)
     for ((r = 0; r < runs; r++)); do
       run_engine "$engine" "$data" "$cache/out-$engine-$size" >> "$tmp/runs"
     done
@@ -169,8 +188,8 @@ for size in "${size_list[@]}"; do
     rss=$(cut -d' ' -f3 "$tmp/runs" | median)
     wall_of[$engine]=$wall
     awk -v s="$size" -v e="$engine" -v b="$bytes" -v n="$events" -v w="$wall" -v c="$cpu" \
-        -v m="$rss" -v l="$load" 'BEGIN {printf "%-10s %-9s %9.1f %11d %8.2f %8.2f %8.0f %9.1f %11.0f %6s\n",
-                            s, e, b/1e6, n, w, c, m/1024, b/1e6/w, n/w, l}'
+        -v m="$rss" -v l="$load" -v io="${io:--}" 'BEGIN {printf "%-10s %-9s %9.1f %11d %8.2f %8.2f %8.0f %9.1f %11.0f %6s %5s\n",
+                            s, e, b/1e6, n, w, c, m/1024, b/1e6/w, n/w, l, io}'
     counts=$(node bench/etl_count.mjs "$cache/out-$engine-$size" 2>/dev/null || echo '{}')
     summary+=("$size $engine rows $counts")
   done
