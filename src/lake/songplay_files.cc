@@ -1,10 +1,7 @@
 #include "lake/songplay_files.h"
 
-#include <sys/mman.h>
-
 #include <algorithm>
 #include <iterator>
-#include <new>
 #include <numeric>
 #include <string>
 
@@ -291,133 +288,6 @@ std::vector<parquet::ColumnVector> BuildSongplayColumns(const std::vector<Span>&
 }
 
 }  // namespace
-
-// Slots that start zeroed, in memory straight from the kernel, whose pages
-// read as zero until written: a new id table (32 MB for 1 GB of logs) is not
-// cleared first, nor its pages touched twice. Tables of 2 MiB and more are
-// aligned to 2 MiB and asked for in huge pages, so that filling one takes a
-// page fault per 2 MiB instead of one per 4 KiB (a few microseconds each on
-// the VMs measured on), and the inserts' random probes miss the TLB less.
-class ZeroedSlots {
- public:
-  ZeroedSlots() = default;
-  explicit ZeroedSlots(size_t n) : size_(n) {
-    const size_t bytes = n * sizeof(uint64_t);
-    const bool huge = bytes >= kHugePage;
-    mapped_bytes_ = bytes + (huge ? kHugePage : 0);
-    void* p =
-        mmap(nullptr, mapped_bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (p == MAP_FAILED) throw std::bad_alloc();
-    mapped_ = p;
-    uintptr_t begin = reinterpret_cast<uintptr_t>(p);
-    if (huge) {
-      begin = (begin + kHugePage - 1) & ~(kHugePage - 1);
-#ifdef MADV_HUGEPAGE
-      // A hint: without transparent huge pages the table has small ones.
-      madvise(reinterpret_cast<void*>(begin), bytes, MADV_HUGEPAGE);
-#endif
-    }
-    data_ = reinterpret_cast<uint64_t*>(begin);
-  }
-  ~ZeroedSlots() {
-    if (mapped_ != nullptr) munmap(mapped_, mapped_bytes_);
-  }
-  ZeroedSlots(const ZeroedSlots&) = delete;
-  ZeroedSlots& operator=(const ZeroedSlots&) = delete;
-  void swap(ZeroedSlots& o) noexcept {
-    std::swap(mapped_, o.mapped_);
-    std::swap(mapped_bytes_, o.mapped_bytes_);
-    std::swap(data_, o.data_);
-    std::swap(size_, o.size_);
-  }
-
-  uint64_t* data() const { return data_; }
-  size_t size() const { return size_; }
-
- private:
-  static constexpr size_t kHugePage = size_t{2} << 20;
-  void* mapped_ = nullptr;
-  size_t mapped_bytes_ = 0;
-  uint64_t* data_ = nullptr;
-  size_t size_ = 0;
-};
-
-// The ids taken so far: open addressing on the id's own bits (ids are hashes
-// already), 8 bytes a slot, at most half full: nearly every insert is of a new
-// id, and linear probing for a missing key reads ~8 slots at 3/4 full, ~2.5 at
-// 1/2. 0 marks an empty slot, so the id 0 is kept aside. An id's home slot is
-// its top bits, so the slots are in ascending order of id (but for runs that
-// wrap around the end), and growing walks both tables in order instead of
-// scattering every id at random.
-class SongplayFiles::IdSet {
- public:
-  IdSet() : slots_(size_t{1} << kInitialBits), shift_(kIdBits - kInitialBits) {}
-
-  // Inserts `id`; false when it was already there.
-  bool Insert(int64_t id) {
-    if (id == 0) {
-      bool was = has_zero_;
-      has_zero_ = true;
-      return !was;
-    }
-    if ((size_ + 1) * 2 > slots_.size()) Grow();
-    if (!Place(slots_, shift_, static_cast<uint64_t>(id))) return false;
-    ++size_;
-    return true;
-  }
-
-  // Makes room for `n` ids in all without growing again.
-  void Reserve(size_t n) {
-    size_t slots = slots_.size();
-    int shift = shift_;
-    while ((n + 1) * 2 > slots && shift > 0) {
-      slots *= 2;
-      --shift;
-    }
-    if (slots != slots_.size()) Rehash(slots, shift);
-  }
-
-  // Hints that `id` is inserted soon (no effect on the contents).
-  void Prefetch(int64_t id) const {
-    __builtin_prefetch(slots_.data() + Home(static_cast<uint64_t>(id), shift_), 1);
-  }
-
- private:
-  static bool Place(const ZeroedSlots& slots, int shift, uint64_t id) {
-    uint64_t* const data = slots.data();
-    const size_t mask = slots.size() - 1;
-    for (size_t i = Home(id, shift);; i = (i + 1) & mask) {
-      uint64_t& s = data[i];
-      if (s == id) return false;
-      if (s == 0) {
-        s = id;
-        return true;
-      }
-    }
-  }
-  // Ids are non-negative: 63 bits, all of them hash bits.
-  static constexpr int kIdBits = 63;
-  static constexpr int kInitialBits = 16;
-  static size_t Home(uint64_t id, int shift) { return static_cast<size_t>(id >> shift); }
-  // Out of line, and so is Rehash: kept out of the inlined inserts.
-  [[gnu::noinline]] void Grow() { Rehash(slots_.size() * 2, shift_ - 1); }
-  [[gnu::noinline]] void Rehash(size_t slots, int shift) {
-    ZeroedSlots bigger(slots);
-    shift_ = shift;
-    if (size_ > 0) {  // an empty table's pages were never touched: leave them so
-      for (size_t i = 0; i < slots_.size(); ++i) {
-        const uint64_t id = slots_.data()[i];
-        if (id != 0) Place(bigger, shift_, id);
-      }
-    }
-    slots_.swap(bigger);
-  }
-
-  ZeroedSlots slots_;
-  int shift_;  // id >> shift_ is the home slot
-  size_t size_ = 0;
-  bool has_zero_ = false;
-};
 
 SongplayFiles::SongplayFiles(size_t max_rows_per_file, size_t max_buffered_rows)
     : max_rows_per_file_(std::max<size_t>(1, max_rows_per_file)),

@@ -31,6 +31,7 @@
 #include <utility>
 #include <vector>
 
+#include "lake/id_set.h"
 #include "lake/songplay_rows.h"
 #include "lake/table_layout.h"
 
@@ -85,7 +86,6 @@ class SongplayFiles {
     std::vector<std::vector<int64_t>> times;
     bool times_sorted = true;
   };
-  class IdSet;
   using Key = std::pair<int32_t, int32_t>;  // (year, month)
 
   // Appends a segment's distinct start times (n, ascending) to p->times.
