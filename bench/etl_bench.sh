@@ -134,9 +134,23 @@ delete_trash() {
 }
 trap delete_trash EXIT
 
+# Every run starts from the same state, prepared untimed:
+#  - the earlier runs' lakes written back (sync): a catalogue lake is 306,000
+#    new folders and files, and a run that started while the one before was
+#    being flushed took 10.3 s instead of 6.8 s;
+#  - the inputs in the page cache: without this the first engine paid the disk
+#    for whatever the kernel had evicted (a 5g run read most of its 5 GB from
+#    the virtual disk: 16.3 s instead of ~4 s, and DuckDB then ran on the cache
+#    that run had filled). The development VM pages out what has been idle
+#    for a minute (docs/performance.md, session 10), and a sync can take that
+#    long, so they are read again after it, before every run.
+warm_inputs() { find "$1/song_data" "$1/log_data" -type f -name '*.json' -exec cat {} + > /dev/null; }
+
 run_engine() {  # run_engine ENGINE DATA_DIR OUT_DIR -> "wall cpu rss_kb" on stdout
   local engine=$1 data=$2 out=$3
   if [[ -e "$out" ]]; then mv "$out" "$(mktemp -d "$trash/lake.XXXXXX")/"; fi
+  sync
+  warm_inputs "$data"
   local cmd
   case "$engine" in
     sparkify) cmd=("$sparkify" etl --songs "$data/song_data" --logs "$data/log_data" --out "$out"
@@ -168,12 +182,6 @@ for size in "${size_list[@]}"; do
   data="$cache/$size"
   bytes=$(( $(file_bytes "$data/song_data") + $(file_bytes "$data/log_data") ))
   events=$(sed -n 's/^log_data: *[0-9]* files, \([0-9]*\) events.*/\1/p' "$data/generate.txt")
-  # Both engines are timed on a warm page cache: the inputs are read once,
-  # untimed, first. Without this the first engine paid the disk for whatever
-  # the kernel had evicted since the data set was made (a 5g run read most
-  # of its 5 GB from the virtual disk: 16.3 s instead of ~4 s, then DuckDB
-  # ran on the cache that run had filled).
-  find "$data/song_data" "$data/log_data" -type f -name '*.json' -exec cat {} + > /dev/null
   declare -A wall_of=()
   for engine in "${engine_list[@]}"; do
     : > "$tmp/runs"
