@@ -39,9 +39,10 @@ class IdSet {
   IdSet(const IdSet&) = delete;
   IdSet& operator=(const IdSet&) = delete;
 
-  // Inserts `id` (0 <= id < 2^63); false when it was in the set already.
-  // Ids spread like hashes keep runs short; others (1, 2, 3...) are still
-  // kept exactly, at the cost of long runs.
+  // Inserts `id`; false when it was in the set already. Songplay ids are 63
+  // bits spread like hashes, which keeps runs short; other ids (1, 2, 3...,
+  // or negative ones, which all start at the last home slot) are still kept
+  // exactly, at the cost of long runs.
   bool Insert(int64_t id) {
     if (id == 0) {
       const bool was = has_zero_;
@@ -79,9 +80,11 @@ class IdSet {
   size_t slots() const { return total_; }
 
  private:
-  // Slot of `key` among `homes` home slots: rises with the key.
+  // Slot of `key` among `homes` home slots: rises with the key, and keys of
+  // 2^63 and more (negative ids) stay in the table.
   static size_t Home(uint64_t key, size_t homes) {
-    return static_cast<size_t>((static_cast<unsigned __int128>(key) * homes) >> 63);
+    const auto slot = static_cast<size_t>((static_cast<unsigned __int128>(key) * homes) >> 63);
+    return slot < homes ? slot : homes - 1;
   }
   // More home slots (past the load limit) or more spare ones (the last run
   // took the sentinel). Out of line: kept out of the inlined inserts.

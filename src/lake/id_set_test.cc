@@ -68,6 +68,17 @@ TEST(IdSet, ZeroAndTheLargestIdAreIds) {
   EXPECT_EQ(set.size(), 3u);
 }
 
+TEST(IdSet, NegativeIdsAreKeptExactlyToo) {
+  // Not songplay ids (those are 63 bits), but the set must not break on them.
+  std::vector<int64_t> ids;
+  for (int64_t i = 1; i <= 500; ++i) ids.push_back(-i * 1000003);
+  ids.push_back(INT64_MIN);
+  ids.push_back(-1);
+  for (int64_t i = 1; i <= 500; ++i) ids.push_back(kMaxId - i);
+  for (int64_t i = 1; i <= 500; i += 7) ids.push_back(-i * 1000003);
+  ExpectSameAsReference(ids);
+}
+
 TEST(IdSet, IdsCrowdingTheLastSlotsSpillIntoMoreSpareSlots) {
   // All in the last home slot: one run longer than any spare area planned
   // for (the sentinel is reached again and again), inserted in both orders.
