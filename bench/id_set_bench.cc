@@ -13,19 +13,10 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "common/mix64.h"
 #include "lake/id_set.h"
 
-namespace {
-
-uint64_t Mix(uint64_t x) {  // splitmix64's finaliser: ids spread like songplay ids
-  x ^= x >> 30;
-  x *= 0xbf58476d1ce4e5b9ull;
-  x ^= x >> 27;
-  x *= 0x94d049bb133111ebull;
-  return x ^ (x >> 31);
-}
-
-}  // namespace
+using sparkify::Mix64;  // ids spread like songplay ids, which end in Mix64 too
 
 int main(int argc, char** argv) {
   const size_t n = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 1830000;
@@ -37,8 +28,8 @@ int main(int argc, char** argv) {
     ids.Reserve(n * 600 / 655);
     size_t repeats = 0;
     for (size_t i = 0; i < n; ++i) {
-      if (i + kAhead < n) ids.Prefetch(static_cast<int64_t>(Mix(i + kAhead + r * n) >> 1));
-      if (!ids.Insert(static_cast<int64_t>(Mix(i + r * n) >> 1))) ++repeats;
+      if (i + kAhead < n) ids.Prefetch(static_cast<int64_t>(Mix64(i + kAhead + r * n) >> 1));
+      if (!ids.Insert(static_cast<int64_t>(Mix64(i + r * n) >> 1))) ++repeats;
     }
     const double s =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

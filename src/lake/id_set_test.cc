@@ -46,7 +46,7 @@ TEST(IdSet, SongplayIdsWithRepeatsAsAReferenceSetAcrossGrowth) {
   ExpectSameAsReference(ids, /*reserve=*/1000);  // a reservation far too small
 }
 
-TEST(IdSet, ReservedTableHoldsItsIdsWithoutGrowingAtAboutEightBytesAndAHalfEach) {
+TEST(IdSet, ReservedTableHoldsItsIdsWithoutGrowingInUnderOneAndAHalfSlotsEach) {
   std::mt19937_64 rng(7);
   constexpr size_t kIds = 1'000'000;
   IdSet set;
@@ -54,7 +54,7 @@ TEST(IdSet, ReservedTableHoldsItsIdsWithoutGrowingAtAboutEightBytesAndAHalfEach)
   const size_t slots = set.slots();
   for (size_t i = 0; i < kIds; ++i) set.Insert(static_cast<int64_t>(rng() >> 1));
   EXPECT_EQ(set.slots(), slots);
-  EXPECT_LT(set.slots(), kIds * 3 / 2);  // 70% full: a third less than a half-full table
+  EXPECT_LT(set.slots(), kIds * 3 / 2);  // 70% full; a half-full table takes 2 slots per id
   EXPECT_GE(set.size(), kIds - 1);       // two equal 63-bit draws: practically never
 }
 
