@@ -14,6 +14,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "common/status.h"
@@ -30,6 +31,10 @@ struct LogStreamOptions {
   uint64_t chunk_bytes = 16u << 20;  // a unit of work (log_chunks.h)
   size_t window = 0;                 // chunks in flight; 0: 4 per pool thread
   int64_t max_rejects = -1;          // stop early once rejects exceed this; -1: never
+  // Called once, as soon as the first window of chunks is queued: background
+  // work queued there (ThreadPool::SubmitBackground) finds the workers busy
+  // with chunks, instead of taking them before the first chunk is queued.
+  std::function<void()> after_first_window;
 };
 
 struct LogStreamResult {

@@ -35,6 +35,14 @@ constexpr size_t kRejectsInError = 5;
 
 using Clock = std::chrono::steady_clock;
 
+// Threads beyond --threads that only write the catalogue's files in the
+// background (ThreadPool). Creating a partition folder and file mostly waits
+// for the file system to read inode tables and bitmaps from disk (on a 1g run
+// of bench/etl_bench.sh, the 11,506 song partitions left the two cores idle
+// a third of the time once the logs were done, while the workers made them).
+// On the helper those waits overlap the workers' parsing.
+constexpr int kBackgroundHelpers = 1;
+
 // glibc's allocator gives the big buffers of a run (a chunk's columns, a
 // file's columns, tens of MB each) straight back to the kernel when freed,
 // by munmap or by trimming the heap, and the next chunk's buffers are then
@@ -367,8 +375,15 @@ Status RunStreaming(const RunContext& c, std::string* rejects_jsonl) {
   TableFileWriter writer(c.txn, c.pool, writer_options, 2 * c.pool->size());
   // The catalogue's files are written while the logs are parsed, one task per
   // top folder (songs: a year) so that the threads make new partition
-  // folders under different parents.
-  writer.SubmitGroups(GroupByTopFolder(std::move(dim_jobs), c.pool->size()));
+  // folders under different parents. They are queued once the first log
+  // chunks are (StreamLogs calls after_first_window), so that the workers
+  // start on the chunks and the pool's background helper on the files.
+  std::vector<std::vector<FileJob>> dim_groups =
+      GroupByTopFolder(std::move(dim_jobs), c.pool->size());
+  auto submit_dims = [&] {
+    if (!dim_groups.empty()) writer.SubmitGroups(std::move(dim_groups));
+    dim_groups.clear();
+  };
 
   // Logs, streamed.
   auto t_logs = Clock::now();
@@ -377,10 +392,12 @@ Status RunStreaming(const RunContext& c, std::string* rejects_jsonl) {
   if (options.max_rejects >= 0) {
     stream_options.max_rejects = options.max_rejects - static_cast<int64_t>(rejects.size());
     if (stream_options.max_rejects < 0) {
+      submit_dims();  // numbered as in a run that goes on (no file is kept)
       writer.Finish();
       return CheckRejects(c, &rejects);
     }
   }
+  stream_options.after_first_window = submit_dims;
   SongplayFiles files(options.max_rows_per_file, kMaxBufferedSongplays);
   LogStreamResult logs;
   s = StreamLogs(c.logs_fs, c.log_objects, *matcher, stream_options, c.pool, &files, &writer, &logs,
@@ -571,7 +588,7 @@ Status RunPipeline(const PipelineOptions& options, RunReport* report) {
     incremental->SelectNewObjects(&song_objects, &log_objects);
   }
 
-  ThreadPool pool(options.threads);
+  ThreadPool pool(options.threads, kBackgroundHelpers);
   report->threads = pool.size();
   Progress progress(options.progress ? Progress::Mode::kAuto : Progress::Mode::kOff);
   RunContext context{options,   report,       songs_fs.get(), logs_fs.get(), out_fs.get(),

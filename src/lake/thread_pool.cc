@@ -4,11 +4,12 @@
 
 namespace sparkify::lake {
 
-ThreadPool::ThreadPool(int threads) {
+ThreadPool::ThreadPool(int threads, int background_helpers) {
   if (threads <= 0) threads = static_cast<int>(std::thread::hardware_concurrency());
   if (threads <= 0) threads = 1;
   workers_.reserve(threads);
-  for (int i = 0; i < threads; ++i) workers_.emplace_back([this] { WorkerLoop(); });
+  for (int i = 0; i < threads; ++i) workers_.emplace_back([this] { WorkerLoop(false); });
+  for (int i = 0; i < background_helpers; ++i) helpers_.emplace_back([this] { WorkerLoop(true); });
 }
 
 ThreadPool::~ThreadPool() {
@@ -17,16 +18,23 @@ ThreadPool::~ThreadPool() {
     stopping_ = true;
   }
   work_cv_.notify_all();
+  helper_cv_.notify_all();
   for (auto& t : workers_) t.join();
+  for (auto& t : helpers_) t.join();
 }
 
-void ThreadPool::WorkerLoop() {
+void ThreadPool::WorkerLoop(bool helper) {
   while (true) {
     std::function<void()> task;
     {
       std::unique_lock<std::mutex> lock(mu_);
-      work_cv_.wait(lock, [this] { return stopping_ || !queue_.empty() || !background_.empty(); });
-      std::deque<std::function<void()>>& from = queue_.empty() ? background_ : queue_;
+      if (helper) {
+        helper_cv_.wait(lock, [this] { return stopping_ || !background_.empty(); });
+      } else {
+        work_cv_.wait(lock,
+                      [this] { return stopping_ || !queue_.empty() || !background_.empty(); });
+      }
+      std::deque<std::function<void()>>& from = helper || queue_.empty() ? background_ : queue_;
       if (from.empty()) return;  // stopping, nothing left
       task = std::move(from.front());
       from.pop_front();
@@ -48,6 +56,8 @@ void ThreadPool::SubmitBackground(std::function<void()> task) {
     std::lock_guard<std::mutex> lock(mu_);
     background_.push_back(std::move(task));
   }
+  // Both: a helper may be busy, and a worker that finds nothing takes it.
+  helper_cv_.notify_one();
   work_cv_.notify_one();
 }
 

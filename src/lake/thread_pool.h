@@ -6,6 +6,14 @@
 //   pool.ParallelFor(tasks.size(), [&](size_t i) { Run(tasks[i]); });  // waits
 //   pool.Submit([&] { Run(task); });                                  // does not wait
 //   pool.SubmitBackground([&] { Run(filler); });  // runs when nothing else waits
+//
+// Background helpers (the second constructor argument) are extra threads that
+// take background tasks only. They are for background work that waits on the
+// disk or the network (creating thousands of partition files): the helper's
+// waits leave its core to the workers, so the waiting overlaps with their work
+// instead of piling up at the end, when the workers would have nothing else
+// to do. A helper competes with the workers for the cores while it computes,
+// so it is only worth it for tasks that mostly wait.
 #pragma once
 
 #include <condition_variable>
@@ -20,12 +28,14 @@ namespace sparkify::lake {
 
 class ThreadPool {
  public:
-  // `threads` <= 0 means one per hardware thread.
-  explicit ThreadPool(int threads);
+  // `threads` <= 0 means one per hardware thread. `background_helpers`
+  // threads more take only background tasks (see above).
+  explicit ThreadPool(int threads, int background_helpers = 0);
   ~ThreadPool();
   ThreadPool(const ThreadPool&) = delete;
   ThreadPool& operator=(const ThreadPool&) = delete;
 
+  // The workers, without the background helpers: what ParallelFor spreads over.
   int size() const { return static_cast<int>(workers_.size()); }
 
   // Runs fn(0) ... fn(n-1) on the workers, in any order, and returns when all
@@ -42,18 +52,22 @@ class ThreadPool {
   // that may run at any time before the caller waits for it (files of rows
   // already in memory): it fills the time the streamed stages leave the cores
   // idle (a chunk that is late, the last chunks) instead of delaying them.
-  // Background tasks run in the order they were queued.
+  // Background tasks start in the order they were queued. A background helper
+  // takes one as soon as it is free.
   void SubmitBackground(std::function<void()> task);
 
  private:
-  void WorkerLoop();
+  // `helper`: takes background tasks only.
+  void WorkerLoop(bool helper);
 
   std::mutex mu_;
-  std::condition_variable work_cv_;
+  std::condition_variable work_cv_;    // workers: a task of either kind
+  std::condition_variable helper_cv_;  // helpers: a background task
   std::deque<std::function<void()>> queue_;
   std::deque<std::function<void()>> background_;
   bool stopping_ = false;
   std::vector<std::thread> workers_;
+  std::vector<std::thread> helpers_;
 };
 
 }  // namespace sparkify::lake

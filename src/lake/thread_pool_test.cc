@@ -3,9 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace sparkify::lake {
@@ -76,6 +78,79 @@ TEST(ThreadPool, RunsQueuedBackgroundTasksBeforeItStops) {
   {
     ThreadPool pool(2);
     for (int i = 0; i < 50; ++i) pool.SubmitBackground([&] { done.fetch_add(1); });
+  }
+  EXPECT_EQ(done.load(), 50);
+}
+
+TEST(ThreadPool, AHelperRunsBackgroundTasksWhileEveryWorkerIsBusy) {
+  ThreadPool pool(1, /*background_helpers=*/1);
+  EXPECT_EQ(pool.size(), 1);  // helpers are not workers
+  std::mutex mu;
+  std::condition_variable cv;
+  bool background_ran = false, saw_it = false, done = false;
+  // The only worker waits for the background task: without a helper it
+  // would run only after this task, which then gives up after 30 s.
+  pool.Submit([&] {
+    std::unique_lock<std::mutex> lock(mu);
+    saw_it = cv.wait_for(lock, std::chrono::seconds(30), [&] { return background_ran; });
+    done = true;
+    cv.notify_all();
+  });
+  pool.SubmitBackground([&] {
+    std::lock_guard<std::mutex> lock(mu);
+    background_ran = true;
+    cv.notify_all();
+  });
+  std::unique_lock<std::mutex> lock(mu);
+  cv.wait(lock, [&] { return done; });
+  EXPECT_TRUE(saw_it);
+}
+
+TEST(ThreadPool, HelpersTakeNoOtherTask) {
+  ThreadPool pool(1, /*background_helpers=*/2);
+  std::mutex mu;
+  std::condition_variable cv;
+  bool open = false;
+  int ran = 0;
+  // Hold the only worker; the helpers are idle.
+  pool.Submit([&] {
+    std::unique_lock<std::mutex> lock(mu);
+    cv.wait(lock, [&] { return open; });
+  });
+  for (int i = 0; i < 4; ++i) {
+    pool.Submit([&] {
+      std::lock_guard<std::mutex> lock(mu);
+      ++ran;
+      cv.notify_all();
+    });
+  }
+  std::atomic<int> background{0};
+  pool.SubmitBackground([&] { background.fetch_add(1); });  // wakes a helper
+  // An idle helper that took a task would have run it by now.
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    EXPECT_EQ(ran, 0);
+    open = true;
+  }
+  cv.notify_all();
+  std::unique_lock<std::mutex> lock(mu);
+  cv.wait(lock, [&] { return ran == 4; });
+  lock.unlock();
+  while (background.load() == 0) std::this_thread::yield();
+  EXPECT_EQ(background.load(), 1);
+}
+
+TEST(ThreadPool, HelpersFinishQueuedBackgroundTasksBeforeItStops) {
+  std::atomic<int> done{0};
+  {
+    ThreadPool pool(1, /*background_helpers=*/2);
+    for (int i = 0; i < 50; ++i) {
+      pool.SubmitBackground([&] {
+        std::this_thread::sleep_for(std::chrono::microseconds(100));
+        done.fetch_add(1);
+      });
+    }
   }
   EXPECT_EQ(done.load(), 50);
 }

@@ -148,6 +148,27 @@ TEST(Pipeline, ARerunReplacesEveryTableEvenWithEmptyInput) {
   EXPECT_EQ(report.tables["users"].rows, 0u);
 }
 
+// The catalogue's files are queued once the first log chunks are
+// (LogStreamOptions::after_first_window); with no log at all they are still.
+TEST(Pipeline, TheCatalogueIsWrittenWhenThereAreNoLogs) {
+  TempDir tmp;
+  std::filesystem::create_directories(tmp / "no-logs");
+  lake::PipelineOptions options;
+  options.songs_uri = SampleDir() + "/song_data";
+  options.logs_uri = tmp / "no-logs";
+  options.out_uri = tmp / "lake";
+  options.progress = false;
+  lake::RunReport report;
+  Status s = lake::RunPipeline(options, &report);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(report.tables["songs"].rows, 71u);
+  EXPECT_EQ(report.tables["songplays"].rows, 0u);
+  EXPECT_EQ(ListFiles(tmp / "lake/songs").size(), report.tables["songs"].files);
+  EXPECT_GT(report.tables["songs"].files, 50u);  // one per (year, artist) partition
+  EXPECT_EQ(ListFiles(tmp / "lake/artists").size(), 1u);
+  EXPECT_EQ(report.tables["artists"].rows, 69u);
+}
+
 TEST(Pipeline, StageOutputsShippedAsBytesGiveTheSameTables) {
   auto logs_fs = fs::NewLocalFileSystem(SampleDir() + "/log_data");
   std::vector<lake::InputObject> objects;
