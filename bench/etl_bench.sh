@@ -144,13 +144,30 @@ trap delete_trash EXIT
 #    that run had filled). The development VM pages out what has been idle
 #    for a minute (docs/performance.md, session 10), and a sync can take that
 #    long, so they are read again after it, before every run.
+#  - the engine's own program in the page cache, for the same reason: the
+#    sparkify binary and the 36 libraries it loads, node and DuckDB's 70 MB
+#    library. A run that started with them paged out waited on the disk for
+#    its dynamic loader (seen as _dl_map_object faults in D state).
 warm_inputs() { find "$1/song_data" "$1/log_data" -type f -name '*.json' -exec cat {} + > /dev/null; }
+warm_program() {  # warm_program FILE...: the files and the shared libraries they load
+  local f
+  for f in "$@"; do
+    [[ -f "$f" ]] || continue
+    cat "$f" > /dev/null
+    ldd "$f" 2>/dev/null | awk '$3 ~ /^\// {print $3}' | xargs -r cat > /dev/null
+  done
+}
+duckdb_lib_dir=tools/node_modules/@duckdb/node-bindings-linux-x64
 
 run_engine() {  # run_engine ENGINE DATA_DIR OUT_DIR -> "wall cpu rss_kb" on stdout
   local engine=$1 data=$2 out=$3
   if [[ -e "$out" ]]; then mv "$out" "$(mktemp -d "$trash/lake.XXXXXX")/"; fi
   sync
   warm_inputs "$data"
+  case "$engine" in
+    sparkify) warm_program "$sparkify" ;;
+    duckdb) warm_program "$(command -v node)" "$duckdb_lib_dir/duckdb.node" ;;
+  esac
   local cmd
   case "$engine" in
     sparkify) cmd=("$sparkify" etl --songs "$data/song_data" --logs "$data/log_data" --out "$out"
