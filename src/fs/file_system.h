@@ -116,6 +116,15 @@ class FileSystem {
   // version of the object if it is replaced meanwhile).
   virtual Status NewRandomAccessFile(std::string_view path, std::unique_ptr<RandomAccessFile>* out);
 
+  // How many bytes a caller that cuts big files into units of work (the log
+  // stage's chunks) should read at a time here. The default suits object
+  // stores: each ranged GET waits for a round trip, which 16 MB amortize.
+  // Local disk needs no amortizing (reads are mappings) and says less, so
+  // that a unit's parsed rows are still in the CPU's caches when they are
+  // turned into table rows.
+  virtual uint64_t PreferredReadBytes() const { return kDefaultReadBytes; }
+  static constexpr uint64_t kDefaultReadBytes = 16u << 20;
+
   // Size and metadata of one file; NotFound if absent.
   virtual Status Stat(std::string_view path, FileInfo* info) = 0;
 

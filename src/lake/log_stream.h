@@ -28,9 +28,11 @@
 namespace sparkify::lake {
 
 struct LogStreamOptions {
-  uint64_t chunk_bytes = 16u << 20;  // a unit of work (log_chunks.h)
-  size_t window = 0;                 // chunks in flight; 0: 4 per pool thread
-  int64_t max_rejects = -1;          // stop early once rejects exceed this; -1: never
+  // A unit of work (log_chunks.h); the pipeline passes the logs' file
+  // system's FileSystem::PreferredReadBytes().
+  uint64_t chunk_bytes = fs::FileSystem::kDefaultReadBytes;
+  size_t window = 0;         // chunks in flight; 0: 4 per pool thread
+  int64_t max_rejects = -1;  // stop early once rejects exceed this; -1: never
   // Called once, as soon as the first window of chunks is queued: background
   // work queued there (ThreadPool::SubmitBackground) finds the workers busy
   // with chunks, instead of taking them before the first chunk is queued.

@@ -388,7 +388,8 @@ Status RunStreaming(const RunContext& c, std::string* rejects_jsonl) {
   // Logs, streamed.
   auto t_logs = Clock::now();
   LogStreamOptions stream_options;
-  stream_options.chunk_bytes = options.shard_target_bytes;
+  stream_options.chunk_bytes =
+      std::min<uint64_t>(options.shard_target_bytes, c.logs_fs->PreferredReadBytes());
   if (options.max_rejects >= 0) {
     stream_options.max_rejects = options.max_rejects - static_cast<int64_t>(rejects.size());
     if (stream_options.max_rejects < 0) {

@@ -21,6 +21,7 @@ class FaultInjectingFileSystem : public fs::FileSystem {
   long mutations() const { return mutations_.load(); }
 
   std::string Describe() const override { return base_->Describe(); }
+  uint64_t PreferredReadBytes() const override { return base_->PreferredReadBytes(); }
   Status List(std::string_view prefix, std::vector<fs::FileInfo>* out) override {
     SPARKIFY_RETURN_IF_ERROR(Alive());
     return base_->List(prefix, out);
