@@ -217,6 +217,7 @@ for size in "${size_list[@]}"; do
                             s, e, b/1e6, n, w, c, m/1024, b/1e6/w, n/w, l, io}'
     counts=$(node bench/etl_count.mjs "$cache/out-$engine-$size" 2>/dev/null || echo '{}')
     summary+=("$size $engine rows $counts")
+    summary+=("$size $engine wall s of each run: $(cut -d' ' -f1 "$tmp/runs" | tr '\n' ' ')")
   done
   if [[ -n "${wall_of[sparkify]:-}" && -n "${wall_of[duckdb]:-}" ]]; then
     summary+=("$size duckdb/sparkify wall-time ratio: $(awk -v d="${wall_of[duckdb]}" \
