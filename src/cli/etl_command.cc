@@ -59,7 +59,8 @@ Command AddEtlCommand(CLI::App& parent) {
                   "dl.cfg with an [AWS] section holding AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY")
       ->check(CLI::ExistingFile);
   app->add_option("--threads", o.threads,
-                  "Worker threads for parsing and writing (default: all cores)")
+                  "Worker threads for parsing and writing (default: all cores); one more "
+                  "thread writes the catalogue's files while waiting on the disk")
       ->check(CLI::Range(1, 1024));
   app->add_option("--compression", flags->compression, "Parquet compression")
       ->check(CLI::IsMember({"snappy", "zstd", "none"}))

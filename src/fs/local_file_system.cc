@@ -149,7 +149,8 @@ class LocalFileSystem : public FileSystem {
 
   std::string Describe() const override { return root_; }
 
-  // bench/etl_bench.sh 1g on tmpfs, medians of 5: 0.85 s with 16 MB chunks,
+  // The log stage's chunks. bench/etl_bench.sh's 1g data, output on tmpfs,
+  // medians of 5 alternating runs: 0.85 s with 16 MB chunks,
   // 0.82 s with 4 MB, 0.80 s with 2 MB and 0.85 s with 1 MB (per-chunk costs
   // take over). 4 MB also kept 5g as fast as 16 MB (3.73 s against 3.68 s;
   // 2 MB: 3.9 s), and peak memory fell from 240 to 208 MB (1g) and from
