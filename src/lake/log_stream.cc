@@ -108,17 +108,12 @@ Status StreamLogs(fs::FileSystem* fs, const std::vector<InputObject>& objects,
   };
 
   Status status;
-  bool first_window = true;
-  auto after_first_window = [&] {
-    if (!first_window) return;
-    first_window = false;
-    if (options.after_first_window) options.after_first_window();
-  };
+  while (submitted < chunks.size() && submitted < window) submit(submitted++);
+  if (options.after_first_window) options.after_first_window();  // also with no chunks
   while (merged < chunks.size()) {
     while (submitted < chunks.size() && submitted - merged < window && status.ok()) {
       submit(submitted++);
     }
-    after_first_window();
     if (merged == submitted) break;  // stopped early: nothing more in flight
     {
       std::unique_lock<std::mutex> lock(mu);
@@ -149,7 +144,6 @@ Status StreamLogs(fs::FileSystem* fs, const std::vector<InputObject>& objects,
       status = Status::Aborted("too many rejects");  // the caller reports them
     }
   }
-  after_first_window();  // no chunks at all
   if (status.code() == Status::Code::kAborted) return Status::OK();
   return status;
 }

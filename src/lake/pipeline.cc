@@ -38,8 +38,9 @@ using Clock = std::chrono::steady_clock;
 // Threads beyond --threads that only write the catalogue's files in the
 // background (ThreadPool). Creating a partition folder and file mostly waits
 // for the file system to read inode tables and bitmaps from disk (on a 1g run
-// of bench/etl_bench.sh, the 11,506 song partitions left the two cores idle
-// a third of the time once the logs were done, while the workers made them).
+// of bench/etl_bench.sh, the 11,506 song partitions left the two cores half
+// idle for the last ~0.2 s, once the logs were done, while the workers made
+// them).
 // On the helper those waits overlap the workers' parsing.
 constexpr int kBackgroundHelpers = 1;
 
