@@ -79,15 +79,26 @@ void TableFileWriter::SubmitGroups(std::vector<std::vector<FileJob>> groups) {
 
 void TableFileWriter::QueueGroup(std::vector<FileJob> jobs, uint64_t first) {
   auto shared = std::make_shared<std::vector<FileJob>>(std::move(jobs));
-  pool_->SubmitBackground([this, shared, first] {
-    for (size_t i = 0; i < shared->size(); ++i) {
-      Write((*shared)[i], first + i);
-      (*shared)[i] = FileJob();  // its rows' columns are not needed any more
+  pool_->SubmitBackground([this, shared, first] { RunGroup(shared, 0, first); });
+}
+
+void TableFileWriter::RunGroup(const std::shared_ptr<std::vector<FileJob>>& jobs, size_t from,
+                               uint64_t first) {
+  for (size_t i = from; i < jobs->size(); ++i) {
+    // A worker hands the rest of the group back when a log chunk or a
+    // songplay file waits (at least one file per turn, so the group always
+    // gets on). The rest goes first among the background tasks: the same
+    // thread or the next free one goes on with the same folder.
+    if (i > from && pool_->ShouldYield()) {
+      pool_->SubmitBackgroundFirst([this, jobs, i, first] { RunGroup(jobs, i, first); });
+      return;
     }
-    std::lock_guard<std::mutex> lock(mu_);
-    --in_flight_;
-    cv_.notify_all();
-  });
+    Write((*jobs)[i], first + i);
+    (*jobs)[i] = FileJob();  // its rows' columns are not needed any more
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  --in_flight_;
+  cv_.notify_all();
 }
 
 void TableFileWriter::Write(const FileJob& job, uint64_t number) {

@@ -15,6 +15,7 @@
 #include <condition_variable>
 #include <cstddef>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -52,7 +53,9 @@ class TableFileWriter {
   // new subfolder. Never waits for room. Groups are the pool's background
   // tasks (ThreadPool::SubmitBackground): their rows are in memory anyway, so
   // they run whenever no other task waits (log chunks and songplay files go
-  // first) and fill the cores' idle time up to Finish().
+  // first) and fill the cores' idle time up to Finish(). A worker in the
+  // middle of a group takes a waiting task after its current file
+  // (ThreadPool::ShouldYield); the group's rest goes on next.
   void SubmitGroup(std::vector<FileJob> jobs);
 
   // Queues each of `groups` as SubmitGroup() does, numbered as that many
@@ -86,6 +89,8 @@ class TableFileWriter {
   void Write(const FileJob& job, uint64_t number);
   // Queues `jobs` as one task, numbered from `first` (numbers already taken).
   void QueueGroup(std::vector<FileJob> jobs, uint64_t first);
+  // Writes jobs[from...] (a pool task); may queue the rest as a new task.
+  void RunGroup(const std::shared_ptr<std::vector<FileJob>>& jobs, size_t from, uint64_t first);
 
   std::mutex mu_;
   std::condition_variable cv_;

@@ -151,5 +151,59 @@ TEST(TableFileWriter, GroupsRunBehindSubmittedFiles) {
   EXPECT_EQ(writer.stats().at("songs").files, 3u);
 }
 
+// A worker in the middle of a group takes a file submitted meanwhile after the
+// group's current file, not after the whole group (ThreadPool::ShouldYield);
+// the numbering stays that of the submissions.
+TEST(TableFileWriter, AGroupMakesWayForAFileSubmittedMeanwhile) {
+  auto fs = fs::NewMemoryFileSystem();
+  std::unique_ptr<Transaction> txn;
+  TransactionOptions options;
+  options.symlink_manifests = SymlinkManifestPolicy::kNever;  // data files only
+  ASSERT_TRUE(Transaction::Begin(fs.get(), options, &txn).ok());
+  ThreadPool pool(1);
+  TableFileWriter writer(txn.get(), &pool, parquet::WriterOptions(), 4);
+  std::mutex mu;
+  std::vector<std::string> order;
+  Catalogue catalogue;  // the jobs point into its rows
+  std::vector<FileJob> jobs = catalogue.Jobs();
+  auto single = std::make_shared<FileJob>(std::move(jobs[3]));
+  auto logged = [&](FileJob job, std::string name, bool submit_single) {
+    auto inner = std::move(job.build_columns);
+    job.build_columns = [&, inner, name, submit_single] {
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        order.push_back(name);
+      }
+      // The log stage hands over a songplay file while the group runs.
+      if (submit_single) writer.Submit(std::move(*single), /*wait_for_room=*/false);
+      return inner();
+    };
+    return job;
+  };
+  single->build_columns = [&, inner = std::move(single->build_columns)] {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      order.push_back("single");
+    }
+    return inner();
+  };
+  std::vector<FileJob> group;
+  group.push_back(logged(std::move(jobs[0]), "group 0", true));
+  group.push_back(logged(std::move(jobs[1]), "group 1", false));
+  group.push_back(logged(std::move(jobs[2]), "group 2", false));
+  writer.SubmitGroup(std::move(group));
+  ASSERT_TRUE(writer.Finish().ok());
+  EXPECT_EQ(order, (std::vector<std::string>{"group 0", "single", "group 1", "group 2"}));
+  EXPECT_EQ(writer.stats().at("songs").files, 4u);
+  ASSERT_TRUE(txn->Commit("{}").ok());
+  // Numbered as submitted: the group's files 0-2, the single file 3.
+  std::vector<fs::FileInfo> files;
+  ASSERT_TRUE(fs->List("songs/", &files).ok());
+  std::vector<std::string> names;
+  for (const fs::FileInfo& f : files) names.push_back(f.path.substr(f.path.rfind('-') + 1));
+  std::sort(names.begin(), names.end());
+  EXPECT_EQ(names, (std::vector<std::string>{"0.parquet", "1.parquet", "2.parquet", "3.parquet"}));
+}
+
 }  // namespace
 }  // namespace sparkify::lake

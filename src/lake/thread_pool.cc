@@ -4,6 +4,11 @@
 
 namespace sparkify::lake {
 
+namespace {
+// The pool whose worker (not helper) the current thread is, if any.
+thread_local const ThreadPool* t_worker_of = nullptr;
+}  // namespace
+
 ThreadPool::ThreadPool(int threads, int background_helpers) {
   if (threads <= 0) threads = static_cast<int>(std::thread::hardware_concurrency());
   if (threads <= 0) threads = 1;
@@ -24,6 +29,7 @@ ThreadPool::~ThreadPool() {
 }
 
 void ThreadPool::WorkerLoop(bool helper) {
+  if (!helper) t_worker_of = this;
   while (true) {
     std::function<void()> task;
     {
@@ -38,6 +44,7 @@ void ThreadPool::WorkerLoop(bool helper) {
       if (from.empty()) return;  // stopping, nothing left
       task = std::move(from.front());
       from.pop_front();
+      queued_.store(queue_.size(), std::memory_order_relaxed);
     }
     task();
   }
@@ -47,6 +54,7 @@ void ThreadPool::Submit(std::function<void()> task) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     queue_.push_back(std::move(task));
+    queued_.store(queue_.size(), std::memory_order_relaxed);
   }
   work_cv_.notify_one();
 }
@@ -59,6 +67,19 @@ void ThreadPool::SubmitBackground(std::function<void()> task) {
   // Both: a helper may be busy, and a worker that finds nothing takes it.
   helper_cv_.notify_one();
   work_cv_.notify_one();
+}
+
+void ThreadPool::SubmitBackgroundFirst(std::function<void()> task) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    background_.push_front(std::move(task));
+  }
+  helper_cv_.notify_one();
+  work_cv_.notify_one();
+}
+
+bool ThreadPool::ShouldYield() const {
+  return t_worker_of == this && queued_.load(std::memory_order_relaxed) > 0;
 }
 
 void ThreadPool::ParallelFor(size_t n, const std::function<void(size_t)>& fn) {
@@ -79,6 +100,7 @@ void ThreadPool::ParallelFor(size_t n, const std::function<void(size_t)>& fn) {
         if (--running == 0) done_cv.notify_one();
       });
     }
+    queued_.store(queue_.size(), std::memory_order_relaxed);
   }
   work_cv_.notify_all();
   std::unique_lock<std::mutex> lock(done_mu);

@@ -16,6 +16,7 @@
 // so it is only worth it for tasks that mostly wait.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -56,6 +57,18 @@ class ThreadPool {
   // takes one as soon as it is free.
   void SubmitBackground(std::function<void()> task);
 
+  // For a long background task that can stop between steps and queue its
+  // rest with SubmitBackgroundFirst(): true when the calling thread is a
+  // worker of this pool (not a helper) and a task of Submit() or
+  // ParallelFor() waits. A worker busy with a group of small files thus takes
+  // a log chunk or a songplay file within one file's time, instead of after
+  // the whole group.
+  bool ShouldYield() const;
+
+  // Queues `task` ahead of every other background task: the rest of a task
+  // that yielded, so that it goes on before any other background task starts.
+  void SubmitBackgroundFirst(std::function<void()> task);
+
  private:
   // `helper`: takes background tasks only.
   void WorkerLoop(bool helper);
@@ -65,6 +78,8 @@ class ThreadPool {
   std::condition_variable helper_cv_;  // helpers: a background task
   std::deque<std::function<void()>> queue_;
   std::deque<std::function<void()>> background_;
+  // queue_.size(), readable without the lock (ShouldYield).
+  std::atomic<size_t> queued_{0};
   bool stopping_ = false;
   std::vector<std::thread> workers_;
   std::vector<std::thread> helpers_;

@@ -155,5 +155,91 @@ TEST(ThreadPool, HelpersFinishQueuedBackgroundTasksBeforeItStops) {
   EXPECT_EQ(done.load(), 50);
 }
 
+TEST(ThreadPool, AWorkerInABackgroundTaskShouldYieldOnceATaskWaits) {
+  ThreadPool pool(1);
+  EXPECT_FALSE(pool.ShouldYield());  // the caller is not a thread of the pool
+  std::mutex mu;
+  std::condition_variable cv;
+  bool started = false, queued = false, done = false;
+  bool before = true, after = false;
+  pool.SubmitBackground([&] {
+    std::unique_lock<std::mutex> lock(mu);
+    before = pool.ShouldYield();  // nothing else waits
+    started = true;
+    cv.notify_all();
+    cv.wait(lock, [&] { return queued; });
+    after = pool.ShouldYield();  // the task below waits for this worker
+    done = true;
+    cv.notify_all();
+  });
+  std::unique_lock<std::mutex> lock(mu);
+  cv.wait(lock, [&] { return started; });
+  pool.Submit([] {});
+  queued = true;
+  cv.notify_all();
+  cv.wait(lock, [&] { return done; });
+  EXPECT_FALSE(before);
+  EXPECT_TRUE(after);
+}
+
+TEST(ThreadPool, AHelperNeverYields) {
+  ThreadPool pool(1, /*background_helpers=*/1);
+  std::mutex mu;
+  std::condition_variable cv;
+  bool held = false, open = false;
+  // Hold the only worker, then queue a task behind it.
+  pool.Submit([&] {
+    std::unique_lock<std::mutex> lock(mu);
+    held = true;
+    cv.notify_all();
+    cv.wait(lock, [&] { return open; });
+  });
+  {
+    std::unique_lock<std::mutex> lock(mu);
+    cv.wait(lock, [&] { return held; });
+  }
+  pool.Submit([] {});
+  std::atomic<int> yield{-1};
+  pool.SubmitBackground([&] { yield = pool.ShouldYield() ? 1 : 0; });  // on the helper
+  while (yield.load() < 0) std::this_thread::yield();
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    open = true;
+  }
+  cv.notify_all();
+  EXPECT_EQ(yield.load(), 0);  // a task waits, but a helper could not take it
+}
+
+TEST(ThreadPool, SubmitBackgroundFirstGoesAheadOfTheOtherBackgroundTasks) {
+  ThreadPool pool(1);
+  std::mutex mu;
+  std::condition_variable cv;
+  bool open = false;
+  std::vector<std::string> order;
+  auto record = [&](std::string name) {
+    return [&, name] {
+      std::lock_guard<std::mutex> lock(mu);
+      order.push_back(name);
+      cv.notify_all();
+    };
+  };
+  pool.Submit([&] {
+    std::unique_lock<std::mutex> lock(mu);
+    cv.wait(lock, [&] { return open; });
+  });
+  pool.SubmitBackground(record("b1"));
+  pool.SubmitBackground(record("b2"));
+  pool.SubmitBackgroundFirst(record("first"));
+  pool.Submit(record("r"));
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    open = true;
+  }
+  cv.notify_all();
+  std::unique_lock<std::mutex> lock(mu);
+  cv.wait(lock, [&] { return order.size() == 4; });
+  EXPECT_EQ(order, (std::vector<std::string>{"r", "first", "b1", "b2"}));
+}
+
 }  // namespace
 }  // namespace sparkify::lake
