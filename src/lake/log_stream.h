@@ -8,17 +8,28 @@
 //     --> full songplay files to the TableFileWriter (workers again)
 //
 // At most `window` chunks are being parsed or wait to be merged at once; the
-// driver (the calling thread) merges them in chunk order, so the output is
-// the same for any thread count.
+// driver (the thread that calls Run) merges them in chunk order, so the output
+// is the same for any thread count.
+//
+// The stream can start before the song catalogue is read: Start() queues the
+// first chunks, which the workers parse while the run lists and reads the
+// song files (work that leaves the cores partly idle: small reads, one
+// listing thread). Deriving a chunk's rows needs the catalogue's song
+// matcher, so a chunk parsed before Run() keeps its parsed batch and the
+// driver derives its rows when it merges it.
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
-#include <functional>
+#include <deque>
+#include <memory>
+#include <mutex>
 #include <vector>
 
 #include "common/status.h"
 #include "fs/file_system.h"
+#include "lake/log_chunks.h"
 #include "lake/records.h"
 #include "lake/songplay_files.h"
 #include "lake/table_file_writer.h"
@@ -31,12 +42,11 @@ struct LogStreamOptions {
   // A unit of work (log_chunks.h); the pipeline passes the logs' file
   // system's FileSystem::PreferredReadBytes().
   uint64_t chunk_bytes = fs::FileSystem::kDefaultReadBytes;
-  size_t window = 0;         // chunks in flight; 0: 4 per pool thread
-  int64_t max_rejects = -1;  // stop early once rejects exceed this; -1: never
-  // Called once, as soon as the first window of chunks is queued: background
-  // work queued there (ThreadPool::SubmitBackground) finds the workers busy
-  // with chunks, instead of taking them before the first chunk is queued.
-  std::function<void()> after_first_window;
+  size_t window = 0;  // chunks in flight; 0: 4 per pool thread
+  // Chunks that Start() queues; 0: 4 windows. Their parsed batches wait for
+  // Run() (~half the size of their text), so this bounds the memory the
+  // early start takes.
+  size_t early_chunks = 0;
 };
 
 struct LogStreamResult {
@@ -44,13 +54,54 @@ struct LogStreamResult {
   std::vector<Reject> rejects;
 };
 
-// Streams the log objects through `files` and `writer`. On return (OK) every
-// songplay file has been submitted; call files->Finish() for the rest. Fails
-// when an object cannot be read or a file cannot be written; returns OK but
-// stops early when rejects exceed `max_rejects` (the caller checks the count).
-Status StreamLogs(fs::FileSystem* fs, const std::vector<InputObject>& objects,
-                  const SongMatcher& matcher, const LogStreamOptions& options, ThreadPool* pool,
-                  SongplayFiles* files, TableFileWriter* writer, LogStreamResult* result,
-                  std::atomic<uint64_t>* bytes_done);
+class LogStream {
+ public:
+  // Plans the chunks of `objects`; queues nothing yet. `bytes_done` (may be
+  // null) counts the log bytes parsed, for progress.
+  LogStream(fs::FileSystem* fs, const std::vector<InputObject>& objects,
+            const LogStreamOptions& options, ThreadPool* pool, std::atomic<uint64_t>* bytes_done);
+  // Waits for the chunks still queued or being parsed (a run that stops
+  // before Run(), or a Run() that stopped early).
+  ~LogStream();
+  LogStream(const LogStream&) = delete;
+  LogStream& operator=(const LogStream&) = delete;
+
+  // Queues the first chunks (LogStreamOptions::early_chunks). Optional: Run()
+  // queues them otherwise. Call at most once, before Run().
+  void Start();
+
+  // Streams the log objects through `files` and `writer`, matching songplays
+  // with `matcher`. On return (OK) every songplay file has been submitted;
+  // call files->Finish() for the rest. Fails when an object cannot be read or
+  // a file cannot be written; returns OK but stops early when rejects exceed
+  // `max_rejects` (-1: never; the caller checks the count). Call once.
+  Status Run(const SongMatcher& matcher, int64_t max_rejects, SongplayFiles* files,
+             TableFileWriter* writer, LogStreamResult* result);
+
+ private:
+  struct ChunkOutput;
+  // Queues chunk `k` (under mu_).
+  void Submit(size_t k);
+  // Parses chunk `k` into `out` (on a worker): its rows when the matcher is
+  // set, else its batch.
+  void ParseChunk(size_t k, ChunkOutput* out);
+
+  fs::FileSystem* const fs_;
+  const std::vector<InputObject>& objects_;
+  ThreadPool* const pool_;
+  std::atomic<uint64_t>* const bytes_done_;
+  const std::vector<LogChunk> chunks_;
+  const size_t window_;
+  const size_t early_chunks_;
+  // Null until Run(): workers that see it derive their chunk's rows.
+  std::atomic<const SongMatcher*> matcher_{nullptr};
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::unique_ptr<ChunkOutput>> pending_;  // chunks [merged_, submitted_)
+  std::vector<bool> done_;                            // by chunk index, under mu_
+  size_t submitted_ = 0, merged_ = 0;
+  size_t running_ = 0;  // submitted tasks not finished, under mu_
+};
 
 }  // namespace sparkify::lake

@@ -233,6 +233,10 @@ struct RunContext {
   std::vector<InputObject>& log_objects;
   ThreadPool* pool;
   Progress* progress;
+  // Full runs: the log stream, started before the songs are read, and the
+  // bytes it has parsed so far (progress).
+  LogStream* stream;
+  std::atomic<uint64_t>* bytes_done;
 };
 
 void FillInput(InputSummary* in, const ParseStats& st) {
@@ -328,12 +332,12 @@ Status RunStreaming(const RunContext& c, std::string* rejects_jsonl) {
   uint64_t total_bytes = 0;
   for (const auto& o : c.song_objects) total_bytes += o.size;
   for (const auto& o : c.log_objects) total_bytes += o.size;
-  std::atomic<uint64_t> bytes_done{0};
-  c.progress->StartStage("parse", total_bytes, Progress::Unit::kBytes, &bytes_done);
+  c.progress->StartStage("parse", total_bytes, Progress::Unit::kBytes, c.bytes_done);
 
-  // Songs first: every log chunk is matched against them.
+  // The songs: every log chunk is matched against them. The first log chunks
+  // are being parsed meanwhile (LogStream::Start); song shards go first.
   std::vector<SongShardOutput> song_outputs;
-  Status s = ParseSongs(c, &song_outputs, &bytes_done);
+  Status s = ParseSongs(c, &song_outputs, c.bytes_done);
   if (!s.ok()) {
     c.progress->EndStage();
     return s;
@@ -376,34 +380,24 @@ Status RunStreaming(const RunContext& c, std::string* rejects_jsonl) {
   TableFileWriter writer(c.txn, c.pool, writer_options, 2 * c.pool->size());
   // The catalogue's files are written while the logs are parsed, one task per
   // top folder (songs: a year) so that the threads make new partition
-  // folders under different parents. They are queued once the first log
-  // chunks are (StreamLogs calls after_first_window), so that the workers
-  // start on the chunks and the pool's background helper on the files.
-  std::vector<std::vector<FileJob>> dim_groups =
-      GroupByTopFolder(std::move(dim_jobs), c.pool->size());
-  auto submit_dims = [&] {
-    if (!dim_groups.empty()) writer.SubmitGroups(std::move(dim_groups));
-    dim_groups.clear();
-  };
+  // folders under different parents. They are background tasks: the first
+  // log chunks are queued already, so the workers go on with those and the
+  // pool's background helper takes the files.
+  writer.SubmitGroups(GroupByTopFolder(std::move(dim_jobs), c.pool->size()));
 
   // Logs, streamed.
   auto t_logs = Clock::now();
-  LogStreamOptions stream_options;
-  stream_options.chunk_bytes =
-      std::min<uint64_t>(options.shard_target_bytes, c.logs_fs->PreferredReadBytes());
+  int64_t max_rejects = -1;
   if (options.max_rejects >= 0) {
-    stream_options.max_rejects = options.max_rejects - static_cast<int64_t>(rejects.size());
-    if (stream_options.max_rejects < 0) {
-      submit_dims();  // numbered as in a run that goes on (no file is kept)
+    max_rejects = options.max_rejects - static_cast<int64_t>(rejects.size());
+    if (max_rejects < 0) {
       writer.Finish();
       return CheckRejects(c, &rejects);
     }
   }
-  stream_options.after_first_window = submit_dims;
   SongplayFiles files(options.max_rows_per_file, kMaxBufferedSongplays);
   LogStreamResult logs;
-  s = StreamLogs(c.logs_fs, c.log_objects, *matcher, stream_options, c.pool, &files, &writer, &logs,
-                 &bytes_done);
+  s = c.stream->Run(*matcher, max_rejects, &files, &writer, &logs);
   c.progress->EndStage();
   report->seconds["logs"] = SecondsSince(t_logs);
   report->seconds["parse"] = SecondsSince(t);
@@ -555,14 +549,29 @@ Status RunPipeline(const PipelineOptions& options, RunReport* report) {
   report->fsync = options.sync;
   if (options.threads < 0) return Status::InvalidArgument("--threads must be at least 1");
 
-  // 1. list
+  // 1. list: the logs first, so that a full run's workers parse the first
+  // log chunks while the song files are listed (LogStream::Start; the
+  // catalogue's many small files leave the cores partly idle).
   auto t = Clock::now();
   std::unique_ptr<fs::FileSystem> songs_fs, logs_fs, out_fs;
   std::vector<InputObject> song_objects, log_objects;
   SPARKIFY_RETURN_IF_ERROR(
-      OpenInput("songs", options.songs_uri, options.open, &songs_fs, &song_objects));
-  SPARKIFY_RETURN_IF_ERROR(
       OpenInput("logs", options.logs_uri, options.open, &logs_fs, &log_objects));
+  ThreadPool pool(options.threads, kBackgroundHelpers);
+  report->threads = pool.size();
+  std::atomic<uint64_t> bytes_done{0};
+  std::unique_ptr<LogStream> stream;
+  if (!options.incremental) {
+    LogStreamOptions stream_options;
+    stream_options.chunk_bytes =
+        std::min<uint64_t>(options.shard_target_bytes, logs_fs->PreferredReadBytes());
+    stream_options.early_chunks = options.early_log_chunks;
+    stream =
+        std::make_unique<LogStream>(logs_fs.get(), log_objects, stream_options, &pool, &bytes_done);
+    stream->Start();
+  }
+  SPARKIFY_RETURN_IF_ERROR(
+      OpenInput("songs", options.songs_uri, options.open, &songs_fs, &song_objects));
   report->songs.uri = songs_fs->Describe();
   report->logs.uri = logs_fs->Describe();
   report->seconds["list"] = SecondsSince(t);
@@ -590,11 +599,10 @@ Status RunPipeline(const PipelineOptions& options, RunReport* report) {
     incremental->SelectNewObjects(&song_objects, &log_objects);
   }
 
-  ThreadPool pool(options.threads, kBackgroundHelpers);
-  report->threads = pool.size();
   Progress progress(options.progress ? Progress::Mode::kAuto : Progress::Mode::kOff);
-  RunContext context{options,   report,       songs_fs.get(), logs_fs.get(), out_fs.get(),
-                     txn.get(), song_objects, log_objects,    &pool,         &progress};
+  RunContext context{options,      report,    songs_fs.get(), logs_fs.get(),
+                     out_fs.get(), txn.get(), song_objects,   log_objects,
+                     &pool,        &progress, stream.get(),   &bytes_done};
 
   // 2-4. parse, transform, write
   std::string rejects_jsonl;

@@ -50,6 +50,9 @@ struct PipelineOptions {
   // Sizes of the units of work (tests make them small to get many shards and files).
   uint64_t shard_target_bytes = kShardTargetBytes;
   size_t max_rows_per_file = kMaxRowsPerFile;
+  // Log chunks parsed while the songs are read (LogStreamOptions::early_chunks;
+  // 0: the default).
+  size_t early_log_chunks = 0;
 };
 
 // Songplay rows that may wait in memory for their partition's file to fill

@@ -94,7 +94,7 @@ void ThreadPool::ParallelFor(size_t n, const std::function<void(size_t)>& fn) {
     std::lock_guard<std::mutex> lock(mu_);
     running = runners;
     for (size_t r = 0; r < runners; ++r) {
-      queue_.emplace_back([&] {
+      queue_.emplace_front([&] {
         for (size_t i = next.fetch_add(1); i < n; i = next.fetch_add(1)) fn(i);
         std::lock_guard<std::mutex> done_lock(done_mu);
         if (--running == 0) done_cv.notify_one();

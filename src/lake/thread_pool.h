@@ -40,7 +40,9 @@ class ThreadPool {
   int size() const { return static_cast<int>(workers_.size()); }
 
   // Runs fn(0) ... fn(n-1) on the workers, in any order, and returns when all
-  // have finished. Must not be called from a worker of this pool.
+  // have finished. Must not be called from a worker of this pool. Its tasks
+  // go ahead of those queued with Submit(), since its caller waits for them
+  // (a full run reads the songs while the first log chunks are queued).
   void ParallelFor(size_t n, const std::function<void(size_t)>& fn);
 
   // Queues `task` to run on a worker and returns at once. The caller tracks
@@ -64,6 +66,9 @@ class ThreadPool {
   // a log chunk or a songplay file within one file's time, instead of after
   // the whole group.
   bool ShouldYield() const;
+
+  // Tasks of Submit() and ParallelFor() waiting for a worker (not running).
+  size_t queued() const { return queued_.load(std::memory_order_relaxed); }
 
   // Queues `task` ahead of every other background task: the rest of a task
   // that yielded, so that it goes on before any other background task starts.

@@ -241,5 +241,38 @@ TEST(ThreadPool, SubmitBackgroundFirstGoesAheadOfTheOtherBackgroundTasks) {
   EXPECT_EQ(order, (std::vector<std::string>{"r", "first", "b1", "b2"}));
 }
 
+TEST(ThreadPool, ParallelForGoesAheadOfSubmittedTasks) {
+  ThreadPool pool(1);
+  std::mutex mu;
+  std::condition_variable cv;
+  bool open = false;
+  std::vector<std::string> order;
+  auto record = [&](std::string name) {
+    std::lock_guard<std::mutex> lock(mu);
+    order.push_back(name);
+    cv.notify_all();
+  };
+  // Hold the only worker while everything below is queued.
+  pool.Submit([&] {
+    std::unique_lock<std::mutex> lock(mu);
+    cv.wait(lock, [&] { return open; });
+  });
+  while (pool.queued() > 0) std::this_thread::yield();  // the worker holds it
+  pool.Submit([&] { record("submitted 1"); });
+  pool.Submit([&] { record("submitted 2"); });
+  std::thread caller([&] { pool.ParallelFor(2, [&](size_t) { record("parallel"); }); });
+  while (pool.queued() < 3) std::this_thread::yield();  // one runner for one worker
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    open = true;
+  }
+  cv.notify_all();
+  caller.join();
+  std::unique_lock<std::mutex> lock(mu);
+  cv.wait(lock, [&] { return order.size() == 4; });
+  EXPECT_EQ(order,
+            (std::vector<std::string>{"parallel", "parallel", "submitted 1", "submitted 2"}));
+}
+
 }  // namespace
 }  // namespace sparkify::lake
