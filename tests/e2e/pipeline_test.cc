@@ -178,8 +178,8 @@ TEST(Pipeline, ARerunReplacesEveryTableEvenWithEmptyInput) {
   EXPECT_EQ(report.tables["users"].rows, 0u);
 }
 
-// The catalogue's files are queued once the first log chunks are
-// (LogStreamOptions::after_first_window); with no log at all they are still.
+// The catalogue's files are background tasks queued while the log stream
+// runs; with no log at all they are still written.
 TEST(Pipeline, TheCatalogueIsWrittenWhenThereAreNoLogs) {
   TempDir tmp;
   std::filesystem::create_directories(tmp / "no-logs");
