@@ -245,6 +245,24 @@ TEST_P(FileSystemContractTest, ListOfAWideTreeIsCompleteAndSorted) {
   EXPECT_EQ(files[0].size, 6u);
 }
 
+// ListPaths lists what List lists, in the same order; a size it gives is the
+// file's (local disk leaves sizes it did not look up at 0).
+TEST_P(FileSystemContractTest, ListPathsListsWhatListLists) {
+  for (const std::string p : {"A/B/x.json", "A/y.json", "C/z.json", "top.json", "A/B/C/w"}) {
+    ASSERT_TRUE(fs_->Write(p, p + p).ok());
+  }
+  for (const std::string prefix : {"", "A/", "A/B/x"}) {
+    std::vector<FileInfo> listed, paths;
+    ASSERT_TRUE(fs_->List(prefix, &listed).ok());
+    ASSERT_TRUE(fs_->ListPaths(prefix, &paths).ok());
+    ASSERT_EQ(paths.size(), listed.size()) << "prefix '" << prefix << "'";
+    for (size_t i = 0; i < paths.size(); ++i) {
+      EXPECT_EQ(paths[i].path, listed[i].path);
+      EXPECT_TRUE(paths[i].size == 0 || paths[i].size == listed[i].size) << paths[i].path;
+    }
+  }
+}
+
 // A folder's files sort with its name followed by '/': "d/a-1" and
 // "d/a.json" come before "d/a/x", and "d/a0" after it (bytes '-' '.' < '/' < '0').
 TEST_P(FileSystemContractTest, ListOrdersFoldersAmongFilesByPath) {
@@ -343,6 +361,42 @@ TEST(LocalFileSystemTest, MissingRootIsNotFound) {
   auto fs = NewLocalFileSystem("/nonexistent/sparkify/root");
   std::vector<FileInfo> files;
   EXPECT_TRUE(fs->List("", &files).IsNotFound());
+  EXPECT_TRUE(fs->ListPaths("", &files).IsNotFound());
+}
+
+// ListPaths skips the stat of a plain file but still follows a symbolic link
+// (to a file: listed; to a folder: walked), as List does; temporaries are
+// left out.
+TEST(LocalFileSystemTest, ListPathsFollowsLinksAndLeavesOutTemporaries) {
+  auto dir =
+      std::filesystem::temp_directory_path() / ("sparkify-paths-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir / "in/d");
+  std::filesystem::create_directories(dir / "elsewhere");
+  auto write = [](const std::filesystem::path& p, const std::string& text) {
+    std::FILE* f = std::fopen(p.c_str(), "w");
+    std::fwrite(text.data(), 1, text.size(), f);
+    std::fclose(f);
+  };
+  write(dir / "in/d/a.json", "{}");
+  write(dir / "elsewhere/b.json", "{\"x\":1}");
+  write(dir / "elsewhere/c.json", "[]");
+  write(dir / ("in/d/.e.json.sparkify-tmp-" + std::to_string(::getpid()) + "-1"), "");
+  std::filesystem::create_symlink(dir / "elsewhere/b.json", dir / "in/b.json");
+  std::filesystem::create_directory_symlink(dir / "elsewhere", dir / "in/linked");
+  auto fs = NewLocalFileSystem((dir / "in").string());
+  std::vector<FileInfo> listed, paths;
+  ASSERT_TRUE(fs->List("", &listed).ok());
+  ASSERT_TRUE(fs->ListPaths("", &paths).ok());
+  std::vector<std::string> got, want;
+  for (const FileInfo& f : paths) got.push_back(f.path);
+  for (const FileInfo& f : listed) want.push_back(f.path);
+  EXPECT_EQ(got,
+            (std::vector<std::string>{"b.json", "d/a.json", "linked/b.json", "linked/c.json"}));
+  EXPECT_EQ(got, want);
+  EXPECT_EQ(paths[0].size, 7u);  // a link is stat'ed (to know what it points to)
+  EXPECT_EQ(paths[1].size, 0u);  // a plain file is not
+  std::filesystem::remove_all(dir);
 }
 
 TEST(LocalFileSystemTest, CleanupRemovesDeadWritersTemporaries) {

@@ -158,6 +158,14 @@ class LocalFileSystem : public FileSystem {
   uint64_t PreferredReadBytes() const override { return 4u << 20; }
 
   Status List(std::string_view prefix, std::vector<FileInfo>* out) override {
+    return List(prefix, /*stat_files=*/true, out);
+  }
+
+  Status ListPaths(std::string_view prefix, std::vector<FileInfo>* out) override {
+    return List(prefix, /*stat_files=*/false, out);
+  }
+
+  Status List(std::string_view prefix, bool stat_files, std::vector<FileInfo>* out) {
     out->clear();
     struct stat st;
     if (::stat(root_.c_str(), &st) != 0) return ErrnoStatus("cannot list", root_, errno);
@@ -166,8 +174,8 @@ class LocalFileSystem : public FileSystem {
     std::string start(
         prefix.substr(0, prefix.rfind('/') == std::string_view::npos ? 0 : prefix.rfind('/')));
     std::vector<std::string> subdirs;
-    Status s = Walk(start, prefix, out, nullptr, &subdirs);
-    if (s.ok()) s = WalkInParallel(subdirs, prefix, out);
+    Status s = Walk(start, prefix, stat_files, out, nullptr, &subdirs);
+    if (s.ok()) s = WalkInParallel(subdirs, prefix, stat_files, out);
     // Sorted already unless the start folder holds files besides folders.
     auto by_path = [](const FileInfo& a, const FileInfo& b) { return a.path < b.path; };
     if (!std::is_sorted(out->begin(), out->end(), by_path)) {
@@ -348,7 +356,7 @@ class LocalFileSystem : public FileSystem {
     std::string dir = std::string(
         prefix.substr(0, prefix.rfind('/') == std::string_view::npos ? 0 : prefix.rfind('/')));
     std::vector<FileInfo> unused;
-    SPARKIFY_RETURN_IF_ERROR(Walk(dir, prefix, &unused, &tmps));
+    SPARKIFY_RETURN_IF_ERROR(Walk(dir, prefix, /*stat_files=*/false, &unused, &tmps));
     for (const std::string& t : tmps) {
       // ".<name>.sparkify-tmp-<pid>-<n>": only a dead writer's temporary goes.
       std::string base = BaseName(t);
@@ -383,14 +391,15 @@ class LocalFileSystem : public FileSystem {
   // Recursively collects regular files under `dir` (relative) whose path starts
   // with `prefix`; temporaries go to `tmps` when given, never to `out`.
   // With `subdirs`, the folders found in `dir` are put there instead of
-  // being walked.
+  // being walked. Without `stat_files`, a file the folder listing says is a
+  // regular file is not stat'ed: its size and time are left 0.
   //
   // A folder's entries are taken in path order (a folder's name sorts as
   // itself followed by '/', as the paths under it do), so that a walk from a
   // folder without files of its own yields its files sorted: List() then
   // only checks the order instead of sorting 200,000 long paths.
-  Status Walk(const std::string& dir, std::string_view prefix, std::vector<FileInfo>* out,
-              std::vector<std::string>* tmps = nullptr,
+  Status Walk(const std::string& dir, std::string_view prefix, bool stat_files,
+              std::vector<FileInfo>* out, std::vector<std::string>* tmps = nullptr,
               std::vector<std::string>* subdirs = nullptr) {
     std::string full = Full(dir);
     DIR* d = ::opendir(full.c_str());
@@ -423,6 +432,9 @@ class LocalFileSystem : public FileSystem {
       struct stat st;
       if (e->d_type == DT_DIR) {
         st.st_mode = S_IFDIR;
+      } else if (e->d_type == DT_REG && !stat_files) {
+        st = {};
+        st.st_mode = S_IFREG;
       } else if (::fstatat(::dirfd(d), e->d_name, &st, 0) != 0) {
         continue;  // vanished meanwhile
       }
@@ -443,7 +455,7 @@ class LocalFileSystem : public FileSystem {
           subdirs->push_back(std::move(entry.key));
           continue;
         }
-        SPARKIFY_RETURN_IF_ERROR(Walk(entry.key, prefix, out, tmps));
+        SPARKIFY_RETURN_IF_ERROR(Walk(entry.key, prefix, stat_files, out, tmps));
       } else if (entry.key.find(kTmpMarker, dir.size()) != std::string::npos) {
         if (tmps != nullptr) tmps->push_back(std::move(entry.key));
       } else {
@@ -458,7 +470,7 @@ class LocalFileSystem : public FileSystem {
   // getdents per folder in the kernel: the top folders are spread over a few
   // threads (made once per listing), each walking whole subtrees.
   Status WalkInParallel(const std::vector<std::string>& dirs, std::string_view prefix,
-                        std::vector<FileInfo>* out) {
+                        bool stat_files, std::vector<FileInfo>* out) {
     const size_t threads = std::min<size_t>(
         {dirs.size(), kMaxListingThreads, std::max(1u, std::thread::hardware_concurrency())});
     std::vector<std::vector<FileInfo>> found(dirs.size());
@@ -466,7 +478,7 @@ class LocalFileSystem : public FileSystem {
     std::atomic<size_t> next{0};
     auto work = [&] {
       for (size_t i; (i = next.fetch_add(1)) < dirs.size();) {
-        status[i] = Walk(dirs[i], prefix, &found[i]);
+        status[i] = Walk(dirs[i], prefix, stat_files, &found[i]);
       }
     };
     if (threads <= 1) {

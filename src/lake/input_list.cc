@@ -8,9 +8,9 @@ bool IsInputObjectName(std::string_view path) {
   return path.ends_with(".json") || path.ends_with(".json.gz") || path.ends_with(".json.zst");
 }
 
-Status ListInputObjects(fs::FileSystem* fs, std::vector<InputObject>* out) {
+Status ListInputObjects(fs::FileSystem* fs, std::vector<InputObject>* out, bool sizes) {
   std::vector<fs::FileInfo> files;
-  SPARKIFY_RETURN_IF_ERROR(fs->List("", &files));
+  SPARKIFY_RETURN_IF_ERROR(sizes ? fs->List("", &files) : fs->ListPaths("", &files));
   out->clear();
   for (auto& f : files) {
     if (!IsInputObjectName(f.path)) continue;

@@ -90,12 +90,13 @@ std::string UtcNow() {
 }
 
 Status OpenInput(const std::string& what, const std::string& uri, const fs::OpenOptions& open,
-                 std::unique_ptr<fs::FileSystem>* fs, std::vector<InputObject>* objects) {
+                 bool sizes, std::unique_ptr<fs::FileSystem>* fs,
+                 std::vector<InputObject>* objects) {
   if (uri.empty()) return Status::InvalidArgument("no " + what + " input given");
   Status s = fs::OpenFileSystem(uri, open, fs);
   if (s.code() == Status::Code::kNotSupported) return Status::InvalidArgument(s.message());
   SPARKIFY_RETURN_IF_ERROR(s);
-  s = ListInputObjects(fs->get(), objects);
+  s = ListInputObjects(fs->get(), objects, sizes);
   if (s.IsNotFound()) {
     return Status::InvalidArgument(what + " input does not exist: " + (*fs)->Describe());
   }
@@ -273,7 +274,17 @@ Status CheckRejects(const RunContext& c, std::vector<Reject>* rejects) {
 // Parses every song object (one task per shard).
 Status ParseSongs(const RunContext& c, std::vector<SongShardOutput>* outputs,
                   std::atomic<uint64_t>* bytes_done) {
-  std::vector<ShardRange> shards = PlanShards(c.song_objects, c.options.shard_target_bytes);
+  // Listed without sizes (local disk, ListPaths), the files are sharded by
+  // count only, into at least kUnsizedShards shards (when there are that many
+  // files): a catalogue of a few big multi-song files still spreads over the
+  // threads, one of one-song files makes shards of at most 64 (~16 KB).
+  const bool sized = std::any_of(c.song_objects.begin(), c.song_objects.end(),
+                                 [](const InputObject& o) { return o.size > 0; });
+  const size_t max_objects =
+      sized ? kShardMaxObjects
+            : std::clamp<size_t>(c.song_objects.size() / kUnsizedShards, 1, kUnsizedShards);
+  std::vector<ShardRange> shards =
+      PlanShards(c.song_objects, c.options.shard_target_bytes, max_objects);
   outputs->assign(shards.size(), SongShardOutput());
   std::vector<Status> status(shards.size());
   c.pool->ParallelFor(shards.size(), [&](size_t i) {
@@ -556,7 +567,7 @@ Status RunPipeline(const PipelineOptions& options, RunReport* report) {
   std::unique_ptr<fs::FileSystem> songs_fs, logs_fs, out_fs;
   std::vector<InputObject> song_objects, log_objects;
   SPARKIFY_RETURN_IF_ERROR(
-      OpenInput("logs", options.logs_uri, options.open, &logs_fs, &log_objects));
+      OpenInput("logs", options.logs_uri, options.open, /*sizes=*/true, &logs_fs, &log_objects));
   ThreadPool pool(options.threads, kBackgroundHelpers);
   report->threads = pool.size();
   std::atomic<uint64_t> bytes_done{0};
@@ -570,8 +581,11 @@ Status RunPipeline(const PipelineOptions& options, RunReport* report) {
         std::make_unique<LogStream>(logs_fs.get(), log_objects, stream_options, &pool, &bytes_done);
     stream->Start();
   }
-  SPARKIFY_RETURN_IF_ERROR(
-      OpenInput("songs", options.songs_uri, options.open, &songs_fs, &song_objects));
+  // A full run reads every song file whole and shards them by count, so on
+  // local disk the song files are listed without a stat each; an
+  // incremental run tells new files by size and time.
+  SPARKIFY_RETURN_IF_ERROR(OpenInput("songs", options.songs_uri, options.open,
+                                     /*sizes=*/options.incremental, &songs_fs, &song_objects));
   report->songs.uri = songs_fs->Describe();
   report->logs.uri = logs_fs->Describe();
   report->seconds["list"] = SecondsSince(t);
