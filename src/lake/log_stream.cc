@@ -11,8 +11,10 @@ namespace {
 
 // Chunks in flight per pool thread, by default (LogStreamOptions::window).
 constexpr size_t kChunksPerThread = 4;
-// Windows that Start() queues, by default (LogStreamOptions::early_chunks).
-constexpr size_t kEarlyWindows = 4;
+// Log bytes that Start() queues, by default (LogStreamOptions::early_chunks),
+// but at least a window of chunks: 32 local chunks of 4 MB, one window of
+// 16 MB ranges on S3. Their parsed batches (~half their text) wait for Run().
+constexpr uint64_t kEarlyBytes = 128u << 20;
 
 }  // namespace
 
@@ -45,7 +47,10 @@ LogStream::LogStream(fs::FileSystem* fs, const std::vector<InputObject>& objects
       window_(options.window > 0
                   ? options.window
                   : static_cast<size_t>(kChunksPerThread * std::max(1, pool->size()))),
-      early_chunks_(options.early_chunks > 0 ? options.early_chunks : kEarlyWindows * window_),
+      early_chunks_(options.early_chunks > 0
+                        ? options.early_chunks
+                        : std::max<size_t>(
+                              window_, kEarlyBytes / std::max<uint64_t>(1, options.chunk_bytes))),
       done_(chunks_.size(), false) {}
 
 LogStream::~LogStream() {

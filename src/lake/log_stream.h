@@ -43,9 +43,9 @@ struct LogStreamOptions {
   // system's FileSystem::PreferredReadBytes().
   uint64_t chunk_bytes = fs::FileSystem::kDefaultReadBytes;
   size_t window = 0;  // chunks in flight; 0: 4 per pool thread
-  // Chunks that Start() queues; 0: 4 windows. Their parsed batches wait for
-  // Run() (~half the size of their text), so this bounds the memory the
-  // early start takes.
+  // Chunks that Start() queues; 0: 128 MB of them, at least a window. Their
+  // parsed batches wait for Run() (~half the size of their text), so this
+  // bounds the memory the early start takes.
   size_t early_chunks = 0;
 };
 
