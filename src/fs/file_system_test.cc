@@ -294,7 +294,9 @@ TEST_P(FileSystemContractTest, ReadManyVisitsEveryPath) {
       {"many/a/x", 3}, {"many/b/y", 4}, {"many/a/z", 5},  {"top", 6},
       {"gone/w", -2},  {"many/b/y", 4}, {"../escape", -2}};
   for (auto& [path, size] : more) {
-    if (size >= 0) ASSERT_TRUE(fs_->Write(path, std::string(size, 'y')).ok());
+    if (size >= 0) {
+      ASSERT_TRUE(fs_->Write(path, std::string(size, 'y')).ok());
+    }
     paths.push_back(path);
   }
   std::vector<int> seen(paths.size(), -1);
@@ -302,7 +304,9 @@ TEST_P(FileSystemContractTest, ReadManyVisitsEveryPath) {
   fs_->ReadMany(paths, [&](size_t i, const Status& s, std::string&& data) {
     std::lock_guard<std::mutex> lock(mu);
     seen[i] = s.ok() ? static_cast<int>(data.size()) : -2;
-    if (s.ok() && i > 20) EXPECT_EQ(data, std::string(data.size(), 'y'));
+    if (s.ok() && i > 20) {
+      EXPECT_EQ(data, std::string(data.size(), 'y'));
+    }
   });
   for (int i = 0; i < 20; ++i) EXPECT_EQ(seen[i], i);
   EXPECT_EQ(seen[20], -2);
