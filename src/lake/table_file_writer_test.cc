@@ -44,15 +44,21 @@ struct Catalogue {
   TableRows rows;
 };
 
+// A transaction on `fs` that writes data files only (no symlink manifests).
+std::unique_ptr<Transaction> BeginDataOnly(fs::FileSystem* fs) {
+  std::unique_ptr<Transaction> txn;
+  TransactionOptions options;
+  options.symlink_manifests = SymlinkManifestPolicy::kNever;
+  EXPECT_TRUE(Transaction::Begin(fs, options, &txn).ok());
+  return txn;
+}
+
 enum class Submission { kSingle, kGroups, kGroupsAtOnce };
 
 // Partition folder -> file number, as committed.
 std::map<std::string, std::string> Write(Submission how) {
   auto fs = fs::NewMemoryFileSystem();
-  std::unique_ptr<Transaction> txn;
-  TransactionOptions options;
-  options.symlink_manifests = SymlinkManifestPolicy::kNever;  // data files only
-  EXPECT_TRUE(Transaction::Begin(fs.get(), options, &txn).ok());
+  std::unique_ptr<Transaction> txn = BeginDataOnly(fs.get());
   ThreadPool pool(2);
   TableFileWriter writer(txn.get(), &pool, parquet::WriterOptions(), 4);
   Catalogue catalogue;
@@ -156,10 +162,8 @@ TEST(TableFileWriter, GroupsRunBehindSubmittedFiles) {
 // the numbering stays that of the submissions.
 TEST(TableFileWriter, AGroupMakesWayForAFileSubmittedMeanwhile) {
   auto fs = fs::NewMemoryFileSystem();
-  std::unique_ptr<Transaction> txn;
-  TransactionOptions options;
-  options.symlink_manifests = SymlinkManifestPolicy::kNever;  // data files only
-  ASSERT_TRUE(Transaction::Begin(fs.get(), options, &txn).ok());
+  std::unique_ptr<Transaction> txn = BeginDataOnly(fs.get());
+  ASSERT_NE(txn, nullptr);
   ThreadPool pool(1);
   TableFileWriter writer(txn.get(), &pool, parquet::WriterOptions(), 4);
   std::mutex mu;

@@ -79,7 +79,7 @@ void ThreadPool::SubmitBackgroundFirst(std::function<void()> task) {
 }
 
 bool ThreadPool::ShouldYield() const {
-  return t_worker_of == this && queued_.load(std::memory_order_relaxed) > 0;
+  return t_worker_of == this && queued() > 0;
 }
 
 void ThreadPool::ParallelFor(size_t n, const std::function<void(size_t)>& fn) {

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -12,6 +13,60 @@
 
 namespace sparkify::lake {
 namespace {
+
+// Keeps one worker of `pool` busy from construction (it returns once the
+// worker runs the hold) until Release() or destruction, so that what is
+// queued meanwhile waits. Declare it after the pool.
+class WorkerHold {
+ public:
+  explicit WorkerHold(ThreadPool* pool) {
+    pool->Submit([this] {
+      std::unique_lock<std::mutex> lock(mu_);
+      held_ = true;
+      cv_.notify_all();
+      cv_.wait(lock, [this] { return released_; });
+    });
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [this] { return held_; });
+  }
+  ~WorkerHold() { Release(); }
+  void Release() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      released_ = true;
+    }
+    cv_.notify_all();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool held_ = false, released_ = false;
+};
+
+// The order in which tasks ran, by name.
+class Recorder {
+ public:
+  void Record(const std::string& name) {
+    std::lock_guard<std::mutex> lock(mu_);
+    order_.push_back(name);
+    cv_.notify_all();
+  }
+  std::function<void()> Task(std::string name) {
+    return [this, name] { Record(name); };
+  }
+  // Waits until `n` tasks have run; their names in order.
+  std::vector<std::string> WaitFor(size_t n) {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [&] { return order_.size() >= n; });
+    return order_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<std::string> order_;
+};
 
 TEST(ThreadPool, RunsEveryIndexOnceAndIsReusable) {
   ThreadPool pool(3);
@@ -43,34 +98,15 @@ TEST(ThreadPool, SubmittedTasksAllRun) {
 
 TEST(ThreadPool, BackgroundTasksWaitForEveryOtherTask) {
   ThreadPool pool(1);
-  std::mutex mu;
-  std::condition_variable cv;
-  bool open = false;
-  std::vector<std::string> order;
-  auto record = [&](std::string name) {
-    return [&, name] {
-      std::lock_guard<std::mutex> lock(mu);
-      order.push_back(name);
-      cv.notify_all();
-    };
-  };
+  Recorder recorder;
   // Hold the only worker so that everything below is queued before it runs.
-  pool.Submit([&] {
-    std::unique_lock<std::mutex> lock(mu);
-    cv.wait(lock, [&] { return open; });
-  });
-  pool.SubmitBackground(record("b1"));
-  pool.Submit(record("r1"));
-  pool.SubmitBackground(record("b2"));
-  pool.Submit(record("r2"));
-  {
-    std::lock_guard<std::mutex> lock(mu);
-    open = true;
-  }
-  cv.notify_all();
-  std::unique_lock<std::mutex> lock(mu);
-  cv.wait(lock, [&] { return order.size() == 4; });
-  EXPECT_EQ(order, (std::vector<std::string>{"r1", "r2", "b1", "b2"}));
+  WorkerHold hold(&pool);
+  pool.SubmitBackground(recorder.Task("b1"));
+  pool.Submit(recorder.Task("r1"));
+  pool.SubmitBackground(recorder.Task("b2"));
+  pool.Submit(recorder.Task("r2"));
+  hold.Release();
+  EXPECT_EQ(recorder.WaitFor(4), (std::vector<std::string>{"r1", "r2", "b1", "b2"}));
 }
 
 TEST(ThreadPool, RunsQueuedBackgroundTasksBeforeItStops) {
@@ -108,35 +144,17 @@ TEST(ThreadPool, AHelperRunsBackgroundTasksWhileEveryWorkerIsBusy) {
 
 TEST(ThreadPool, HelpersTakeNoOtherTask) {
   ThreadPool pool(1, /*background_helpers=*/2);
-  std::mutex mu;
-  std::condition_variable cv;
-  bool open = false;
-  int ran = 0;
   // Hold the only worker; the helpers are idle.
-  pool.Submit([&] {
-    std::unique_lock<std::mutex> lock(mu);
-    cv.wait(lock, [&] { return open; });
-  });
-  for (int i = 0; i < 4; ++i) {
-    pool.Submit([&] {
-      std::lock_guard<std::mutex> lock(mu);
-      ++ran;
-      cv.notify_all();
-    });
-  }
+  WorkerHold hold(&pool);
+  std::atomic<int> ran{0};
+  for (int i = 0; i < 4; ++i) pool.Submit([&] { ran.fetch_add(1); });
   std::atomic<int> background{0};
   pool.SubmitBackground([&] { background.fetch_add(1); });  // wakes a helper
   // An idle helper that took a task would have run it by now.
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  {
-    std::lock_guard<std::mutex> lock(mu);
-    EXPECT_EQ(ran, 0);
-    open = true;
-  }
-  cv.notify_all();
-  std::unique_lock<std::mutex> lock(mu);
-  cv.wait(lock, [&] { return ran == 4; });
-  lock.unlock();
+  EXPECT_EQ(ran.load(), 0);
+  hold.Release();
+  while (ran.load() < 4) std::this_thread::yield();
   while (background.load() == 0) std::this_thread::yield();
   EXPECT_EQ(background.load(), 1);
 }
@@ -184,93 +202,40 @@ TEST(ThreadPool, AWorkerInABackgroundTaskShouldYieldOnceATaskWaits) {
 
 TEST(ThreadPool, AHelperNeverYields) {
   ThreadPool pool(1, /*background_helpers=*/1);
-  std::mutex mu;
-  std::condition_variable cv;
-  bool held = false, open = false;
   // Hold the only worker, then queue a task behind it.
-  pool.Submit([&] {
-    std::unique_lock<std::mutex> lock(mu);
-    held = true;
-    cv.notify_all();
-    cv.wait(lock, [&] { return open; });
-  });
-  {
-    std::unique_lock<std::mutex> lock(mu);
-    cv.wait(lock, [&] { return held; });
-  }
+  WorkerHold hold(&pool);
   pool.Submit([] {});
   std::atomic<int> yield{-1};
   pool.SubmitBackground([&] { yield = pool.ShouldYield() ? 1 : 0; });  // on the helper
   while (yield.load() < 0) std::this_thread::yield();
-  {
-    std::lock_guard<std::mutex> lock(mu);
-    open = true;
-  }
-  cv.notify_all();
+  hold.Release();
   EXPECT_EQ(yield.load(), 0);  // a task waits, but a helper could not take it
 }
 
 TEST(ThreadPool, SubmitBackgroundFirstGoesAheadOfTheOtherBackgroundTasks) {
   ThreadPool pool(1);
-  std::mutex mu;
-  std::condition_variable cv;
-  bool open = false;
-  std::vector<std::string> order;
-  auto record = [&](std::string name) {
-    return [&, name] {
-      std::lock_guard<std::mutex> lock(mu);
-      order.push_back(name);
-      cv.notify_all();
-    };
-  };
-  pool.Submit([&] {
-    std::unique_lock<std::mutex> lock(mu);
-    cv.wait(lock, [&] { return open; });
-  });
-  pool.SubmitBackground(record("b1"));
-  pool.SubmitBackground(record("b2"));
-  pool.SubmitBackgroundFirst(record("first"));
-  pool.Submit(record("r"));
-  {
-    std::lock_guard<std::mutex> lock(mu);
-    open = true;
-  }
-  cv.notify_all();
-  std::unique_lock<std::mutex> lock(mu);
-  cv.wait(lock, [&] { return order.size() == 4; });
-  EXPECT_EQ(order, (std::vector<std::string>{"r", "first", "b1", "b2"}));
+  Recorder recorder;
+  WorkerHold hold(&pool);
+  pool.SubmitBackground(recorder.Task("b1"));
+  pool.SubmitBackground(recorder.Task("b2"));
+  pool.SubmitBackgroundFirst(recorder.Task("first"));
+  pool.Submit(recorder.Task("r"));
+  hold.Release();
+  EXPECT_EQ(recorder.WaitFor(4), (std::vector<std::string>{"r", "first", "b1", "b2"}));
 }
 
 TEST(ThreadPool, ParallelForGoesAheadOfSubmittedTasks) {
   ThreadPool pool(1);
-  std::mutex mu;
-  std::condition_variable cv;
-  bool open = false;
-  std::vector<std::string> order;
-  auto record = [&](std::string name) {
-    std::lock_guard<std::mutex> lock(mu);
-    order.push_back(name);
-    cv.notify_all();
-  };
+  Recorder recorder;
   // Hold the only worker while everything below is queued.
-  pool.Submit([&] {
-    std::unique_lock<std::mutex> lock(mu);
-    cv.wait(lock, [&] { return open; });
-  });
-  while (pool.queued() > 0) std::this_thread::yield();  // the worker holds it
-  pool.Submit([&] { record("submitted 1"); });
-  pool.Submit([&] { record("submitted 2"); });
-  std::thread caller([&] { pool.ParallelFor(2, [&](size_t) { record("parallel"); }); });
+  WorkerHold hold(&pool);
+  pool.Submit(recorder.Task("submitted 1"));
+  pool.Submit(recorder.Task("submitted 2"));
+  std::thread caller([&] { pool.ParallelFor(2, [&](size_t) { recorder.Record("parallel"); }); });
   while (pool.queued() < 3) std::this_thread::yield();  // one runner for one worker
-  {
-    std::lock_guard<std::mutex> lock(mu);
-    open = true;
-  }
-  cv.notify_all();
+  hold.Release();
   caller.join();
-  std::unique_lock<std::mutex> lock(mu);
-  cv.wait(lock, [&] { return order.size() == 4; });
-  EXPECT_EQ(order,
+  EXPECT_EQ(recorder.WaitFor(4),
             (std::vector<std::string>{"parallel", "parallel", "submitted 1", "submitted 2"}));
 }
 

@@ -33,26 +33,35 @@ std::multiset<std::pair<std::string, std::string>> LakeContents(const std::strin
   return out;
 }
 
+// Runs the pipeline on the public sample into `out` with `options` (their
+// inputs and output set here); the lake's contents as LakeContents gives them.
+std::multiset<std::pair<std::string, std::string>> RunOnSample(lake::PipelineOptions options,
+                                                               const std::string& out,
+                                                               lake::RunReport* report) {
+  options.songs_uri = SampleDir() + "/song_data";
+  options.logs_uri = SampleDir() + "/log_data";
+  options.out_uri = out;
+  options.progress = false;
+  Status s = lake::RunPipeline(options, report);
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  return s.ok() ? LakeContents(out) : std::multiset<std::pair<std::string, std::string>>();
+}
+
 TEST(Pipeline, OutputIsIdenticalWhateverTheThreadCount) {
   TempDir tmp;
   std::multiset<std::pair<std::string, std::string>> first;
   for (int threads : {1, 2, 5}) {
     lake::PipelineOptions options;
-    options.songs_uri = SampleDir() + "/song_data";
-    options.logs_uri = SampleDir() + "/log_data";
-    options.out_uri = tmp / ("lake" + std::to_string(threads));
     options.threads = threads;
-    options.progress = false;
     // Small units, so the sample makes many parse shards (~15 for the logs) and
     // several files per partition, and the threads really share the work.
     options.shard_target_bytes = 256 << 10;
     options.max_rows_per_file = 1000;
     lake::RunReport report;
-    Status s = lake::RunPipeline(options, &report);
-    ASSERT_TRUE(s.ok()) << s.ToString();
+    auto contents = RunOnSample(options, tmp / ("lake" + std::to_string(threads)), &report);
+    ASSERT_FALSE(contents.empty());
     EXPECT_EQ(report.threads, threads);
     EXPECT_EQ(report.tables["songplays"].rows, 6820u);
-    auto contents = LakeContents(options.out_uri);
     if (first.empty()) {
       first = contents;
       EXPECT_GT(first.size(), 80u);
@@ -131,19 +140,14 @@ TEST(Pipeline, LogChunksParsedBeforeTheSongsGiveTheSameLake) {
   std::multiset<std::pair<std::string, std::string>> first;
   for (size_t early : {1, 1000000}) {
     lake::PipelineOptions options;
-    options.songs_uri = SampleDir() + "/song_data";
-    options.logs_uri = SampleDir() + "/log_data";
-    options.out_uri = tmp / ("lake" + std::to_string(early));
     options.threads = 2;
-    options.progress = false;
     options.shard_target_bytes = 8 << 10;  // hundreds of chunks
     options.max_rows_per_file = 1000;
     options.early_log_chunks = early;  // one, or every chunk
     lake::RunReport report;
-    Status s = lake::RunPipeline(options, &report);
-    ASSERT_TRUE(s.ok()) << s.ToString();
+    auto contents = RunOnSample(options, tmp / ("lake" + std::to_string(early)), &report);
+    ASSERT_FALSE(contents.empty());
     EXPECT_EQ(report.tables["songplays"].rows, 6820u);
-    auto contents = LakeContents(options.out_uri);
     if (first.empty()) {
       first = contents;
       EXPECT_GT(first.size(), 80u);
